@@ -1,0 +1,43 @@
+// Device profiles as stored in the `probeExplorer.devices` setting. Pure: no vscode import,
+// so the clients, the simulator and the tests share it. Secrets are never part of a profile.
+import type { TlsPolicy } from '../http/types';
+
+export type DeviceKind = 'allegro' | 'appresponse';
+export type DeviceAuth = 'basic' | 'token';
+
+export interface DeviceProfile {
+  name: string;
+  kind: DeviceKind;
+  url: string;
+  auth: DeviceAuth;
+  username?: string;
+  tls?: TlsSetting;
+}
+
+/** The setting's form of a TLS policy (flat, so it edits well in settings.json). */
+export interface TlsSetting {
+  mode: TlsPolicy['mode'];
+  caFile?: string;
+  fingerprint?: string;
+}
+
+export function tlsPolicyOf(profile: DeviceProfile): TlsPolicy {
+  const tls = profile.tls ?? { mode: 'verify' };
+  switch (tls.mode) {
+    case 'ca':
+      if (!tls.caFile) throw new Error(`${profile.name}: TLS mode "ca" needs "caFile"`);
+      return { mode: 'ca', caFile: tls.caFile };
+    case 'pin':
+      if (!tls.fingerprint) throw new Error(`${profile.name}: TLS mode "pin" needs "fingerprint"`);
+      return { mode: 'pin', fingerprint: tls.fingerprint };
+    case 'insecure':
+      return { mode: 'insecure' };
+    default:
+      return { mode: 'verify' };
+  }
+}
+
+/** Key of a device's secret in SecretStorage (password, API token). */
+export function secretKey(profile: Pick<DeviceProfile, 'name'>, what: 'password' | 'token'): string {
+  return `probeExplorer.device/${encodeURIComponent(profile.name)}/${what}`;
+}
