@@ -1,5 +1,7 @@
 // A fresh self-signed certificate for a loopback HTTPS server, generated at start.
 // No private key is ever committed: each run makes its own.
+// @peculiar/x509 resolves its algorithms through tsyringe, which needs the Reflect metadata polyfill first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto, createHash, X509Certificate } from 'node:crypto';
 
