@@ -1,0 +1,395 @@
+// End-to-end harness: real code-server (VS Code in the browser) with the packaged .vsix, driven by
+// playwright-core in Debian's Chromium. Each spec file gets a fresh user-data-dir and workspace in a
+// temp folder, its own code-server and browser; screenshots land in test-output/e2e/.
+//
+// Tools come from scripts/install-tools.mjs (its manifest.json, found through the `.tools` symlink
+// or $PROBE_EXPLORER_TOOLS). The vsix is dist/probe-explorer.vsix (`npm run package`).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+export const outputDir = path.join(repoRoot, 'test-output', 'e2e');
+export const vsixPath = path.join(repoRoot, 'dist', 'probe-explorer.vsix');
+
+/** Generous but bounded timeouts (2 shared cores; code-server's first load compiles a lot). */
+export const T = { boot: 90_000, ui: 30_000, remote: 45_000 } as const;
+
+export interface ToolsManifest {
+  node: { version: string; bin: string; dir: string };
+  codeServer: { version: string; entry: string; vscode: string | null };
+  chromium: { version: string; bin: string };
+  tshark: { version: string; capinfos: string };
+}
+
+export function toolsDir(): string {
+  if (process.env.PROBE_EXPLORER_TOOLS) return path.resolve(process.env.PROBE_EXPLORER_TOOLS);
+  const link = path.join(repoRoot, '.tools');
+  if (fs.existsSync(link)) return fs.realpathSync(link);
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(cache, 'probe-explorer', 'tools');
+}
+
+export function readManifest(): ToolsManifest {
+  const file = path.join(toolsDir(), 'manifest.json');
+  if (!fs.existsSync(file)) {
+    throw new Error(`no tools manifest at ${file}: run \`node scripts/install-tools.mjs\` first`);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ToolsManifest;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Installs the vsix once per build into a shared extensions folder keyed by the vsix hash
+ * (code-server --install-extension), so specs do not pay for it each time.
+ */
+export function installedExtensionsDir(manifest = readManifest()): string {
+  if (!fs.existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run \`npm run package\` first`);
+  const hash = createHash('sha256').update(fs.readFileSync(vsixPath)).digest('hex').slice(0, 12);
+  const dir = path.join(outputDir, `.extensions-${hash}`);
+  if (fs.existsSync(path.join(dir, '.ok'))) return dir;
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const old of fs.readdirSync(outputDir)) {
+    if (old.startsWith('.extensions-')) fs.rmSync(path.join(outputDir, old), { recursive: true, force: true });
+  }
+  const tmpUser = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-e2e-install-'));
+  try {
+    const r = spawnSync(manifest.node.bin, [manifest.codeServer.entry, '--extensions-dir', dir, '--user-data-dir', tmpUser, '--install-extension', vsixPath, '--force'], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  } finally {
+    fs.rmSync(tmpUser, { recursive: true, force: true });
+  }
+  const installed = fs.readdirSync(dir).filter((d) => d.startsWith('probe-explorer.probe-explorer-'));
+  if (!installed.length) throw new Error(`the vsix did not install into ${dir}`);
+  fs.writeFileSync(path.join(dir, '.ok'), vsixPath);
+  return dir;
+}
+
+/** User settings that keep the workbench quiet and deterministic. */
+export const quietUserSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'git.enabled': false,
+  'files.autoSave': 'off',
+  'window.restoreWindows': 'none',
+  'editor.minimap.enabled': false,
+  'notifications.experimental.showCloseButton': true,
+};
+
+export interface CodeServer {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+export async function startCodeServer(opts: {
+  name: string;
+  userDataDir: string;
+  extensionsDir: string;
+  workspace: string;
+  env?: Record<string, string>;
+  manifest?: ToolsManifest;
+}): Promise<CodeServer> {
+  const manifest = opts.manifest ?? readManifest();
+  const port = await freePort();
+  fs.mkdirSync(outputDir, { recursive: true });
+  const logFile = path.join(outputDir, `${opts.name}.code-server.log`);
+  const out = fs.openSync(logFile, 'w');
+  const child = spawn(manifest.node.bin, [
+    manifest.codeServer.entry,
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', opts.userDataDir,
+    '--extensions-dir', opts.extensionsDir,
+    '--ignore-last-opened',
+    opts.workspace,
+  ], {
+    stdio: ['ignore', out, out],
+    env: { ...process.env, ...opts.env, VSCODE_PROXY_URI: '' },
+    detached: true,
+  });
+  fs.closeSync(out);
+  const url = `http://127.0.0.1:${port}`;
+  let exited: number | string | null = null;
+  child.on('exit', (code, signal) => { exited = code ?? signal ?? 'exit'; });
+  const deadline = Date.now() + T.boot;
+  for (;;) {
+    if (exited !== null) throw new Error(`code-server exited (${exited}) before listening; log ${logFile}:\n${fs.readFileSync(logFile, 'utf8').slice(-3000)}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) {
+      killTree(child);
+      throw new Error(`code-server did not answer on ${url} within ${T.boot} ms; log ${logFile}`);
+    }
+    await sleep(250);
+  }
+  return {
+    url,
+    port,
+    process: child,
+    logFile,
+    close: async () => {
+      if (exited !== null) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      killTree(child, 'SIGTERM');
+      const timer = setTimeout(() => killTree(child, 'SIGKILL'), 5000);
+      await gone;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (!child.pid) return;
+  try { process.kill(-child.pid, signal); } catch { try { child.kill(signal); } catch { /* gone */ } }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function launchBrowser(manifest = readManifest()): Promise<Browser> {
+  return chromium.launch({
+    executablePath: manifest.chromium.bin,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A fresh workspace + user-data-dir + code-server + browser page for one spec file. */
+export interface Session {
+  name: string;
+  dir: string;
+  workspace: string;
+  userDataDir: string;
+  server: CodeServer;
+  browser: Browser;
+  page: Page;
+  /** Browser console errors and page errors seen so far. */
+  pageErrors: string[];
+  shot(step: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Files to write into the workspace before start, relative path → content (objects become JSON). */
+  workspaceFiles?: Record<string, string | object>;
+  /** Extra user settings. */
+  userSettings?: Record<string, unknown>;
+  /** Environment of code-server (and so of the extension host). */
+  env?: Record<string, string>;
+}
+
+export async function openSession(name: string, opts: SessionOptions = {}): Promise<Session> {
+  const manifest = readManifest();
+  const extensionsDir = installedExtensionsDir(manifest);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pe-e2e-${name}-`));
+  const workspace = path.join(dir, 'workspace');
+  const userDataDir = path.join(dir, 'user-data');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.mkdirSync(workspace, { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...quietUserSettings, ...opts.userSettings }, null, 2));
+  for (const [rel, content] of Object.entries(opts.workspaceFiles ?? {})) {
+    const file = path.join(workspace, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  }
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const old of fs.readdirSync(outputDir)) {
+    if (old.startsWith(`${name}-`) && old.endsWith('.png')) fs.rmSync(path.join(outputDir, old));
+  }
+  const server = await startCodeServer({ name, userDataDir, extensionsDir, workspace, env: opts.env, manifest });
+  let browser: Browser | undefined;
+  try {
+    browser = await launchBrowser(manifest);
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    page.setDefaultTimeout(T.ui);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    let step = 0;
+    const session: Session = {
+      name, dir, workspace, userDataDir, server, browser, page, pageErrors,
+      shot: async (label: string) => {
+        step += 1;
+        const file = path.join(outputDir, `${name}-${String(step).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      close: async () => {
+        await browser?.close().catch(() => undefined);
+        await server.close();
+        if (!process.env.PROBE_EXPLORER_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+    await openWorkbench(page, server.url, workspace);
+    return session;
+  } catch (e) {
+    await browser?.close().catch(() => undefined);
+    await server.close();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------- workbench helpers
+
+export async function openWorkbench(page: Page, url: string, workspace: string): Promise<void> {
+  await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`, { timeout: T.boot });
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: T.boot });
+  await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.boot });
+  // The Explorer shows the folder once the workbench has restored its views.
+  await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: T.boot });
+}
+
+/** The activity-bar entry of a view container, by its title. */
+export function activityBarItem(page: Page, title: string): Locator {
+  return page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
+}
+
+export async function openProbeExplorer(page: Page): Promise<void> {
+  const item = activityBarItem(page, 'Probe Explorer');
+  await item.waitFor({ state: 'visible', timeout: T.boot });
+  const checked = await item.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
+  const pane = page.locator('.part.sidebar .pane-header', { hasText: 'Devices' });
+  if (checked !== 'true' || !(await pane.isVisible())) await item.click();
+  await pane.first().waitFor({ state: 'visible', timeout: T.ui });
+}
+
+/** Runs a command by its palette title, e.g. "Probe Explorer: Start Demo Appliances". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input.input');
+  for (let attempt = 0; ; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      break;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: title.replace(/^.*?: /, '') }) }).first();
+  await row.waitFor({ state: 'visible', timeout: T.ui });
+  const label = (await row.getAttribute('aria-label')) ?? '';
+  if (!label.includes(title.replace(/^.*?: /, ''))) throw new Error(`command "${title}" not in palette (first row: ${label})`);
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: T.ui });
+}
+
+/** The sidebar view pane (body) with this title, e.g. "Devices". */
+export function viewPane(page: Page, title: string): Locator {
+  return page.locator('.part.sidebar .pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+}
+
+/** A tree row by its exact label, inside a view pane (defaults to the Devices view). */
+export function treeItem(page: Page, label: string | RegExp, pane: Locator = viewPane(page, 'Devices')): Locator {
+  return pane.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: label }) }).first();
+}
+
+/** Label texts of the visible rows of a view's tree, in order. */
+export async function treeLabels(page: Page, pane: Locator = viewPane(page, 'Devices')): Promise<string[]> {
+  return pane.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts();
+}
+
+/** Expands a tree row (click its twistie) and waits until it reports expanded. */
+export async function expand(row: Locator): Promise<void> {
+  await row.waitFor({ state: 'visible', timeout: T.remote });
+  if ((await row.getAttribute('aria-expanded')) === 'true') return;
+  await row.locator('.monaco-tl-twistie').click();
+  await expectAttribute(row, 'aria-expanded', 'true', T.remote);
+}
+
+export async function expectAttribute(loc: Locator, name: string, value: string, timeout: number = T.ui): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await loc.getAttribute(name).catch(() => null);
+    if (last === value) return;
+    await sleep(100);
+  }
+  throw new Error(`attribute ${name} stayed ${JSON.stringify(last)}, wanted ${JSON.stringify(value)}`);
+}
+
+/** Texts of the notification toasts currently shown. */
+export async function notifications(page: Page): Promise<string[]> {
+  return page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allInnerTexts();
+}
+
+/** Waits for a notification toast whose message matches. */
+export async function waitForNotification(page: Page, text: string | RegExp, timeout = T.remote): Promise<Locator> {
+  const toast = page.locator('.notifications-toasts .notification-list-item', { has: page.locator('.notification-list-item-message', { hasText: text }) }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return toast;
+}
+
+/** Content frame of a webview: the active one, or the one in the editor tab with this title. */
+export function webview(page: Page, index = 0): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').nth(index).frameLocator('#active-frame');
+}
+
+/** The title of the active editor tab. */
+export async function activeTabTitle(page: Page): Promise<string> {
+  return page.locator('.tabs-container .tab.active .label-name').first().innerText();
+}
+
+export async function waitForTab(page: Page, title: string | RegExp, timeout = T.remote): Promise<Locator> {
+  const tab = page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: title }) }).first();
+  await tab.waitFor({ state: 'visible', timeout });
+  return tab;
+}
+
+/** A row of the Explorer view by file name. */
+export async function explorerItem(page: Page, name: string): Promise<Locator> {
+  const explorer = activityBarItem(page, 'Explorer');
+  await explorer.click();
+  return page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: name }) }).first();
+}
+
+/** Runs a test body with a screenshot on failure. */
+export async function step<R>(session: Session, label: string, fn: () => Promise<R>): Promise<R> {
+  try {
+    const r = await fn();
+    await session.shot(label);
+    return r;
+  } catch (e) {
+    await session.shot(`FAILED-${label}`).catch(() => undefined);
+    const log = fs.existsSync(session.server.logFile) ? fs.readFileSync(session.server.logFile, 'utf8').slice(-2000) : '';
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.message = `step "${label}": ${err.message}\n--- page errors: ${session.pageErrors.slice(-5).join('\n')}\n--- code-server log tail:\n${log}`;
+    throw err;
+  }
+}
