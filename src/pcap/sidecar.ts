@@ -1,0 +1,70 @@
+// The sidecar `name.pcap.json` beside every capture: where it came from, how to get it again,
+// and what it holds (size, packets, first/last packet time, SHA-256 computed while streaming).
+import { promises as fs } from 'node:fs';
+
+export const SIDECAR_SCHEMA = 'probe-explorer.capture/1';
+
+export type CaptureMode = 'allegro' | 'LEGACY' | 'LIVE_STREAM' | 'BUFFER_STREAM' | 'STREAM_TO_FILE';
+
+export interface CaptureSidecar {
+  schema: typeof SIDECAR_SCHEMA;
+  /** File name of the capture (same folder). */
+  file: string;
+  device: { name: string; kind: 'allegro' | 'appresponse'; url?: string };
+  /** The request as sent: Allegro query parameters or the AppResponse export config. */
+  query: Record<string, unknown>;
+  /** Requested time range, ISO 8601 UTC; `liveSeconds` for a live capture. */
+  timeRange: { start?: string; end?: string; liveSeconds?: number };
+  mode: CaptureMode;
+  /** PREPARE estimate shown before the mode was picked, if any. */
+  estimate?: { bytes?: number; packets?: number };
+  format: 'pcap' | 'pcapng';
+  size: number;
+  packetCount: number;
+  firstPacketTime?: string;
+  lastPacketTime?: string;
+  sha256: string;
+  linkTypes: number[];
+  startedAt: string;
+  finishedAt: string;
+  /** Everything needed to run the same capture again (the form the user filled in). */
+  rerun: { kind: 'allegro' | 'appresponse'; form: Record<string, unknown> };
+}
+
+export function sidecarPathOf(capturePath: string): string {
+  return `${capturePath}.json`;
+}
+
+/** Parses a sidecar; returns undefined with a reason when it is not one of ours. */
+export function parseSidecar(text: string): { sidecar?: CaptureSidecar; problem?: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    return { problem: `not JSON: ${(err as Error).message}` };
+  }
+  if (!v || typeof v !== 'object') return { problem: 'not an object' };
+  const o = v as Record<string, unknown>;
+  if (o.schema !== SIDECAR_SCHEMA) return { problem: `schema is not ${SIDECAR_SCHEMA}` };
+  for (const key of ['file', 'sha256', 'mode', 'format'] as const) if (typeof o[key] !== 'string') return { problem: `missing ${key}` };
+  for (const key of ['size', 'packetCount'] as const) if (typeof o[key] !== 'number') return { problem: `missing ${key}` };
+  const d = o.device as Record<string, unknown> | undefined;
+  if (!d || typeof d.name !== 'string' || (d.kind !== 'allegro' && d.kind !== 'appresponse')) return { problem: 'missing device' };
+  return { sidecar: o as unknown as CaptureSidecar };
+}
+
+export async function readSidecar(capturePath: string): Promise<CaptureSidecar | undefined> {
+  try {
+    return parseSidecar(await fs.readFile(sidecarPathOf(capturePath), 'utf8')).sidecar;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Writes the sidecar without replacing an existing file. */
+export async function writeSidecar(capturePath: string, sidecar: CaptureSidecar): Promise<string> {
+  const p = sidecarPathOf(capturePath);
+  await fs.writeFile(p, `${JSON.stringify(sidecar, null, 2)}\n`, { flag: 'wx' });
+  return p;
+}

@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CaptureFileWriter, IncompleteCaptureError, openFileSink, type OpenSink } from '../../src/pcap/writer';
+import { pcapBytes, pcapngBytes, samplePackets } from './pcap-fixtures';
+
+function tempFolder(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-writer-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function chunks(bytes: Buffer, size: number): Readable {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += size) parts.push(bytes.subarray(i, i + size));
+  return Readable.from(parts);
+}
+
+test('a complete download becomes name.pcap (no .part left) and passes capinfos with the same hash', async (t) => {
+  const dir = tempFolder(t);
+  const bytes = pcapBytes(samplePackets(40));
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'dev_ip' });
+  assert.equal(w.partPath, join(dir, 'dev_ip.pcap.part'));
+  await pipeline(chunks(bytes, 333), w);
+  const done = await w.commit();
+  assert.equal(done.path, join(dir, 'dev_ip.pcap'));
+  assert.deepEqual(readdirSync(dir), ['dev_ip.pcap']);
+  assert.equal(done.packetCount, 40);
+  assert.equal(done.size, bytes.length);
+  assert.equal(done.sha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.equal(done.firstPacketTime, '2023-11-14T22:13:20.000000Z');
+  const info = execFileSync('capinfos', ['-M', '-c', '-T', '-r', done.path], { encoding: 'utf8' });
+  assert.equal(Number(info.trim().split('\t').pop()), 40);
+});
+
+test('an existing file is never overwritten: name, name-1, name-2', async (t) => {
+  const dir = tempFolder(t);
+  writeFileSync(join(dir, 'x.pcap'), 'keep me');
+  writeFileSync(join(dir, 'x-1.pcap.json'), '{}'); // an orphan sidecar also blocks its name
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'x' });
+  await pipeline(Readable.from([pcapBytes(samplePackets(2))]), w);
+  const done = await w.commit();
+  assert.equal(done.path, join(dir, 'x-2.pcap'));
+  assert.equal(readFileSync(join(dir, 'x.pcap'), 'utf8'), 'keep me');
+});
+
+test('a file created under the final name during the download is not replaced', async (t) => {
+  const dir = tempFolder(t);
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'race' });
+  await pipeline(Readable.from([pcapBytes(samplePackets(2))]), w);
+  writeFileSync(join(dir, 'race.pcap'), 'someone else');
+  const done = await w.commit();
+  assert.equal(done.path, join(dir, 'race-1.pcap'));
+  assert.equal(readFileSync(join(dir, 'race.pcap'), 'utf8'), 'someone else');
+});
+
+test('pcapng bytes get a .pcapng name even when a .pcap was expected', async (t) => {
+  const dir = tempFolder(t);
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'ng', extension: 'pcap' });
+  await pipeline(Readable.from([pcapngBytes(samplePackets(3))]), w);
+  const done = await w.commit();
+  assert.equal(done.path, join(dir, 'ng.pcapng'));
+  assert.equal(done.format, 'pcapng');
+});
+
+test('a device-supplied name with traversal stays inside the folder', async (t) => {
+  const dir = tempFolder(t);
+  const w = await CaptureFileWriter.create({ folder: dir, stem: '../../etc/passwd' });
+  await pipeline(Readable.from([pcapBytes([])]), w);
+  const done = await w.commit();
+  assert.equal(done.path, join(dir, 'passwd.pcap'));
+});
+
+test('a truncated body is refused at commit and discard deletes the partial file', async (t) => {
+  const dir = tempFolder(t);
+  const bytes = pcapBytes(samplePackets(10));
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'cut' });
+  await pipeline(Readable.from([bytes.subarray(0, bytes.length - 10)]), w);
+  await assert.rejects(w.commit(), IncompleteCaptureError);
+  const outcome = await w.discard();
+  assert.equal(outcome.kept, false);
+  assert.match(outcome.message, /deleted/);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('keepPartial leaves only name.pcap.part, never a complete-looking name', async (t) => {
+  const dir = tempFolder(t);
+  const bytes = pcapBytes(samplePackets(10));
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'kept', keepPartial: true });
+  const source = new Readable({ read() {} });
+  const p = pipeline(source, w);
+  source.push(bytes.subarray(0, 500));
+  while (w.bytesWritten < 500) await new Promise((r) => setImmediate(r));
+  source.destroy(new Error('ECONNRESET'));
+  await assert.rejects(p, /ECONNRESET/);
+  const outcome = await w.discard();
+  assert.equal(outcome.kept, true);
+  assert.match(outcome.message, /kept as kept\.pcap\.part/);
+  assert.deepEqual(readdirSync(dir), ['kept.pcap.part']);
+});
+
+test('a disk-full error at the file layer fails the download and leaves no file', async (t) => {
+  const dir = tempFolder(t);
+  let written = 0;
+  const fullAfter4k: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    return {
+      ...real,
+      async write(chunks) {
+        const n = chunks.reduce((a, c) => a + c.length, 0);
+        if (written + n > 4096) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+        written += n;
+        await real.write(chunks);
+      },
+    };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'full', openSink: fullAfter4k });
+  await assert.rejects(pipeline(chunks(pcapBytes(samplePackets(50)), 1000), w), /ENOSPC/);
+  const outcome = await w.discard();
+  assert.equal(outcome.kept, false);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('bytes that are not a capture fail during the download, not after it', async (t) => {
+  const dir = tempFolder(t);
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'html' });
+  await assert.rejects(pipeline(Readable.from([Buffer.from('<html>login</html>')]), w), /not a pcap/);
+  await w.discard();
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('the writer applies backpressure: it never holds more than its buffer', async (t) => {
+  const dir = tempFolder(t);
+  let release: () => void = () => {};
+  const slow: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    return { ...real, write: async (c) => { await new Promise<void>((r) => (release = r)); await real.write(c); } };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'bp', openSink: slow });
+  const big = Buffer.alloc(256 * 1024);
+  let accepted = 0;
+  while (w.write(big)) accepted += big.length;
+  assert.ok(accepted <= 1024 * 1024, `accepted ${accepted} bytes before asking to wait`);
+  release();
+  w.destroy();
+  await w.discard();
+});
