@@ -70,7 +70,7 @@ export function pcapBytes(packets: FixturePacket[], options: { bigEndian?: boole
   u16(header, 4, 6);
   u32(header, options.snap ?? 65535, 16);
   u32(header, 1, 20);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   for (const p of packets) {
     const frame = ethernetFrame(p);
     const rec = Buffer.alloc(16);
@@ -111,7 +111,7 @@ export function pcapngBytes(packets: FixturePacket[], options: { tsresol?: numbe
   if (options.tsresol !== undefined) idbParts.push(Buffer.from([9, 0, 1, 0, options.tsresol, 0, 0, 0]), Buffer.from([0, 0, 0, 0]));
   const idb = block(1, Buffer.concat(idbParts));
   const res = options.tsresol ?? 6;
-  const parts = [shb, idb];
+  const parts: Buffer[] = [shb, idb];
   for (const p of packets) {
     const frame = ethernetFrame(p);
     const ticks = res >= 6 ? p.tsUs * 10n ** BigInt(res - 6) : p.tsUs / 10n ** BigInt(6 - res);
