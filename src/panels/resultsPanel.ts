@@ -1,0 +1,359 @@
+// One results panel: runs or receives its result, shapes it, sends it to the webview in chunks,
+// answers the webview's requests (query bar, refresh, export, copy) and keeps a restorable state.
+import * as vscode from 'vscode';
+import { shapeAllegro } from '../results/allegro';
+import { shapeReport } from '../results/appresponse';
+import { tableToCsv, tableToObjects } from '../results/csv';
+import { fetchAllegro } from '../results/fetchAllegro';
+import type { ColumnSpec, ResultTable, ShapedResult } from '../results/model';
+import { applyQueryBar, isAllegroListPath, queryBarFrom, type AllegroQuery, type AllegroQueryBar } from '../results/query';
+import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
+import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
+import { saveExport } from './resultsExport';
+import { resultsHtml, resultsWebviewRoots } from './resultsHtml';
+
+/** Rows in the first chunk of a table (paints the first screen) and in the following ones. */
+const FIRST_CHUNK = 200;
+const CHUNK = 10_000;
+const RAW_JSON_LIMIT = 2_000_000;
+
+interface Loaded {
+  shaped: ShapedResult;
+  raw: unknown;
+  fetchedAt: number;
+  elapsedMs: number;
+}
+
+export interface PanelContext {
+  extensionUri: vscode.Uri;
+  deps: ResultsDeps;
+  reportRerun(): ReportRerun | undefined;
+}
+
+export function titleOf(request: ResultsRequest): string {
+  if (request.kind === 'allegro') return request.title ?? (request.path.replace(/\/+$/, '').split('/').pop() || request.path);
+  return request.title;
+}
+
+function subtitleOf(request: ResultsRequest): string {
+  switch (request.kind) {
+    case 'allegro': return `${request.device} · ${request.path}`;
+    case 'report': return `${request.device} · report`;
+    default: return request.subtitle ?? '';
+  }
+}
+
+function staticTables(tables: { title: string; columns: (string | ColumnSpec)[]; rows: ResultTable['rows'] }[]): ResultTable[] {
+  return tables.map((t, i) => ({
+    id: `t${i}`,
+    title: t.title,
+    columns: t.columns.map((c) => (typeof c === 'string' ? { id: c, label: c, kind: t.rows.length && t.rows.every((r) => typeof r[t.columns.indexOf(c)] === 'number' || r[t.columns.indexOf(c)] === null) ? 'number' : 'string' } : c)),
+    rows: t.rows,
+  }));
+}
+
+export class ResultsPanel implements ResultsPanelHandle {
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposeEmitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private seq = 0;
+  private loaded?: Loaded;
+  private failure?: string;
+  private abort?: AbortController;
+  private autoSeconds: number;
+  private autoTimer?: ReturnType<typeof setTimeout>;
+  private bar?: AllegroQueryBar;
+  private disposed = false;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private current: ResultsRequest,
+    private readonly ctx: PanelContext,
+    /** Set when restored after a reload and the content was static (not kept). */
+    private readonly lostStatic = false,
+    initialRerun = false,
+  ) {
+    this.autoSeconds = vscode.workspace.getConfiguration('probeExplorer').get<number>('results.autoRefreshSeconds', 0);
+    panel.webview.options = { enableScripts: true, localResourceRoots: resultsWebviewRoots(ctx.extensionUri) };
+    panel.webview.html = resultsHtml(panel.webview, ctx.extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: ResultsWebviewMessage) => void this.onMessage(m)),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    this.resetBar();
+    void this.load(initialRerun);
+  }
+
+  get request(): ResultsRequest {
+    return this.current;
+  }
+
+  update(request: ResultsRequest): void {
+    this.current = request;
+    this.resetBar();
+    void this.load();
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.abort?.abort();
+    clearTimeout(this.autoTimer);
+    this.panel.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
+  }
+
+  private resetBar(): void {
+    const r = this.current;
+    this.bar = r.kind === 'allegro' && isAllegroListPath(r.path) ? { ...queryBarFrom(r.query ?? {}), allPages: r.allPages ?? false } : undefined;
+    this.panel.title = `${titleOf(r)}${r.kind === 'allegro' || r.kind === 'report' ? ` · ${r.device}` : ''}`;
+  }
+
+  private canRefresh(): boolean {
+    const r = this.current;
+    return r.kind === 'allegro' || (r.kind === 'report' && r.spec !== undefined && this.ctx.reportRerun() !== undefined);
+  }
+
+  private effectiveQuery(): AllegroQuery {
+    const r = this.current;
+    if (r.kind !== 'allegro') return {};
+    return this.bar ? applyQueryBar(r.query ?? {}, this.bar, Date.now() / 1000) : { ...(r.query ?? {}) };
+  }
+
+  private restoreState(): ResultsRestoreState {
+    const r = this.current;
+    switch (r.kind) {
+      case 'allegro': {
+        // Time presets are kept as the query bar's preset, not as absolute times: re-resolved on restore.
+        const query: AllegroQuery = { ...(r.query ?? {}) };
+        if (this.bar) {
+          const applied = applyQueryBar(r.query ?? {}, { ...this.bar, timePreset: this.bar.timePreset === 'custom' ? 'custom' : 'live' }, Date.now() / 1000);
+          Object.keys(query).forEach((k) => delete query[k]);
+          Object.assign(query, applied);
+        }
+        const state: ResultsRestoreState = { kind: 'allegro', device: r.device, path: r.path, query, allPages: this.bar?.allPages ?? r.allPages ?? false };
+        if (r.title) state.title = r.title;
+        return state;
+      }
+      case 'report': {
+        const state: ResultsRestoreState = { kind: 'report', device: r.device, title: r.title };
+        if (r.spec !== undefined) state.spec = r.spec;
+        return state;
+      }
+      default:
+        return { kind: 'static', title: r.title };
+    }
+  }
+
+  /** Produces the result: runs the query (Allegro), re-runs the report, or shapes given data. */
+  private async load(rerun = false): Promise<void> {
+    this.abort?.abort();
+    const abort = (this.abort = new AbortController());
+    clearTimeout(this.autoTimer);
+    const r = this.current;
+    const started = Date.now();
+    if (this.lostStatic) {
+      this.failure = r.kind === 'report'
+        ? `“${titleOf(r)}” cannot be re-run after the reload (no report runner is available). Run the report again.`
+        : `“${titleOf(r)}” was not kept across the window reload (only queries are restored). Run the command that produced it again.`;
+      this.send({ type: 'failed', message: this.failure });
+      return;
+    }
+    try {
+      let shaped: ShapedResult;
+      let raw: unknown;
+      switch (r.kind) {
+        case 'allegro': {
+          this.send({ type: 'busy', message: `GET ${r.path}…` });
+          const query = this.effectiveQuery();
+          const allPages = this.bar?.allPages ?? r.allPages ?? false;
+          raw = await fetchAllegro(this.ctx.deps.runAllegro, r.device, r.path, query, allPages, abort.signal, (done, total) =>
+            this.send({ type: 'busy', message: `GET ${r.path}: page ${done} of ${total}…` }),
+          );
+          shaped = shapeAllegro(raw, { page: typeof query.page === 'number' ? query.page : Number(query.page ?? 0) });
+          break;
+        }
+        case 'report': {
+          let { dataDefs, catalogue } = r;
+          raw = r.raw ?? dataDefs;
+          const rerunFn = this.ctx.reportRerun();
+          if (rerun && rerunFn && r.spec !== undefined) {
+            this.send({ type: 'busy', message: `Running report ${r.title}…` });
+            const result = await rerunFn({ device: r.device, spec: r.spec }, abort.signal);
+            dataDefs = result.dataDefs;
+            catalogue = result.catalogue ?? catalogue;
+            raw = result.raw ?? result.dataDefs;
+            this.current = { ...r, dataDefs, catalogue, raw };
+          }
+          shaped = shapeReport(dataDefs, catalogue);
+          break;
+        }
+        case 'table':
+          shaped = { tables: staticTables(r.tables), charts: r.charts ?? [] };
+          raw = r.raw ?? r.tables;
+          break;
+        case 'json':
+          shaped = shapeAllegro(r.value);
+          raw = r.value;
+          break;
+      }
+      if (abort.signal.aborted || this.disposed) return;
+      this.failure = undefined;
+      this.loaded = { shaped, raw, fetchedAt: Date.now(), elapsedMs: Date.now() - started };
+      await this.deliver();
+    } catch (err) {
+      if (abort.signal.aborted || this.disposed) return;
+      const message = err instanceof Error ? err.message : String(err);
+      this.ctx.deps.log?.warn(`Results: ${titleOf(r)}: ${message}`);
+      this.failure = message;
+      this.send({ type: 'failed', message });
+    } finally {
+      if (this.abort === abort) this.scheduleAutoRefresh();
+    }
+  }
+
+  private scheduleAutoRefresh(): void {
+    clearTimeout(this.autoTimer);
+    if (this.disposed || this.autoSeconds <= 0 || !this.canRefresh()) return;
+    this.autoTimer = setTimeout(() => {
+      // Hidden panels do not poll the device; they refresh when shown again.
+      if (this.panel.visible) void this.load(true);
+      else this.scheduleAutoRefresh();
+    }, this.autoSeconds * 1000);
+  }
+
+  private send(message: ResultsHostMessage): Thenable<boolean> | undefined {
+    if (!this.ready || this.disposed) return undefined;
+    return this.panel.webview.postMessage(message);
+  }
+
+  /** Sends the meta, then every table's rows in chunks (a small first chunk paints at once). */
+  private async deliver(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded || !this.ready) return;
+    const seq = ++this.seq;
+    const r = this.current;
+    let rawJson = '';
+    try {
+      rawJson = JSON.stringify(loaded.raw, null, 2) ?? 'undefined';
+    } catch {
+      rawJson = String(loaded.raw);
+    }
+    const truncated = rawJson.length > RAW_JSON_LIMIT;
+    const meta: ResultsMeta = {
+      seq,
+      title: titleOf(r),
+      subtitle: subtitleOf(r),
+      source: r.kind,
+      fetchedAt: loaded.fetchedAt,
+      elapsedMs: loaded.elapsedMs,
+      tables: loaded.shaped.tables.map((t) => ({ id: t.id, title: t.title, columns: t.columns, rowCount: t.rows.length })),
+      charts: loaded.shaped.charts,
+      canRefresh: this.canRefresh(),
+      rawJson: truncated ? rawJson.slice(0, RAW_JSON_LIMIT) : rawJson,
+      rawJsonTruncated: truncated,
+      autoRefreshSeconds: this.autoSeconds,
+      restore: this.restoreState(),
+    };
+    if (loaded.shaped.paging) meta.paging = loaded.shaped.paging;
+    if (loaded.shaped.notes) meta.notes = loaded.shaped.notes;
+    if (this.bar) meta.queryBar = this.bar;
+    await this.send({ type: 'result', meta });
+    for (const table of loaded.shaped.tables) {
+      let offset = 0;
+      let size = FIRST_CHUNK;
+      do {
+        if (seq !== this.seq || this.disposed) return;
+        const rows = table.rows.slice(offset, offset + size);
+        const last = offset + size >= table.rows.length;
+        await this.send({ type: 'rows', seq, tableId: table.id, offset, rows, last });
+        offset += size;
+        size = CHUNK;
+      } while (offset < table.rows.length);
+    }
+  }
+
+  private reply(requestId: number, ok: boolean, message?: string): void {
+    const m: ResultsHostMessage = { type: 'reply', requestId, ok };
+    if (message !== undefined) m.message = message;
+    void this.send(m);
+  }
+
+  private async onMessage(m: ResultsWebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        this.ready = true;
+        if (this.loaded) await this.deliver();
+        else if (this.failure) this.send({ type: 'failed', message: this.failure });
+        else this.send({ type: 'busy', message: 'Loading…' });
+        return;
+      case 'refresh':
+        await this.load(true);
+        this.reply(m.requestId, this.failure === undefined, this.failure);
+        return;
+      case 'query':
+        if (!this.bar) return this.reply(m.requestId, false, 'This result has no query bar.');
+        this.bar = { ...m.bar };
+        await this.load(true);
+        this.reply(m.requestId, this.failure === undefined, this.failure);
+        return;
+      case 'autoRefresh':
+        this.autoSeconds = Math.max(0, Math.floor(m.seconds));
+        this.scheduleAutoRefresh();
+        this.reply(m.requestId, true);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(m.text);
+        this.reply(m.requestId, true);
+        return;
+      case 'export':
+        try {
+          const uri = await this.export(m.format, m.tableId, m.columnIds);
+          this.reply(m.requestId, uri !== undefined, uri ? vscode.workspace.asRelativePath(uri) : 'Export cancelled');
+        } catch (err) {
+          this.reply(m.requestId, false, err instanceof Error ? err.message : String(err));
+        }
+        return;
+      case 'exportPng':
+        try {
+          const base64 = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(m.dataUrl)?.[1];
+          if (!base64) throw new Error('The chart image is not a PNG.');
+          const uri = await saveExport(`${titleOf(this.current)}-${m.title}`, 'png', Buffer.from(base64, 'base64'));
+          this.reply(m.requestId, uri !== undefined, uri ? vscode.workspace.asRelativePath(uri) : 'Export cancelled');
+        } catch (err) {
+          this.reply(m.requestId, false, err instanceof Error ? err.message : String(err));
+        }
+        return;
+    }
+  }
+
+  private async export(format: 'csv' | 'json', tableId?: string, columnIds?: string[]): Promise<vscode.Uri | undefined> {
+    const loaded = this.loaded;
+    if (!loaded) throw new Error('Nothing to export yet.');
+    const r = this.current;
+    const table = tableId ? loaded.shaped.tables.find((t) => t.id === tableId) : undefined;
+    const title = table && loaded.shaped.tables.length > 1 ? `${titleOf(r)}-${table.title}` : titleOf(r);
+    let text: string;
+    if (format === 'json') {
+      text = JSON.stringify(table ? tableToObjects(table, columnIds) : loaded.raw, null, 2);
+    } else {
+      const fetchCsv = this.ctx.deps.fetchAllegroCsv;
+      if (r.kind === 'allegro' && fetchCsv && table?.id === 'items' && !(this.bar?.allPages ?? false)) {
+        // The device's own CSV of the list (csv=true), same query.
+        text = await fetchCsv(r.device, r.path, { ...this.effectiveQuery(), csv: true }, new AbortController().signal);
+      } else {
+        const t = table ?? loaded.shaped.tables[0];
+        if (!t) throw new Error('This result has no table to export as CSV.');
+        text = tableToCsv(t, columnIds);
+      }
+    }
+    return saveExport(title, format, new TextEncoder().encode(text));
+  }
+}

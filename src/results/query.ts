@@ -1,0 +1,102 @@
+// The Allegro list query (query bar of the results view) and its mapping to URL parameters.
+// Pure: the panel, the webview and the tests share it.
+
+export type AllegroQueryValue = string | number | boolean;
+/** Query parameters of an Allegro GET, as sent. Unknown keys are passed through unchanged. */
+export type AllegroQuery = Record<string, AllegroQueryValue>;
+
+/** The time presets of the query bar; `live` means no starttime/endtime (real-time counters). */
+export type TimePreset = 'live' | 'last15m' | 'last1h' | 'last24h' | 'custom';
+
+export const TIME_PRESET_SECONDS: Record<Exclude<TimePreset, 'live' | 'custom'>, number> = {
+  last15m: 15 * 60,
+  last1h: 60 * 60,
+  last24h: 24 * 60 * 60,
+};
+
+export const ALLEGRO_SORT_KEYS = ['bytes', 'rxbytes', 'txbytes', 'bps', 'rxbps', 'txbps'] as const;
+
+/** Maximum `count` of one Allegro list page (documented). */
+export const ALLEGRO_MAX_COUNT = 100;
+
+/** The query bar's state. Kept in the webview state and in the panel's restore state. */
+export interface AllegroQueryBar {
+  sort?: string;
+  reverse?: boolean;
+  page?: number;
+  count?: number;
+  /** Fetch every page (page 0..numberOfPages-1) and concatenate displayedItems. */
+  allPages?: boolean;
+  timePreset?: TimePreset;
+  /** Epoch seconds, only for timePreset 'custom'. */
+  starttime?: number;
+  endtime?: number;
+  timespan?: number;
+  values?: number;
+  mmId?: string;
+  group?: number;
+}
+
+/** True when a path names a list node (its answer has displayedItems), e.g. ips_paged, peers. */
+export function isAllegroListPath(path: string): boolean {
+  const last = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  return /_paged$|^(peers|peers_ports|ports|connections|protocols|macs|ips|globalConnections)$/.test(last);
+}
+
+const QUERY_BAR_KEYS = ['sort', 'reverse', 'page', 'count', 'starttime', 'endtime', 'timespan', 'values', 'mm-id', 'group'];
+
+/** Reads a query bar from query parameters (the inverse of applyQueryBar, time presets become custom). */
+export function queryBarFrom(query: AllegroQuery): AllegroQueryBar {
+  const num = (v: AllegroQueryValue | undefined): number | undefined => {
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  };
+  const bar: AllegroQueryBar = {};
+  if (query.sort !== undefined) bar.sort = String(query.sort);
+  if (query.reverse !== undefined) bar.reverse = query.reverse === true || query.reverse === 'true';
+  bar.page = num(query.page);
+  bar.count = num(query.count);
+  bar.timespan = num(query.timespan);
+  bar.values = num(query.values);
+  bar.group = num(query.group);
+  if (query['mm-id'] !== undefined) bar.mmId = String(query['mm-id']);
+  const start = num(query.starttime);
+  const end = num(query.endtime);
+  if (start !== undefined && end !== undefined) {
+    bar.timePreset = 'custom';
+    bar.starttime = start;
+    bar.endtime = end;
+  } else bar.timePreset = 'live';
+  for (const key of Object.keys(bar) as (keyof AllegroQueryBar)[]) if (bar[key] === undefined) delete bar[key];
+  return bar;
+}
+
+/**
+ * Builds the query parameters from a base query and the query bar. Keys the bar does not know
+ * (csv, skiphistorydata, detail…) are kept from the base. `nowSeconds` resolves the time presets.
+ */
+export function applyQueryBar(base: AllegroQuery, bar: AllegroQueryBar, nowSeconds: number): AllegroQuery {
+  const out: AllegroQuery = {};
+  for (const [k, v] of Object.entries(base)) if (!QUERY_BAR_KEYS.includes(k)) out[k] = v;
+  if (bar.sort) out.sort = bar.sort;
+  if (bar.reverse !== undefined) out.reverse = bar.reverse;
+  if (bar.page !== undefined) out.page = Math.max(0, Math.floor(bar.page));
+  if (bar.count !== undefined) out.count = Math.min(ALLEGRO_MAX_COUNT, Math.max(1, Math.floor(bar.count)));
+  const preset = bar.timePreset ?? 'live';
+  if (preset === 'custom') {
+    if (bar.starttime !== undefined && bar.endtime !== undefined) {
+      out.starttime = Math.floor(bar.starttime);
+      out.endtime = Math.floor(bar.endtime);
+    }
+  } else if (preset !== 'live') {
+    const end = Math.floor(nowSeconds);
+    out.starttime = end - TIME_PRESET_SECONDS[preset];
+    out.endtime = end;
+  }
+  if (bar.timespan !== undefined && bar.timespan > 0) out.timespan = Math.floor(bar.timespan);
+  if (bar.values !== undefined && bar.values > 0) out.values = Math.floor(bar.values);
+  if (bar.mmId) out['mm-id'] = bar.mmId;
+  if (bar.group !== undefined && bar.group > 0) out.group = Math.floor(bar.group);
+  return out;
+}

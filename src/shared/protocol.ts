@@ -1,0 +1,77 @@
+// Typed messages between panels (extension host) and their webviews. Each webview has its own
+// section; both sides import the same union, so a message that one side sends and the other does
+// not understand is a type error. Rules: the webview sends `ready` before the host sends anything;
+// requests from the webview carry a `requestId` that the host echoes in its `reply`.
+
+import type { AllegroQuery, AllegroQueryBar } from '../results/query';
+import type { CellValue, ColumnSpec, JsonValue, PagingInfo, ResultChart } from '../results/model';
+
+// ───────────────────────────── Results view (viewType probeExplorer.results) ─────────────────────────────
+
+export type ResultsSourceKind = 'allegro' | 'report' | 'table' | 'json';
+
+export interface ResultsTableMeta {
+  id: string;
+  title: string;
+  columns: ColumnSpec[];
+  /** Rows that will arrive in `rows` messages for this table. */
+  rowCount: number;
+}
+
+/** Everything about a result except its rows, which follow in chunks. */
+export interface ResultsMeta {
+  /** Increases with every delivered result; `rows` of an older result are dropped. */
+  seq: number;
+  title: string;
+  /** Device and path / report, shown under the title. */
+  subtitle: string;
+  source: ResultsSourceKind;
+  /** Epoch milliseconds when the answer arrived. */
+  fetchedAt: number;
+  elapsedMs?: number;
+  tables: ResultsTableMeta[];
+  charts: ResultChart[];
+  paging?: PagingInfo;
+  notes?: string[];
+  /** Present for Allegro list nodes: the query bar is shown with these values. */
+  queryBar?: AllegroQueryBar;
+  /** Refresh and auto-refresh are offered (a query or re-run callback exists). */
+  canRefresh: boolean;
+  /** Pretty-printed answer for the Raw JSON tab (cut at a size limit). */
+  rawJson: string;
+  rawJsonTruncated: boolean;
+  autoRefreshSeconds: number;
+  /** What the webview keeps in its state so the panel can re-run the query after a reload. */
+  restore: ResultsRestoreState;
+}
+
+/** The request without its data: enough to re-run it after a reload. Never credentials, never rows. */
+export type ResultsRestoreState =
+  | { kind: 'allegro'; device: string; path: string; query: AllegroQuery; title?: string; allPages?: boolean }
+  | { kind: 'report'; device: string; title: string; spec?: JsonValue }
+  | { kind: 'static'; title: string };
+
+export type ResultsHostMessage =
+  | { type: 'result'; meta: ResultsMeta }
+  | { type: 'rows'; seq: number; tableId: string; offset: number; rows: CellValue[][]; last: boolean }
+  | { type: 'busy'; message: string }
+  | { type: 'failed'; message: string }
+  | { type: 'reply'; requestId: number; ok: boolean; message?: string };
+
+export type ResultsWebviewMessage =
+  | { type: 'ready' }
+  | { type: 'refresh'; requestId: number }
+  | { type: 'query'; requestId: number; bar: AllegroQueryBar }
+  | { type: 'autoRefresh'; requestId: number; seconds: number }
+  /** CSV or JSON of one table (visible columns in their order) or of the raw answer (`tableId` absent, JSON). */
+  | { type: 'export'; requestId: number; format: 'csv' | 'json'; tableId?: string; columnIds?: string[] }
+  | { type: 'exportPng'; requestId: number; chartId: string; title: string; dataUrl: string }
+  | { type: 'copy'; requestId: number; text: string };
+
+/** What the results webview keeps in `vscode.setState` (UI only; the panel keeps the query). */
+export interface ResultsWebviewState {
+  activeTab?: string;
+  hiddenColumns?: Record<string, string[]>;
+  filter?: string;
+  restore?: ResultsRestoreState;
+}
