@@ -145,10 +145,10 @@ function codeServerVersion(paths) {
 function missingNativeModules(paths) {
   const vs = path.join(paths.codeServerDir, 'lib', 'vscode', 'node_modules');
   const wanted = [
-    path.join(paths.codeServerDir, 'node_modules', 'argon2'),
+    path.join(paths.dir, 'code-server', 'node_modules', 'argon2'),
     path.join(vs, 'kerberos'),
-    path.join(vs, 'node-pty'),
     path.join(vs, '@vscode', 'spdlog'),
+    path.join(vs, '@vscode', 'sqlite3'),
   ];
   const hasNode = (dir) => {
     if (!fs.existsSync(dir)) return false;
@@ -166,7 +166,10 @@ function missingNativeModules(paths) {
 }
 
 function codeServerRuns(paths) {
-  const r = run(paths.node, [paths.codeServerEntry, '--version'], { timeout: 60_000 });
+  // --config keeps code-server from writing ~/.config/code-server/config.yaml.
+  const config = path.join(paths.dir, 'code-server', 'config.yaml');
+  if (!fs.existsSync(config)) fs.writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+  const r = run(paths.node, [paths.codeServerEntry, '--config', config, '--version'], { timeout: 60_000 });
   return r.ok ? r.stdout.trim().split('\n')[0] : null;
 }
 
@@ -295,7 +298,7 @@ export function installTools({ check = false } = {}) {
       const manifest = {
         updatedAt: new Date().toISOString(),
         node: { version: node, bin: paths.node, dir: paths.nodeDir },
-        codeServer: { version: cs, entry: paths.codeServerEntry, vscode: codeServerRuns(paths)?.split(' ')[0] ?? null },
+        codeServer: { version: cs, entry: paths.codeServerEntry, vscode: /with Code (\S+)/.exec(codeServerRuns(paths) ?? '')?.[1] ?? null },
         chromium: { version: dpkgInstalled('chromium'), bin: paths.chromium },
         tshark: { version: dpkgInstalled('tshark'), capinfos: paths.capinfos },
         playwrightCore: pw,
