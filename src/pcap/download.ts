@@ -1,0 +1,71 @@
+// One download, start to finish: a source stream piped with backpressure into a
+// CaptureFileWriter, committed only when the source ended correctly, the sidecar written
+// beside it; on any failure or cancel the partial file is discarded and the error says so.
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CaptureFileWriter, IncompleteCaptureError, type CaptureWriterOptions, type CommittedCapture, type PartialOutcome } from './writer';
+import { writeSidecar, type CaptureSidecar } from './sidecar';
+
+export class CaptureDownloadError extends Error {
+  constructor(
+    message: string,
+    /** What happened to the partial file (undefined when nothing was reserved yet). */
+    readonly partial: PartialOutcome | undefined,
+    readonly cancelled: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CaptureDownloadError';
+  }
+}
+
+export interface SavedCapture {
+  capture: CommittedCapture;
+  sidecarPath: string;
+  sidecar: CaptureSidecar;
+}
+
+export interface SaveCaptureOptions {
+  writer: CaptureWriterOptions;
+  signal?: AbortSignal;
+  /** Builds the sidecar once the capture is committed. */
+  sidecar: (capture: CommittedCapture) => CaptureSidecar;
+}
+
+/**
+ * Pipes `source` into `name.pcap.part`, commits and writes the sidecar. `source` must end only
+ * when the transfer completed (an HTTP body errors on reset; a LIVE_STREAM parser errors when
+ * no EOF frame came).
+ */
+export async function saveCaptureStream(source: Readable, options: SaveCaptureOptions): Promise<SavedCapture> {
+  let writer: CaptureFileWriter;
+  try {
+    writer = await CaptureFileWriter.create(options.writer);
+  } catch (err) {
+    source.destroy();
+    throw new CaptureDownloadError(`could not create the capture file: ${(err as Error).message}`, undefined, false, { cause: err });
+  }
+  let capture: CommittedCapture;
+  try {
+    await pipeline(source, writer, ...(options.signal ? [{ signal: options.signal }] : []));
+    capture = await writer.commit();
+  } catch (err) {
+    const partial = await writer.discard();
+    const cancelled = options.signal?.aborted === true;
+    const why = cancelled ? 'cancelled' : err instanceof IncompleteCaptureError ? err.message : `failed: ${(err as Error).message}`;
+    throw new CaptureDownloadError(`Download ${why}. ${partial.message}`, partial, cancelled, { cause: err });
+  }
+  const sidecar = options.sidecar(capture);
+  try {
+    const sidecarPath = await writeSidecar(capture.path, sidecar);
+    return { capture, sidecarPath, sidecar };
+  } catch (err) {
+    throw new CaptureDownloadError(`The capture was saved as ${capture.path}, but its metadata file could not be written: ${(err as Error).message}`, undefined, false, { cause: err });
+  }
+}
+
+/** Why a failure happened, for a user: the cancel, the device error, and the partial file. */
+export function describeFailure(err: unknown): string {
+  if (err instanceof CaptureDownloadError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
