@@ -7,6 +7,10 @@ import type { Diagnostic } from './types';
 import type { Source } from './schema';
 
 export { parse } from './parser';
+export { complete } from './complete';
+export { hover } from './hover';
+export { format, type FormatOptions } from './format';
+export { columnMarkdown, columnDetail, usableInFilters } from './describe';
 export type * from './types';
 export type { Source, Column, ColumnType, EnumEntry } from './schema';
 export { enumValuesOf, topByOf, filtersOnMetrics, columnIndex } from './schema';

@@ -85,7 +85,7 @@ export function lex(text: string, diagnostics: Diagnostic[]): Token[] {
     }
     // Anything else is a character STEELFILTER does not know (&, |, ~, ;, ...): group a run of them.
     let j = i + 1;
-    while (j < n && !isWordChar(text.charCodeAt(j)) && !' \t\r\n()\',"=!<>'.includes(text[j])) j++;
+    while (j < n && !isWordChar(text.charCodeAt(j)) && !' \t\r\n()\',"'.includes(text[j])) j++;
     tokens.push({ kind: 'bad', text: text.slice(i, j), value: text.slice(i, j), start, end: j });
     i = j;
   }

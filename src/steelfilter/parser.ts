@@ -213,7 +213,12 @@ class Parser {
     }
     if (t.kind === 'op' && t.text in MISSPELLED_OPS) {
       const m = MISSPELLED_OPS[t.text];
-      this.error(t, 'unknown-operator', `unknown operator "${t.text}": write "${m.write}"`, { start: t.start, end: t.end, text: m.write, title: `Replace with "${m.write}"` });
+      // The document's own operator table shows `=>` once; accept it, but say what the table means.
+      this.diagnostics.push({
+        start: t.start, end: t.end, severity: 'warning', code: 'operator-spelling',
+        message: `"${t.text}" is not in the operator table: write "${m.write}"`,
+        fix: { start: t.start, end: t.end, text: m.write, title: `Replace with "${m.write}"` },
+      });
       this.pos++;
       return this.finishCompare(column, m.op, t);
     }
