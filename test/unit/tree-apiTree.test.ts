@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AllegroApiTree, type ApiNode } from '../../src/allegro/apiTree';
+import { apiMapOf, apiMapMarkdown, apiMapPaths } from '../../src/allegro/apiMap';
 import { fakeTransport, sampleApi, type FakeNode } from './tree-fake';
 
 function treeOf(api: FakeNode = sampleApi(), opts: { pageSize?: number; maxConcurrency?: number; latencyMs?: number; maxDepth?: number } = {}) {
@@ -271,4 +272,33 @@ test('an expansion that joined a cancelled load loads again for itself', async (
   assert.equal(kids.length, 3);
   assert.equal(tree.root.children, kids);
   assert.equal(transport.calls.filter((c) => c.path === '/API/stats').length, 1, 'the cancelled load sent nothing');
+});
+
+test('the API map lists walked paths in template form with list endpoints, errors and cycles', async () => {
+  const api = sampleApi();
+  (api.modules as Record<string, FakeNode>).weird = { answer: { subResources: ['..'] } };
+  const { tree } = treeOf(api);
+  await tree.walk();
+  const map = apiMapOf(tree, { baseUrl: 'https://allegro-mm', now: new Date('2026-01-01T00:00:00Z') });
+  const paths = apiMapPaths(map);
+  assert.ok(paths.includes('/API/stats/modules/ip/ips/:ip/peers'));
+  assert.ok(!paths.some((p) => p.includes('10.0.0.1')), 'values never appear as paths');
+  const ip = map.root.children![0].children![0].children![0].children!.find((c) => c.name === ':ip')!;
+  assert.equal(ip.listEndpoint, '/API/stats/modules/ip/ips_paged');
+  assert.equal(ip.sample, '10.0.0.1');
+  assert.equal(map.paths, paths.length - 1);
+  const md = apiMapMarkdown(map);
+  assert.match(md, /^# API map: lab/);
+  assert.match(md, /- `:ip` — values from `\/API\/stats\/modules\/ip\/ips_paged`; walked with `10.0.0.1`/);
+  assert.match(md, /↻ `\/API\/stats\/modules` \(cycle, not followed\)/);
+  assert.match(md, /⚠ 404 Not found/);
+  assert.match(md, /```text\n\/API\/stats\n/);
+});
+
+test('the API map marks levels that were never loaded', async () => {
+  const { tree } = treeOf();
+  await tree.children(tree.root);
+  const map = apiMapOf(tree);
+  assert.equal(map.root.children![0].children, undefined);
+  assert.match(apiMapMarkdown(map), /- `modules` _\(not walked\)_/);
 });
