@@ -1,0 +1,117 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHttpClient, HttpStatusError, TimeoutError } from '../../src/http';
+import { startHttpsServer, sendJson } from './http-support';
+
+test('no more than maxConcurrency requests are in flight at the device', async () => {
+  const server = await startHttpsServer(async (_req, res) => {
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    sendJson(res, 200, {});
+  });
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, maxConcurrency: 3 });
+  try {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => http.json({ path: `/r${i}` })));
+    assert.equal(server.requests.length, 20);
+    assert.equal(server.maxInFlight, 3);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('sequential requests reuse one kept-alive connection', async () => {
+  const server = await startHttpsServer((_req, res) => sendJson(res, 200, {}));
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    for (let i = 0; i < 5; i++) {
+      await http.json({ path: '/x' });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(server.connections, 1);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('an open stream holds its slot until its body ends', async () => {
+  const server = await startHttpsServer((req, res) => {
+    if (req.url === '/stream') {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(Buffer.alloc(1000));
+      return; // ended later by the test
+    }
+    sendJson(res, 200, {});
+  });
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, maxConcurrency: 1 });
+  try {
+    const stream = await http.stream({ path: '/stream' });
+    let second = false;
+    const pending = http.json({ path: '/other' }).then(() => (second = true));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    assert.equal(second, false, 'the second request waits for the stream');
+    stream.body.destroy();
+    await pending;
+    assert.equal(second, true);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('stream() hands the body through with backpressure: the server is held back by a slow reader', async () => {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const total = 64 * 1024 * 1024; // 64 MiB offered, far more than socket and stream buffers hold
+  let written = 0;
+  let paused = 0;
+  const server = await startHttpsServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/vnd.tcpdump.pcap' });
+    const pump = () => {
+      while (written < total) {
+        written += chunk.length;
+        if (!res.write(chunk)) {
+          paused++;
+          res.once('drain', pump);
+          return;
+        }
+      }
+      res.end();
+    };
+    pump();
+  });
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    const response = await http.stream({ path: '/API/data/modules/capture' });
+    assert.equal(response.status, 200);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nobody reads
+    assert.ok(written < 8 * 1024 * 1024, `server wrote ${written} bytes while nobody read`);
+    assert.ok(paused >= 1);
+    let received = 0;
+    for await (const part of response.body) received += (part as Buffer).length;
+    assert.equal(received, total);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('stream() throws HttpStatusError for an error status; a stalled stream fails with a typed timeout', async () => {
+  const server = await startHttpsServer((req, res) => {
+    if (req.url === '/missing') return sendJson(res, 404, { error: 'no such capture' });
+    res.writeHead(200);
+    res.write('abc');
+  });
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, timeouts: { bodyIdleMs: 200 } });
+  try {
+    await assert.rejects(http.stream({ path: '/missing' }), (e: unknown) => e instanceof HttpStatusError && e.errorText === 'no such capture');
+    const response = await http.stream({ path: '/stall' });
+    const error = await (async () => {
+      for await (const _ of response.body) void _;
+    })().then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, 'body');
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
