@@ -93,3 +93,11 @@ test('a connection node defaults to its own activity window', () => {
   assert.equal(f.mmId, 'local:1');
   assert.equal(captureSubject(f), '1.1.1.1_2.2.2.2');
 });
+
+test('the expression goes on the wire with %20 for blanks, never "+"', async () => {
+  const { capturePathWithQuery } = await import('../../src/allegro/capture');
+  const r = buildCaptureRequest({ expression: 'IP==10.1.2.3:62887 and l4Protocol==TCP', window: { kind: 'live', seconds: 5 } }, NOW);
+  const p = capturePathWithQuery(r);
+  assert.ok(p.startsWith('/API/data/modules/capture?expression=IP%3D%3D10.1.2.3%3A62887%20and%20l4Protocol%3D%3DTCP&endTime='), p);
+  assert.ok(!p.includes('+'));
+});
