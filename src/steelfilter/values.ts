@@ -120,6 +120,14 @@ function parseWildcardV6(s: string): IpParse | undefined {
   return { kind: 'wildcard', version: 6, network, prefix: fixed * 16 };
 }
 
+function ipv4Problem(s: string): string {
+  const parts = s.split('.');
+  const big = parts.find((p) => Number(p) > 255);
+  if (big !== undefined) return `"${s}" is not an IP address: octet ${big} is above 255`;
+  if (parts.length !== 4) return `"${s}" is not an IP address: an IPv4 address has four octets (use 10.1.* for a wildcard)`;
+  return `"${s}" is not an IP address`;
+}
+
 /** Classifies a value compared with an ipaddr column. */
 export function parseIpPattern(raw: string): IpParse {
   const s = raw.trim();
@@ -138,7 +146,7 @@ export function parseIpPattern(raw: string): IpParse {
   const addr = parseAddress(s);
   if (addr) return { kind: 'address', version: addr.version, value: addr.value };
   if (s.includes(':')) return parseWildcardV6(s) ?? { kind: 'invalid', reason: `"${s}" is not an IPv6 address` };
-  if (/^[\d.*]+$/.test(s)) return parseWildcardV4(s) ?? { kind: 'invalid', reason: `"${s}" is not an IPv4 address` };
+  if (/^[\d.*]+$/.test(s)) return parseWildcardV4(s) ?? { kind: 'invalid', reason: ipv4Problem(s) };
   if (isDnsName(s)) return { kind: 'dns', name: s.toLowerCase().replace(/\.$/, '') };
   return { kind: 'invalid', reason: `"${s}" is not an IP address, CIDR, wildcard or DNS name` };
 }
