@@ -169,7 +169,7 @@ function codeServerRuns(paths) {
   // --config keeps code-server from writing ~/.config/code-server/config.yaml.
   const config = path.join(paths.dir, 'code-server', 'config.yaml');
   if (!fs.existsSync(config)) fs.writeFileSync(config, 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
-  const r = run(paths.node, [paths.codeServerEntry, '--config', config, '--version'], { timeout: 60_000 });
+  const r = run(paths.node, [paths.codeServerEntry, '--config', config, '--version'], { timeout: 60_000, env: { ...process.env, XDG_DATA_HOME: path.join(paths.dir, 'code-server', 'data') } });
   return r.ok ? r.stdout.trim().split('\n')[0] : null;
 }
 

@@ -272,7 +272,13 @@ async function main() {
   }
 
   const tools = toolPaths();
-  runOrDie('install extension', tools.node, [tools.codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  // code-server's own config and logs stay in the demo folder, not in ~/.config or ~/.local/share.
+  const csHome = path.join(workspace, '.vscode-demo', 'code-server');
+  fs.mkdirSync(csHome, { recursive: true });
+  const csConfig = path.join(csHome, 'config.yaml');
+  fs.writeFileSync(csConfig, 'auth: none\ncert: false\n');
+  const csEnv = { ...process.env, XDG_DATA_HOME: csHome };
+  runOrDie('install extension', tools.node, [tools.codeServerEntry, '--config', csConfig, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { stdio: ['ignore', 'inherit', 'inherit'], env: csEnv });
   const port = Number(option('--port', 0)) || await freePort();
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   say(`starting code-server ${tools.codeServerDir} on 127.0.0.1:${port}`);
@@ -280,6 +286,7 @@ async function main() {
   const out = fs.openSync(logFile, 'w');
   const cs = track(spawn(tools.node, [
     tools.codeServerEntry,
+    '--config', csConfig,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
@@ -289,7 +296,7 @@ async function main() {
     '--extensions-dir', extensionsDir,
     '--user-data-dir', userDataDir,
     workspace,
-  ], { cwd: root, stdio: ['ignore', out, out], detached: true }), 'code-server');
+  ], { cwd: root, stdio: ['ignore', out, out], detached: true, env: csEnv }), 'code-server');
   fs.closeSync(out);
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, 90_000, cs);
   console.log('');

@@ -69,7 +69,9 @@ export function installedExtensionsDir(manifest = readManifest()): string {
   }
   const tmpUser = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-e2e-install-'));
   try {
-    const r = spawnSync(manifest.node.bin, [manifest.codeServer.entry, '--extensions-dir', dir, '--user-data-dir', tmpUser, '--install-extension', vsixPath, '--force'], { encoding: 'utf8', timeout: 120_000 });
+    const config = path.join(tmpUser, 'config.yaml');
+    fs.writeFileSync(config, 'auth: none\ncert: false\n');
+    const r = spawnSync(manifest.node.bin, [manifest.codeServer.entry, '--config', config, '--extensions-dir', dir, '--user-data-dir', tmpUser, '--install-extension', vsixPath, '--force'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_DATA_HOME: tmpUser } });
     if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   } finally {
     fs.rmSync(tmpUser, { recursive: true, force: true });
@@ -123,8 +125,14 @@ export async function startCodeServer(opts: {
   fs.mkdirSync(outputDir, { recursive: true });
   const logFile = path.join(outputDir, `${opts.name}.code-server.log`);
   const out = fs.openSync(logFile, 'w');
+  // Keep code-server's own config and logs out of ~/.config and ~/.local/share.
+  const home = path.join(path.dirname(opts.userDataDir), 'code-server-home');
+  fs.mkdirSync(home, { recursive: true });
+  const config = path.join(home, 'config.yaml');
+  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const child = spawn(manifest.node.bin, [
     manifest.codeServer.entry,
+    '--config', config,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
@@ -137,7 +145,7 @@ export async function startCodeServer(opts: {
     opts.workspace,
   ], {
     stdio: ['ignore', out, out],
-    env: { ...process.env, ...opts.env, VSCODE_PROXY_URI: '' },
+    env: { ...process.env, XDG_DATA_HOME: home, ...opts.env },
     detached: true,
   });
   fs.closeSync(out);
@@ -308,6 +316,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   if (!label.includes(title.replace(/^.*?: /, ''))) throw new Error(`command "${title}" not in palette (first row: ${label})`);
   await input.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: T.ui });
+  await sleep(300);
+  await assertNoErrorDialog(page);
+}
+
+/** Fails with the dialog's text when VS Code shows an error dialog (e.g. "command … not found"). */
+export async function assertNoErrorDialog(page: Page): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box');
+  if (await dialog.isVisible().catch(() => false)) {
+    const text = await dialog.innerText().catch(() => '?');
+    throw new Error(`VS Code showed a dialog: ${text.replace(/\s+/g, ' ').trim()}`);
+  }
 }
 
 /** The sidebar view pane (body) with this title, e.g. "Devices". */
