@@ -8,3 +8,5 @@ export * from './sidecar';
 export * from './target';
 export * from './writer';
 export * from './markdown';
+export * from './report';
+export * from './download';

@@ -142,3 +142,18 @@ test('the note link is relative to the note and escapes spaces', () => {
   const line = captureLinkLine('/w/notes/case 1.md', '/w/notes/caps/my cap.pcap', '3 packets');
   assert.equal(line, '[my cap.pcap](caps/my%20cap.pcap) ([metadata](caps/my%20cap.pcap.json)): 3 packets');
 });
+
+test('the summary Markdown has an overview and a table per counter', async (t) => {
+  const { summaryMarkdown, summaryTables } = await import('../../src/pcap/report');
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-md-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'm.pcap');
+  writeFileSync(file, pcapBytes(samplePackets(9)));
+  const s = await summarizeFile(file);
+  const tables = summaryTables(s);
+  assert.deepEqual(tables.map((x) => x.title), ['Overview', 'Top talkers', 'Top conversations', 'Protocols', 'Top ports']);
+  const md = summaryMarkdown('m.pcap', s);
+  assert.match(md, /^# Summary of m\.pcap/);
+  assert.match(md, /\| packets \| 9 \|/);
+  assert.match(md, /\| 10\.1\.2\.3 \| 6 \|/);
+});

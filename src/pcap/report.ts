@@ -1,0 +1,61 @@
+// A capture summary as tables (for the results view) and as Markdown (fallback, notes).
+import { formatBytes, formatDuration, type CaptureSummary, type Counter } from './summary';
+import type { CaptureSidecar } from './sidecar';
+
+export interface SummaryTable {
+  title: string;
+  columns: string[];
+  rows: (string | number)[][];
+}
+
+function counterRows(list: Counter[], total: number): (string | number)[][] {
+  return list.map((c) => [c.name, c.packets, c.bytes, total > 0 ? `${((c.bytes / total) * 100).toFixed(1)}%` : '']);
+}
+
+export function overviewRows(s: CaptureSummary, sidecar?: CaptureSidecar): (string | number)[][] {
+  const rows: (string | number)[][] = [
+    ['format', s.format ?? 'unknown'],
+    ['complete', s.complete ? 'yes' : `no: ${s.problem ?? ''}`],
+    ['file size', `${formatBytes(s.fileBytes)} (${s.fileBytes} bytes)`],
+    ['packets', s.packetCount],
+    ['bytes on the wire', s.wireBytes],
+  ];
+  if (s.startTime) rows.push(['start', s.startTime]);
+  if (s.endTime) rows.push(['end', s.endTime]);
+  if (s.durationSeconds !== undefined) rows.push(['duration', formatDuration(s.durationSeconds)]);
+  if (s.durationSeconds) rows.push(['average rate', `${formatBytes(Math.round(s.wireBytes / s.durationSeconds))}/s`]);
+  rows.push(['link types', s.linkTypes.join(', ')]);
+  if (sidecar) {
+    rows.push(['device', `${sidecar.device.name} (${sidecar.device.kind})`], ['mode', sidecar.mode], ['sha256', sidecar.sha256]);
+    const q = sidecar.query as Record<string, unknown>;
+    if (typeof q.expression === 'string') rows.push(['expression', q.expression]);
+    if (Array.isArray(q.filters)) rows.push(['filters', (q.filters as { type: string; value: string }[]).map((f) => `${f.type}: ${f.value}`).join('; ')]);
+  }
+  return rows;
+}
+
+export function summaryTables(s: CaptureSummary, sidecar?: CaptureSidecar): SummaryTable[] {
+  const counters = ['name', 'packets', 'bytes', 'share'];
+  return [
+    { title: 'Overview', columns: ['property', 'value'], rows: overviewRows(s, sidecar) },
+    { title: 'Top talkers', columns: ['address', 'packets', 'bytes', 'share'], rows: counterRows(s.topTalkers, s.wireBytes) },
+    { title: 'Top conversations', columns: ['conversation', 'packets', 'bytes', 'share'], rows: counterRows(s.topConversations, s.wireBytes) },
+    { title: 'Protocols', columns: ['protocol', 'packets', 'bytes', 'share'], rows: counterRows(s.protocols, s.wireBytes) },
+    { title: 'Top ports', columns: counters, rows: counterRows(s.topPorts, s.wireBytes) },
+  ];
+}
+
+function cell(v: string | number): string {
+  return String(v).replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
+}
+
+export function summaryMarkdown(fileName: string, s: CaptureSummary, sidecar?: CaptureSidecar): string {
+  const out = [`# Summary of ${fileName}`, ''];
+  for (const t of summaryTables(s, sidecar)) {
+    out.push(`## ${t.title}`, '', `| ${t.columns.join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`);
+    for (const r of t.rows) out.push(`| ${r.map(cell).join(' | ')} |`);
+    if (!t.rows.length) out.push(`| ${t.columns.map(() => '').join(' | ')} |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
