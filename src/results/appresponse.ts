@@ -99,7 +99,11 @@ export function reportCharts(table: ResultTable, metas: ReportColumnMeta[], maxS
   if (timeIdx < 0 || table.rows.length === 0) return [];
   const kinds = table.columns.map((c) => c.kind);
   const metricIdx = metas.map((m, i) => (isMetric(m, kinds[i]) && CHARTABLE.has(kinds[i]) ? i : -1)).filter((i) => i >= 0);
-  const keyIdx = metas.map((m, i) => (i !== timeIdx && !TIME_COLUMNS.has(m.id) && !metricIdx.includes(i) ? i : -1)).filter((i) => i >= 0);
+  // Group keys: the grouped_by columns when the catalogue says which they are, else every other non-metric column.
+  const catalogueKnowsKeys = metas.some((m) => m.grouped_by === true && !TIME_COLUMNS.has(m.id));
+  const keyIdx = metas
+    .map((m, i) => (i !== timeIdx && !TIME_COLUMNS.has(m.id) && !metricIdx.includes(i) && (!catalogueKnowsKeys || m.grouped_by === true) ? i : -1))
+    .filter((i) => i >= 0);
   // Prefer a name column over its id twin as the series label (host_group.name over host_group.id).
   const labelIdx = keyIdx.filter((i) => !(metas[i].id.endsWith('.id') && keyIdx.some((j) => metas[j].id === metas[i].id.replace(/\.id$/, '.name'))));
   const xs = new Set<number>();

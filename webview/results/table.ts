@@ -1,0 +1,551 @@
+// Virtualized data table: only the rows on screen exist in the DOM (a small pool of row elements
+// reused while scrolling, positioned by @tanstack/virtual-core). Sort, resizable columns, quick
+// filter, column hide/show, row selection and copy. Rows can be appended in chunks at any time.
+import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import { exactCell, formatCell, isNumericKind, isSpecial } from '../../src/results/format';
+import type { CellValue, ColumnSpec } from '../../src/results/model';
+import { el, icon } from './dom';
+
+export const ROW_HEIGHT = 22;
+const HEADER_HEIGHT = 26;
+const MIN_WIDTH = 48;
+
+interface ColumnState {
+  spec: ColumnSpec;
+  index: number; // position in the row arrays
+  width: number;
+  visible: boolean;
+  numeric: boolean;
+}
+
+export interface TableEvents {
+  onCopy(text: string, what: string): void;
+  onStatus(): void;
+  onHiddenChange(hidden: string[]): void;
+}
+
+function defaultWidth(spec: ColumnSpec): number {
+  const label = spec.label.length * 7 + 36;
+  const byKind = spec.kind === 'timestamp' ? 170 : spec.kind === 'ipaddr' ? 140 : isNumericKind(spec.kind) ? 110 : spec.kind === 'json' ? 220 : 150;
+  return Math.min(360, Math.max(label, byKind));
+}
+
+/** Sort key of an IPv4/IPv6 address string, so 10.0.0.9 < 10.0.0.10. */
+function ipKey(s: string): string {
+  if (s.includes('.') && !s.includes(':')) return '4' + s.split('.').map((p) => p.padStart(3, '0')).join('.');
+  return '6' + s.toLowerCase();
+}
+
+export class VirtualTable {
+  readonly root: HTMLDivElement;
+  private readonly scroller: HTMLDivElement;
+  private readonly header: HTMLDivElement;
+  private readonly body: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private columns: ColumnState[] = [];
+  private rows: CellValue[][] = [];
+  /** Row indices shown, in order; null = all rows in arrival order (no filter, no sort). */
+  private view: Uint32Array | null = null;
+  private sort: { col: number; dir: 1 | -1 } | null = null;
+  private filter = '';
+  private searchText: (string | undefined)[] = [];
+  private pool: HTMLDivElement[] = [];
+  private readonly selected = new Set<number>();
+  private anchor = -1;
+  private readonly virtualizer: Virtualizer<HTMLDivElement, HTMLDivElement>;
+  private unmount?: () => void;
+  private rebuildPending = false;
+  private menu?: HTMLDivElement;
+
+  constructor(private readonly events: TableEvents) {
+    this.root = el('div', 'vt');
+    this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid' });
+    this.header = el('div', 'vt-header', undefined, { role: 'row' });
+    this.body = el('div', 'vt-body', undefined, { role: 'rowgroup' });
+    this.empty = el('div', 'vt-empty');
+    this.scroller.append(this.header, this.body);
+    this.root.append(this.scroller, this.empty);
+    this.virtualizer = new Virtualizer<HTMLDivElement, HTMLDivElement>({
+      count: 0,
+      getScrollElement: () => this.scroller,
+      estimateSize: () => ROW_HEIGHT,
+      overscan: 10,
+      paddingStart: HEADER_HEIGHT,
+      scrollPaddingStart: HEADER_HEIGHT,
+      scrollToFn: elementScroll,
+      observeElementRect,
+      observeElementOffset,
+      initialRect: { width: 800, height: 600 },
+      onChange: () => this.renderRows(),
+    });
+    this.scroller.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    this.scroller.addEventListener('contextmenu', (e) => this.onContextMenu(e));
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
+    document.addEventListener('mousedown', (e) => {
+      if (this.menu && !this.menu.contains(e.target as Node)) this.closeMenu();
+    });
+  }
+
+  /** Call once the root is in the document. */
+  mount(): void {
+    if (!this.unmount) this.unmount = this.virtualizer._didMount();
+    this.virtualizer._willUpdate();
+    this.renderRows();
+  }
+
+  /** Re-measures after the table became visible again (tab switch, resize). */
+  remeasure(): void {
+    this.virtualizer._willUpdate();
+    this.virtualizer.measure();
+    this.renderRows();
+  }
+
+  dispose(): void {
+    this.unmount?.();
+    this.closeMenu();
+    this.root.remove();
+  }
+
+  /** Starts a new table: columns, no rows. */
+  setColumns(specs: ColumnSpec[], hidden?: string[]): void {
+    const hide = hidden ? new Set(hidden) : undefined;
+    this.columns = specs.map((spec, index) => ({ spec, index, width: defaultWidth(spec), visible: hide ? !hide.has(spec.id) : !spec.hidden, numeric: isNumericKind(spec.kind) }));
+    this.rows = [];
+    this.searchText = [];
+    this.view = null;
+    this.sort = null;
+    this.selected.clear();
+    this.anchor = -1;
+    for (const row of this.pool) row.remove();
+    this.pool = [];
+    this.renderHeader();
+    this.updateCount();
+  }
+
+  /** Same columns again (a refresh): keeps widths, visibility, sort and filter; drops the rows. */
+  setColumnsKeepingLayout(specs: ColumnSpec[]): void {
+    specs.forEach((spec, i) => {
+      if (this.columns[i]) this.columns[i].spec = spec;
+    });
+    this.rows = [];
+    this.searchText = [];
+    this.view = this.filter || this.sort ? new Uint32Array(0) : null;
+    this.selected.clear();
+    for (const row of this.pool) row.dataset.v = '0';
+    this.updateCount();
+  }
+
+  /** Appends rows (a chunk); the screen updates at once, sort/filter are applied to the new rows. */
+  appendRows(rows: CellValue[][]): void {
+    const start = this.rows.length;
+    for (let i = 0; i < rows.length; i++) this.rows.push(rows[i]);
+    if (this.view) {
+      if (this.sort) this.scheduleRebuild();
+      else {
+        const add: number[] = [];
+        for (let i = start; i < this.rows.length; i++) if (this.matches(i)) add.push(i);
+        const next = new Uint32Array(this.view.length + add.length);
+        next.set(this.view);
+        next.set(add, this.view.length);
+        this.view = next;
+      }
+    }
+    this.updateCount();
+  }
+
+  get rowCount(): number {
+    return this.rows.length;
+  }
+
+  get shownCount(): number {
+    return this.view ? this.view.length : this.rows.length;
+  }
+
+  get selectedCount(): number {
+    return this.selected.size;
+  }
+
+  get columnStates(): readonly { id: string; label: string; visible: boolean }[] {
+    return this.columns.map((c) => ({ id: c.spec.id, label: c.spec.label, visible: c.visible }));
+  }
+
+  visibleColumnIds(): string[] {
+    return this.columns.filter((c) => c.visible).map((c) => c.spec.id);
+  }
+
+  setColumnVisible(id: string, visible: boolean): void {
+    const col = this.columns.find((c) => c.spec.id === id);
+    if (!col || col.visible === visible) return;
+    if (!visible && this.columns.filter((c) => c.visible).length === 1) return; // keep one
+    col.visible = visible;
+    for (const row of this.pool) row.remove();
+    this.pool = [];
+    this.renderHeader();
+    this.renderRows();
+    this.events.onHiddenChange(this.columns.filter((c) => !c.visible).map((c) => c.spec.id));
+  }
+
+  setFilter(text: string): void {
+    const f = text.trim().toLowerCase();
+    if (f === this.filter) return;
+    this.filter = f;
+    this.rebuild();
+  }
+
+  sortBy(col: number, dir?: 1 | -1): void {
+    if (dir === undefined) {
+      // asc → desc → none
+      if (this.sort?.col === col) dir = this.sort.dir === 1 ? -1 : undefined;
+      else dir = this.columns[col].numeric ? -1 : 1;
+    }
+    this.sort = dir ? { col, dir } : null;
+    this.renderHeader();
+    this.rebuild();
+  }
+
+  scrollToTop(): void {
+    this.scroller.scrollTop = 0;
+  }
+
+  /** The scrolling element (benchmarks drive it). */
+  get scrollElement(): HTMLDivElement {
+    return this.scroller;
+  }
+
+  // ───────────── view (filter + sort) ─────────────
+
+  private scheduleRebuild(): void {
+    if (this.rebuildPending) return;
+    this.rebuildPending = true;
+    requestAnimationFrame(() => {
+      this.rebuildPending = false;
+      this.rebuild();
+    });
+  }
+
+  private rowText(i: number): string {
+    let t = this.searchText[i];
+    if (t === undefined) {
+      const row = this.rows[i];
+      const parts: string[] = [];
+      for (const c of this.columns) {
+        const v = row[c.index];
+        if (v === null) continue;
+        parts.push(formatCell(v, c.spec.kind));
+        if (typeof v !== 'string') parts.push(String(v));
+      }
+      t = parts.join('\u0001').toLowerCase();
+      this.searchText[i] = t;
+    }
+    return t;
+  }
+
+  private matches(i: number): boolean {
+    return !this.filter || this.rowText(i).includes(this.filter);
+  }
+
+  private rebuild(): void {
+    const n = this.rows.length;
+    if (!this.filter && !this.sort) {
+      this.view = null;
+    } else {
+      let idx: number[] = [];
+      if (this.filter) {
+        for (let i = 0; i < n; i++) if (this.matches(i)) idx.push(i);
+      } else idx = Array.from({ length: n }, (_, i) => i);
+      if (this.sort) {
+        const { col, dir } = this.sort;
+        const c = this.columns[col];
+        const rows = this.rows;
+        // Blanks and #N/A / #N/D sort last in both directions.
+        const rank = (v: CellValue): number => (v === null ? 2 : isSpecial(v) ? 1 : 0);
+        if (c.numeric) {
+          const key = new Float64Array(n);
+          const r = new Uint8Array(n);
+          for (const i of idx) {
+            const v = rows[i][c.index];
+            r[i] = rank(v);
+            key[i] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number.NaN;
+          }
+          idx.sort((a, b) => r[a] - r[b] || (Number.isNaN(key[a]) ? (Number.isNaN(key[b]) ? 0 : 1) : Number.isNaN(key[b]) ? -1 : (key[a] - key[b]) * dir) || a - b);
+        } else {
+          const keys: string[] = new Array(n);
+          const r = new Uint8Array(n);
+          const ip = c.spec.kind === 'ipaddr';
+          for (const i of idx) {
+            const v = rows[i][c.index];
+            r[i] = rank(v);
+            const s = v === null ? '' : String(v).toLowerCase();
+            keys[i] = ip ? ipKey(s) : s;
+          }
+          idx.sort((a, b) => r[a] - r[b] || (keys[a] < keys[b] ? -dir : keys[a] > keys[b] ? dir : a - b));
+        }
+      }
+      this.view = Uint32Array.from(idx);
+    }
+    this.selected.clear();
+    this.updateCount();
+  }
+
+  private updateCount(): void {
+    const count = this.shownCount;
+    if (this.virtualizer.options.count !== count) {
+      this.virtualizer.setOptions({ ...this.virtualizer.options, count });
+      this.virtualizer._willUpdate();
+    }
+    this.renderRows();
+    this.empty.textContent = this.rows.length === 0 ? 'No rows.' : count === 0 ? 'No row matches the filter.' : '';
+    this.empty.hidden = count > 0;
+    this.events.onStatus();
+  }
+
+  // ───────────── rendering ─────────────
+
+  private totalWidth(): number {
+    let w = 0;
+    for (const c of this.columns) if (c.visible) w += c.width;
+    return w;
+  }
+
+  private renderHeader(): void {
+    this.header.replaceChildren();
+    this.columns.forEach((c, col) => {
+      if (!c.visible) return;
+      const cell = el('div', `vt-hcell${c.numeric ? ' num' : ''}`, undefined, { role: 'columnheader' });
+      cell.style.width = `${c.width}px`;
+      cell.dataset.col = String(col);
+      cell.title = c.spec.description ? `${c.spec.label}\n${c.spec.description}` : c.spec.label;
+      const label = el('span', 'vt-hlabel', c.spec.label);
+      cell.append(label);
+      if (this.sort?.col === col) {
+        cell.classList.add('sorted');
+        cell.setAttribute('aria-sort', this.sort.dir === 1 ? 'ascending' : 'descending');
+        cell.append(icon(this.sort.dir === 1 ? 'arrow-up' : 'arrow-down', 'vt-sorticon'));
+      }
+      const grip = el('div', 'vt-resize', undefined, { 'aria-hidden': 'true' });
+      grip.addEventListener('pointerdown', (e) => this.startResize(e, col, cell));
+      cell.append(grip);
+      cell.addEventListener('click', (e) => {
+        if ((e.target as HTMLElement).classList.contains('vt-resize')) return;
+        this.sortBy(col);
+      });
+      this.header.append(cell);
+    });
+    const w = `${this.totalWidth()}px`;
+    this.header.style.width = w;
+    this.body.style.width = w;
+  }
+
+  private startResize(e: PointerEvent, col: number, cell: HTMLElement): void {
+    e.preventDefault();
+    e.stopPropagation();
+    const grip = e.currentTarget as HTMLElement;
+    grip.setPointerCapture(e.pointerId);
+    const startX = e.clientX;
+    const startW = this.columns[col].width;
+    const move = (ev: PointerEvent): void => {
+      const w = Math.max(MIN_WIDTH, Math.round(startW + ev.clientX - startX));
+      this.columns[col].width = w;
+      cell.style.width = `${w}px`;
+      const total = `${this.totalWidth()}px`;
+      this.header.style.width = total;
+      this.body.style.width = total;
+      this.applyWidths();
+    };
+    const up = (): void => {
+      grip.removeEventListener('pointermove', move);
+      grip.removeEventListener('pointerup', up);
+    };
+    grip.addEventListener('pointermove', move);
+    grip.addEventListener('pointerup', up);
+  }
+
+  private applyWidths(): void {
+    const widths = this.columns.filter((c) => c.visible).map((c) => `${c.width}px`);
+    for (const row of this.pool) {
+      const cells = row.children;
+      for (let i = 0; i < cells.length; i++) (cells[i] as HTMLElement).style.width = widths[i];
+    }
+  }
+
+  private makeRow(): HTMLDivElement {
+    const row = el('div', 'vt-row', undefined, { role: 'row' });
+    for (const c of this.columns) {
+      if (!c.visible) continue;
+      const cell = el('div', c.numeric ? 'vt-cell num' : 'vt-cell', undefined, { role: 'gridcell' });
+      cell.style.width = `${c.width}px`;
+      row.append(cell);
+    }
+    this.body.append(row);
+    return row;
+  }
+
+  private renderRows(): void {
+    const items = this.virtualizer.getVirtualItems();
+    const total = this.virtualizer.getTotalSize();
+    this.body.style.height = `${Math.max(0, total - HEADER_HEIGHT)}px`;
+    while (this.pool.length < items.length) this.pool.push(this.makeRow());
+    const visible = this.columns.filter((c) => c.visible);
+    const view = this.view;
+    for (let p = 0; p < this.pool.length; p++) {
+      const rowEl = this.pool[p];
+      const item = items[p];
+      if (!item) {
+        if (!rowEl.hidden) rowEl.hidden = true;
+        continue;
+      }
+      if (rowEl.hidden) rowEl.hidden = false;
+      const dataIndex = view ? view[item.index] : item.index;
+      const data = this.rows[dataIndex];
+      rowEl.style.transform = `translateY(${item.start - HEADER_HEIGHT}px)`;
+      if (rowEl.dataset.row !== String(dataIndex) || rowEl.dataset.v !== '1') {
+        rowEl.dataset.row = String(dataIndex);
+        rowEl.dataset.v = '1';
+        const cells = rowEl.children;
+        for (let c = 0; c < visible.length; c++) {
+          const cell = cells[c] as HTMLElement;
+          const col = visible[c];
+          const v = data ? data[col.index] : null;
+          const special = isSpecial(v);
+          // textContent only: device strings can never become markup.
+          cell.textContent = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
+          const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.numeric ? 'vt-cell num' : 'vt-cell';
+          if (cell.className !== cls) cell.className = cls;
+        }
+      }
+      rowEl.classList.toggle('odd', (item.index & 1) === 1);
+      rowEl.classList.toggle('selected', this.selected.has(dataIndex));
+    }
+  }
+
+  /** Forces every pooled row to redraw (after selection or column changes). */
+  private invalidate(): void {
+    for (const row of this.pool) row.dataset.v = '0';
+    this.renderRows();
+  }
+
+  // ───────────── selection, copy, menu ─────────────
+
+  private hit(e: MouseEvent): { row: number; col: number } | null {
+    const cell = (e.target as HTMLElement).closest('.vt-cell');
+    const rowEl = cell?.parentElement;
+    if (!cell || !rowEl || rowEl.dataset.row === undefined) return null;
+    const visible = this.columns.filter((c) => c.visible);
+    const c = Array.prototype.indexOf.call(rowEl.children, cell) as number;
+    return { row: Number(rowEl.dataset.row), col: visible[c] ? this.columns.indexOf(visible[c]) : -1 };
+  }
+
+  private positionOf(dataIndex: number): number {
+    if (!this.view) return dataIndex;
+    return this.view.indexOf(dataIndex);
+  }
+
+  private onMouseDown(e: MouseEvent): void {
+    const h = this.hit(e);
+    if (!h) return;
+    if (e.button === 2 && this.selected.has(h.row)) return;
+    if (e.shiftKey && this.anchor >= 0) {
+      const a = this.positionOf(this.anchor);
+      const b = this.positionOf(h.row);
+      if (!(e.ctrlKey || e.metaKey)) this.selected.clear();
+      for (let p = Math.min(a, b); p <= Math.max(a, b); p++) this.selected.add(this.view ? this.view[p] : p);
+    } else if (e.ctrlKey || e.metaKey) {
+      if (this.selected.has(h.row)) this.selected.delete(h.row);
+      else this.selected.add(h.row);
+      this.anchor = h.row;
+    } else {
+      this.selected.clear();
+      this.selected.add(h.row);
+      this.anchor = h.row;
+    }
+    this.renderRows();
+    this.events.onStatus();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'c') {
+      e.preventDefault();
+      this.copySelected(false);
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      const n = this.shownCount;
+      for (let p = 0; p < n; p++) this.selected.add(this.view ? this.view[p] : p);
+      this.renderRows();
+      this.events.onStatus();
+    } else if (e.key === 'Escape') {
+      this.selected.clear();
+      this.renderRows();
+      this.closeMenu();
+      this.events.onStatus();
+    }
+  }
+
+  private cellText(row: number, col: number, exact = false): string {
+    const c = this.columns[col];
+    const v = this.rows[row]?.[c.index] ?? null;
+    return exact ? exactCell(v, c.spec.kind) : formatCell(v, c.spec.kind);
+  }
+
+  /** Selected rows as tab-separated text (visible columns, in view order), with a header line. */
+  selectedText(withHeader: boolean): string {
+    const visible = this.columns.filter((c) => c.visible);
+    const lines: string[] = [];
+    if (withHeader) lines.push(visible.map((c) => c.spec.label).join('\t'));
+    const order = this.view ?? null;
+    const n = this.shownCount;
+    for (let p = 0; p < n; p++) {
+      const i = order ? order[p] : p;
+      if (!this.selected.has(i)) continue;
+      lines.push(visible.map((c) => formatCell(this.rows[i][c.index], c.spec.kind).replace(/[\t\r\n]+/g, ' ')).join('\t'));
+    }
+    return lines.join('\n');
+  }
+
+  copySelected(withHeader: boolean): void {
+    if (!this.selected.size) return;
+    this.events.onCopy(this.selectedText(withHeader), `${this.selected.size} row${this.selected.size > 1 ? 's' : ''}`);
+  }
+
+  private onContextMenu(e: MouseEvent): void {
+    const h = this.hit(e);
+    if (!h) return;
+    e.preventDefault();
+    if (!this.selected.has(h.row)) {
+      this.selected.clear();
+      this.selected.add(h.row);
+      this.anchor = h.row;
+      this.invalidate();
+    }
+    this.closeMenu();
+    const menu = el('div', 'vt-menu', undefined, { role: 'menu' });
+    const item = (label: string, action: () => void): void => {
+      const b = el('button', 'vt-menu-item', label, { role: 'menuitem', type: 'button' });
+      b.addEventListener('click', () => {
+        this.closeMenu();
+        action();
+      });
+      menu.append(b);
+    };
+    const colLabel = this.columns[h.col]?.spec.label ?? '';
+    item('Copy Cell', () => this.events.onCopy(this.cellText(h.row, h.col), 'cell'));
+    item('Copy Exact Value', () => this.events.onCopy(this.cellText(h.row, h.col, true), 'value'));
+    item(this.selected.size > 1 ? `Copy ${this.selected.size} Rows` : 'Copy Row', () => this.copySelected(false));
+    item('Copy Rows with Header', () => this.copySelected(true));
+    item(`Copy Column “${colLabel}”`, () => {
+      const n = this.shownCount;
+      const out: string[] = [colLabel];
+      for (let p = 0; p < n; p++) out.push(this.cellText(this.view ? this.view[p] : p, h.col));
+      this.events.onCopy(out.join('\n'), 'column');
+    });
+    item(`Hide Column “${colLabel}”`, () => this.setColumnVisible(this.columns[h.col].spec.id, false));
+    menu.style.left = `${Math.min(e.clientX, window.innerWidth - 240)}px`;
+    menu.style.top = `${Math.min(e.clientY, window.innerHeight - 200)}px`;
+    document.body.append(menu);
+    this.menu = menu;
+  }
+
+  private closeMenu(): void {
+    this.menu?.remove();
+    this.menu = undefined;
+  }
+}
