@@ -23,13 +23,30 @@ type Test = (v: string) => boolean;
 
 const MISSING = new Set(['', 'NULL', '#N/A', '#N/D']);
 
-const addressCache = new Map<string, { version: 4 | 6; value: bigint } | null>();
+/** IPv4 dotted quad to an unsigned 32-bit number without allocating; -1 when it is not one. */
+function fastIPv4(s: string): number {
+  let n = 0, octet = -1, dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet < 0 ? c - 48 : octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+    } else if (c === 46 && octet >= 0 && dots < 3) {
+      n = n * 256 + octet; octet = -1; dots++;
+    } else return -1;
+  }
+  return dots === 3 && octet >= 0 ? n * 256 + octet : -1;
+}
+
+const v6Cache = new Map<string, { version: 4 | 6; value: bigint } | null>();
 function addressOf(s: string): { version: 4 | 6; value: bigint } | undefined {
-  let a = addressCache.get(s);
+  const v4 = fastIPv4(s);
+  if (v4 >= 0) return { version: 4, value: BigInt(v4) };
+  let a = v6Cache.get(s);
   if (a === undefined) {
     a = parseAddress(s.trim()) ?? null;
-    if (addressCache.size > 50_000) addressCache.clear();
-    addressCache.set(s, a);
+    if (v6Cache.size > 50_000) v6Cache.clear();
+    v6Cache.set(s, a);
   }
   return a ?? undefined;
 }
@@ -60,6 +77,18 @@ function ipTest(op: CompareOp, pattern: IpPattern, options: EvaluateOptions): Te
   const pat = p;
   if (op === 'eq' || op === 'ne') {
     const want = op === 'eq';
+    if (pat.version === 4) {
+      // The common case, on plain numbers: no BigInt per row.
+      const prefix = pat.kind === 'address' ? 32 : pat.prefix;
+      const network = Number(pat.kind === 'address' ? pat.value : pat.network);
+      const m = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+      return (v) => {
+        const n = fastIPv4(v);
+        if (n >= 0) return (((n & m) >>> 0) === network) === want;
+        const a = addressOf(v);
+        return a !== undefined && ipMatches(pat, a) === want;
+      };
+    }
     return (v) => { const a = addressOf(v); return a !== undefined && ipMatches(pat, a) === want; };
   }
   if (pat.kind !== 'address') return undefined;
@@ -84,7 +113,17 @@ function scalarTest(op: CompareOp, value: ValueNode, column: Column | undefined,
   if (type && NUMERIC_TYPES.has(type)) {
     if (!isNumeric(raw)) return () => false;
     const want = raw.trim();
-    return orderTest(op, (v) => (isNumeric(v) ? compareNumeric(v.trim(), want) : undefined));
+    const wantNumber = Number(want);
+    // Doubles are exact up to 15 significant digits; longer values (nanosecond timestamps) compare as decimals.
+    const short = want.length <= 15;
+    return orderTest(op, (v) => {
+      if (short && v.length <= 15) {
+        const x = Number(v);
+        if (x === x) return x < wantNumber ? -1 : x > wantNumber ? 1 : 0;
+        return undefined;
+      }
+      return isNumeric(v) ? compareNumeric(v.trim(), want) : undefined;
+    });
   }
   if (type === 'boolean') {
     const want = parseBoolean(raw);

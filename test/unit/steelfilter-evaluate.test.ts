@@ -143,3 +143,19 @@ test('with a catalogue, a filter the device would refuse throws too', () => {
   assert.throws(() => compileFilter("ip.addr == 'abc'", source), /not an IP address/);
   assert.throws(() => compileFilter('srv_tcp.port == 70000', source), /out of range/);
 });
+
+test('row values that are not addresses never match an IP condition', () => {
+  for (const v of ['10.0.0.256', '10.0.0', '10.0.0.1.5', '10..0.1', 'host', '1.2.3.4 x']) {
+    assert.equal(match("ip.addr == '10.0.0.0/8'", { 'ip.addr': v }), false, v);
+    assert.equal(match("ip.addr != '10.0.0.0/8'", { 'ip.addr': v }), false, v);
+  }
+  assert.equal(match("ip.addr == '0.0.0.0/0'", { 'ip.addr': '255.255.255.255' }), true);
+  assert.equal(match("ip.addr == '10.0.0.1/32'", { 'ip.addr': '10.0.0.1' }), true);
+});
+
+test('long numeric values compare exactly, short ones as numbers', () => {
+  assert.equal(match('avg_traffic.total_bytes_ps > 9.5', { 'avg_traffic.total_bytes_ps': '10' }), true);
+  assert.equal(match('avg_traffic.total_bytes_ps == 10', { 'avg_traffic.total_bytes_ps': '10.000' }), true);
+  assert.equal(match('avg_traffic.total_bytes_ps > 5', { 'avg_traffic.total_bytes_ps': 'abc' }), false);
+  assert.equal(match('start_time < 1522772201.000000002', { start_time: '1522772201.000000001' }), true);
+});
