@@ -1,0 +1,196 @@
+// The configured devices: profiles from the `probeExplorer.devices` setting, secrets from
+// SecretStorage, and one cached HTTP client per device, rebuilt when anything it depends on changes.
+import * as vscode from 'vscode';
+import { createHttpClient } from '../http';
+import type { HttpClientApi } from '../http/types';
+import { clientKeyOf, clientOptionsOf, proxySettingsOf, type TransportSettings } from './client-options';
+import { secretKindOf } from './credentials';
+import { secretKey, type DeviceProfile } from './profile';
+import { validateProfiles } from './validate';
+
+const SETTING = 'probeExplorer.devices';
+
+interface CachedClient {
+  key: string;
+  client: Promise<HttpClientApi>;
+}
+
+export class DeviceRegistry implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a device is added, edited, removed, or its secret or transport settings change. */
+  readonly onDidChangeDevices = this.changed.event;
+  private profiles: DeviceProfile[] = [];
+  private problemLines: string[] = [];
+  private readonly clients = new Map<string, CachedClient>();
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.reload();
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(SETTING)) {
+          this.reload();
+          this.changed.fire();
+        } else if (event.affectsConfiguration('probeExplorer') || event.affectsConfiguration('http')) {
+          this.changed.fire(); // clients are rebuilt lazily: their key changed
+        }
+      }),
+      context.secrets.onDidChange((event) => {
+        const owner = this.profiles.find((p) => event.key === secretKey(p, 'password') || event.key === secretKey(p, 'token'));
+        if (owner) {
+          this.drop(owner.name);
+          this.changed.fire();
+        }
+      }),
+    );
+  }
+
+  /** Valid profiles, in settings order. */
+  list(): DeviceProfile[] {
+    return [...this.profiles];
+  }
+
+  get(name: string): DeviceProfile | undefined {
+    return this.profiles.find((p) => p.name === name);
+  }
+
+  /** Problems found in the setting (entries left out), one line each. */
+  problems(): string[] {
+    return [...this.problemLines];
+  }
+
+  /** The device's HTTP client, shared by every feature; rebuilt when its profile, secret or settings change. */
+  async http(name: string): Promise<HttpClientApi> {
+    const profile = this.get(name);
+    if (!profile) throw new Error(`No device named "${name}" is configured`);
+    const settings = this.transportSettings();
+    const key = clientKeyOf(profile, settings);
+    const cached = this.clients.get(name);
+    if (cached?.key === key) return cached.client;
+    if (cached) this.closeLater(cached);
+    const client = this.build(profile, settings);
+    this.clients.set(name, { key, client });
+    client.catch(() => this.clients.get(name)?.client === client && this.clients.delete(name));
+    return client;
+  }
+
+  /** A throw-away client for a profile that is not saved yet (Add Device's connection test). */
+  createClient(profile: DeviceProfile, secret: string | undefined): HttpClientApi {
+    return createHttpClient(clientOptionsOf(profile, secret, this.transportSettings(), this.log));
+  }
+
+  async getSecret(name: string): Promise<string | undefined> {
+    const profile = this.get(name);
+    return profile ? this.context.secrets.get(secretKey(profile, secretKindOf(profile))) : undefined;
+  }
+
+  async setSecret(name: string, value: string): Promise<void> {
+    const profile = this.get(name);
+    if (!profile) throw new Error(`No device named "${name}" is configured`);
+    await this.context.secrets.store(secretKey(profile, secretKindOf(profile)), value);
+    this.drop(name);
+  }
+
+  async add(profile: DeviceProfile, secret?: string): Promise<void> {
+    if (this.get(profile.name)) throw new Error(`A device named "${profile.name}" exists already`);
+    if (secret !== undefined) await this.storeSecret(profile, secret);
+    await this.write([...this.rawProfiles(), profile]);
+  }
+
+  /** Replaces the profile named `name` (it may be renamed); a given secret replaces the stored one. */
+  async update(name: string, profile: DeviceProfile, secret?: string): Promise<void> {
+    const old = this.get(name);
+    if (!old) throw new Error(`No device named "${name}" is configured`);
+    if (profile.name !== name && this.get(profile.name)) throw new Error(`A device named "${profile.name}" exists already`);
+    const kept = secret ?? (await this.context.secrets.get(secretKey(old, secretKindOf(old))));
+    if (profile.name !== name || secretKindOf(profile) !== secretKindOf(old)) await this.deleteSecrets(old);
+    if (kept !== undefined) await this.storeSecret(profile, kept);
+    const raw = this.rawProfiles().map((entry) => (entry && (entry as DeviceProfile).name === name ? profile : entry));
+    this.drop(name);
+    await this.write(raw);
+  }
+
+  /** Removes the profile and its secrets. */
+  async remove(name: string): Promise<void> {
+    const profile = this.get(name);
+    if (!profile) return;
+    await this.deleteSecrets(profile);
+    this.drop(name);
+    await this.write(this.rawProfiles().filter((entry) => !(entry && (entry as DeviceProfile).name === name)));
+  }
+
+  dispose(): void {
+    for (const cached of this.clients.values()) this.closeLater(cached);
+    this.clients.clear();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private async build(profile: DeviceProfile, settings: TransportSettings): Promise<HttpClientApi> {
+    const secret = await this.context.secrets.get(secretKey(profile, secretKindOf(profile)));
+    return createHttpClient(clientOptionsOf(profile, secret, settings, this.log));
+  }
+
+  private reload(): void {
+    const check = validateProfiles(vscode.workspace.getConfiguration().get(SETTING));
+    this.profiles = check.profiles;
+    this.problemLines = check.problems;
+    for (const problem of check.problems) this.log.warn(`Device settings: ${problem}`);
+    for (const name of [...this.clients.keys()]) if (!this.get(name)) this.drop(name);
+    void vscode.commands.executeCommand('setContext', 'probeExplorer.deviceCount', this.profiles.length);
+  }
+
+  private transportSettings(): TransportSettings {
+    const config = vscode.workspace.getConfiguration('probeExplorer');
+    const http = vscode.workspace.getConfiguration('http');
+    return {
+      maxConcurrentRequests: config.get<number>('maxConcurrentRequests', 6),
+      timeouts: {
+        connectMs: config.get<number>('timeouts.connectMs', 10_000),
+        headersMs: config.get<number>('timeouts.headersMs', 30_000),
+        bodyIdleMs: config.get<number>('timeouts.bodyIdleMs', 60_000),
+      },
+      retries: config.get<number>('retries', 3),
+      proxy: proxySettingsOf(http.get('proxy'), http.get('noProxy'), http.get('proxyStrictSSL')),
+    };
+  }
+
+  /** The setting as written, including entries that failed validation (they are kept, not lost). */
+  private rawProfiles(): unknown[] {
+    const value = vscode.workspace.getConfiguration().get<unknown>(SETTING);
+    return Array.isArray(value) ? [...value] : [];
+  }
+
+  /** Writes where the devices are defined now: the workspace if it defines them, else user settings. */
+  private async write(profiles: unknown[]): Promise<void> {
+    const inspected = vscode.workspace.getConfiguration().inspect(SETTING);
+    const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration().update(SETTING, profiles, target);
+    this.reload();
+    this.changed.fire();
+  }
+
+  private async storeSecret(profile: DeviceProfile, secret: string): Promise<void> {
+    await this.context.secrets.store(secretKey(profile, secretKindOf(profile)), secret);
+  }
+
+  private async deleteSecrets(profile: DeviceProfile): Promise<void> {
+    await this.context.secrets.delete(secretKey(profile, 'password'));
+    await this.context.secrets.delete(secretKey(profile, 'token'));
+  }
+
+  private drop(name: string): void {
+    const cached = this.clients.get(name);
+    if (!cached) return;
+    this.clients.delete(name);
+    this.closeLater(cached);
+  }
+
+  /** In-flight requests of a replaced client finish; the client closes afterwards. */
+  private closeLater(cached: CachedClient): void {
+    cached.client.then((client) => client.close()).catch(() => undefined);
+  }
+}

@@ -1,0 +1,110 @@
+// Checks of what a person types or writes into settings.json: device URLs and profiles.
+// Pure, so the rules are unit-tested without an editor.
+import { isValidFingerprint } from '../http/tls';
+import type { DeviceProfile, TlsSetting } from './profile';
+
+/** Adds https:// when no scheme is given and drops a trailing slash. */
+export function normalizeDeviceUrl(text: string): string {
+  const trimmed = text.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`;
+  return withScheme.replace(/\/+$/, '');
+}
+
+/** An error message for a device URL, or undefined when it is fine. */
+export function validateDeviceUrl(text: string): string | undefined {
+  if (!text.trim()) return 'Enter the address of the device, e.g. https://10.0.0.5';
+  let url: URL;
+  try {
+    url = new URL(normalizeDeviceUrl(text));
+  } catch {
+    return `"${text.trim()}" is not a valid URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Use https:// (got ${url.protocol}//)`;
+  if (!url.hostname) return 'The URL needs a host name or IP address';
+  if (url.username || url.password) return 'Do not put credentials in the URL; they are asked for next and kept in Secret Storage';
+  if (url.search || url.hash) return 'The URL must not carry a query (?…) or fragment (#…)';
+  if (url.pathname !== '/' && url.pathname !== '') {
+    if (/^\/(API|api)(\/|$)/.test(url.pathname)) return 'Give the base URL of the device only (without /API or /api)';
+  }
+  return undefined;
+}
+
+export interface ProfilesCheck {
+  profiles: DeviceProfile[];
+  /** One line per problem, naming the entry: `probeExplorer.devices[2] ("lab"): …`. */
+  problems: string[];
+}
+
+const KINDS = ['allegro', 'appresponse'];
+const AUTHS = ['basic', 'token'];
+const TLS_MODES = ['verify', 'ca', 'pin', 'insecure'];
+
+/** Validates the `probeExplorer.devices` setting; invalid entries are left out and reported. */
+export function validateProfiles(value: unknown): ProfilesCheck {
+  const profiles: DeviceProfile[] = [];
+  const problems: string[] = [];
+  if (value === undefined || value === null) return { profiles, problems };
+  if (!Array.isArray(value)) return { profiles, problems: ['probeExplorer.devices must be a list of devices'] };
+  const names = new Set<string>();
+  value.forEach((entry, index) => {
+    const label = `probeExplorer.devices[${index}]${entry && typeof entry === 'object' && typeof entry.name === 'string' ? ` ("${entry.name}")` : ''}`;
+    const errors = profileProblems(entry);
+    if (!errors.length && names.has(entry.name.trim().toLowerCase())) errors.push(`the name "${entry.name}" is used twice`);
+    if (errors.length) {
+      problems.push(`${label}: ${errors.join('; ')}`);
+      return;
+    }
+    names.add(entry.name.trim().toLowerCase());
+    profiles.push(cleanProfile(entry));
+  });
+  return { profiles, problems };
+}
+
+function profileProblems(entry: unknown): string[] {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) return ['must be an object with name, kind, url and auth'];
+  const p = entry as Record<string, unknown>;
+  const errors: string[] = [];
+  if (typeof p.name !== 'string' || !p.name.trim()) errors.push('"name" is missing');
+  if (!KINDS.includes(p.kind as string)) errors.push(`"kind" must be "allegro" or "appresponse"`);
+  if (typeof p.url !== 'string') errors.push('"url" is missing');
+  else {
+    const urlProblem = validateDeviceUrl(p.url);
+    if (urlProblem) errors.push(`"url": ${urlProblem}`);
+  }
+  if (!AUTHS.includes(p.auth as string)) errors.push(`"auth" must be "basic" or "token"`);
+  if (p.username !== undefined && typeof p.username !== 'string') errors.push('"username" must be text');
+  const needsUser = p.auth === 'basic' || (p.auth === 'token' && p.kind === 'appresponse');
+  if (needsUser && (typeof p.username !== 'string' || !p.username.trim())) errors.push('"username" is needed for this kind of authentication');
+  if (p.tls !== undefined) errors.push(...tlsProblems(p.tls));
+  return errors;
+}
+
+function tlsProblems(value: unknown): string[] {
+  if (!value || typeof value !== 'object') return ['"tls" must be an object like {"mode": "verify"}'];
+  const tls = value as Record<string, unknown>;
+  if (!TLS_MODES.includes(tls.mode as string)) return [`"tls.mode" must be one of ${TLS_MODES.join(', ')}`];
+  if (tls.mode === 'pin' && (typeof tls.fingerprint !== 'string' || !isValidFingerprint(tls.fingerprint))) {
+    return ['"tls.fingerprint" must be a SHA-256 fingerprint (64 hex digits, colons optional)'];
+  }
+  if (tls.mode === 'ca' && (typeof tls.caFile !== 'string' || !tls.caFile.trim())) return ['"tls.caFile" is needed for mode "ca"'];
+  return [];
+}
+
+function cleanProfile(entry: Record<string, unknown>): DeviceProfile {
+  const tls = entry.tls as TlsSetting | undefined;
+  return {
+    name: (entry.name as string).trim(),
+    kind: entry.kind as DeviceProfile['kind'],
+    url: normalizeDeviceUrl(entry.url as string),
+    auth: entry.auth as DeviceProfile['auth'],
+    ...(typeof entry.username === 'string' && entry.username.trim() ? { username: entry.username.trim() } : {}),
+    ...(tls ? { tls: { mode: tls.mode, ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } } : {}),
+  };
+}
+
+/** An error message for a new device name, or undefined when it is fine. */
+export function validateDeviceName(name: string, taken: string[]): string | undefined {
+  if (!name.trim()) return 'Enter a name for the device';
+  if (taken.some((other) => other.toLowerCase() === name.trim().toLowerCase())) return `A device named "${name.trim()}" exists already`;
+  return undefined;
+}
