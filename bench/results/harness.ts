@@ -141,9 +141,10 @@ export async function openHarness(browser: Browser, options: HarnessOptions = {}
 
 /** Posts host messages to the webview, as the panel would. */
 export async function post(page: Page, ...messages: ResultsHostMessage[]): Promise<void> {
+  const payload: unknown = messages;
   await page.evaluate((ms) => {
-    for (const m of ms) window.postMessage(m, '*');
-  }, messages);
+    for (const m of ms as unknown[]) window.postMessage(m, '*');
+  }, payload);
 }
 
 /** Messages the webview sent to the "host". */

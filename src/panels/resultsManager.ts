@@ -1,29 +1,8 @@
 // Opens results panels, keeps the report re-run callback and restores panels after a reload.
 import * as vscode from 'vscode';
-import type { ResultsRestoreState, ResultsWebviewState } from '../shared/protocol';
+import { requestFromState } from './resultsRestore';
 import { RESULTS_VIEW_TYPE, type ReportRerun, type ResultsDeps, type ResultsOpenOptions, type ResultsPanelHandle, type ResultsRequest, type ResultsService } from './results';
 import { ResultsPanel, titleOf } from './resultsPanel';
-
-/** Reads a restore state defensively: it comes back from the webview. */
-export function requestFromState(state: unknown): { request: ResultsRequest; lostStatic: boolean } | undefined {
-  const restore = (state as ResultsWebviewState | undefined)?.restore as ResultsRestoreState | undefined;
-  if (!restore || typeof restore !== 'object') return undefined;
-  switch (restore.kind) {
-    case 'allegro':
-      if (typeof restore.device !== 'string' || typeof restore.path !== 'string') return undefined;
-      return {
-        request: { kind: 'allegro', device: restore.device, path: restore.path, query: restore.query ?? {}, ...(restore.title ? { title: restore.title } : {}), allPages: restore.allPages === true },
-        lostStatic: false,
-      };
-    case 'report':
-      if (typeof restore.device !== 'string') return undefined;
-      return { request: { kind: 'report', device: restore.device, title: String(restore.title ?? 'Report'), dataDefs: [], ...(restore.spec !== undefined ? { spec: restore.spec } : {}) }, lostStatic: false };
-    case 'static':
-      return { request: { kind: 'json', title: String(restore.title ?? 'Result'), value: null }, lostStatic: true };
-    default:
-      return undefined;
-  }
-}
 
 export class ResultsManager implements ResultsService, vscode.WebviewPanelSerializer<unknown>, vscode.Disposable {
   private readonly panels = new Set<ResultsPanel>();

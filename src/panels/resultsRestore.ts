@@ -1,0 +1,34 @@
+// Reads the restore state a results webview kept (window reload) back into a request. Pure (no
+// vscode import) so it is unit-tested; the state comes from the webview and is checked field by field.
+import type { ResultsRestoreState, ResultsWebviewState } from '../shared/protocol';
+import type { AllegroQuery } from '../results/query';
+import type { ResultsRequest } from './results';
+
+function cleanQuery(q: unknown): AllegroQuery {
+  const out: AllegroQuery = {};
+  if (!q || typeof q !== 'object' || Array.isArray(q)) return out;
+  for (const [k, v] of Object.entries(q as Record<string, unknown>)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  return out;
+}
+
+/** Reads a restore state defensively: it comes back from the webview. */
+export function requestFromState(state: unknown): { request: ResultsRequest; lostStatic: boolean } | undefined {
+  const restore = (state as ResultsWebviewState | undefined)?.restore as ResultsRestoreState | undefined;
+  if (!restore || typeof restore !== 'object') return undefined;
+  switch (restore.kind) {
+    case 'allegro':
+      if (typeof restore.device !== 'string' || typeof restore.path !== 'string') return undefined;
+      return {
+        request: { kind: 'allegro', device: restore.device, path: restore.path, query: cleanQuery(restore.query), ...(restore.title ? { title: restore.title } : {}), allPages: restore.allPages === true },
+        lostStatic: false,
+      };
+    case 'report':
+      if (typeof restore.device !== 'string') return undefined;
+      return { request: { kind: 'report', device: restore.device, title: String(restore.title ?? 'Report'), dataDefs: [], ...(restore.spec !== undefined ? { spec: restore.spec } : {}) }, lostStatic: false };
+    case 'static':
+      return { request: { kind: 'json', title: String(restore.title ?? 'Result'), value: null }, lostStatic: true };
+    default:
+      return undefined;
+  }
+}
+
