@@ -1,0 +1,717 @@
+// Commands that save pcaps beside the analyst's notes: Allegro "Download pcap…" and AppResponse
+// "Export Packets…" (guided multi-step forms, cancellable progress with bytes / rate / percent /
+// time left, a Markdown link in the note), and the Captures view's commands.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HttpClientApi } from '../http/types';
+import type { DeviceProfile } from '../devices/profile';
+import {
+  defaultForm, downloadAllegroCapture, captureSubject, isoFromMicros, parseTimeToMicros, validateExpression, validateForm,
+  type AllegroCaptureForm, type CaptureWindow,
+} from '../allegro/capture';
+import {
+  cleanupWarningsOf, DOWNLOAD_MODES, httpPacketExportTransport, listPacketSources, runPacketExport, validateExportForm,
+  type DownloadMode, type ExportEstimate, type PacketExportForm,
+} from '../appresponse/packetExport';
+import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
+import { parse as parseSteelFilter } from '../steelfilter';
+import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
+import { defaultBaseName, sanitizeBaseName, splitName } from '../pcap/naming';
+import { ProgressMeter } from '../pcap/progress';
+import { describeFailure, type SavedCapture } from '../pcap/download';
+import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
+import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
+import { captureLinkLine } from '../pcap/markdown';
+import { summaryMarkdown, summaryTables } from '../pcap/report';
+import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
+import type { ResultsService } from '../panels/results';
+import { BACK, inputStep, outcome, pickStep, runSteps } from './quickInput';
+
+export interface PcapDeps {
+  log: vscode.LogOutputChannel;
+  /** The configured devices. */
+  devices: () => readonly DeviceProfile[];
+  /** The HTTP client of a device, credentials resolved (the device registry's). */
+  http: (deviceName: string) => Promise<HttpClientApi>;
+  /** The results view, when present: Summarize shows its tables there. */
+  results?: Pick<ResultsService, 'open'>;
+}
+
+interface Destination {
+  folder: string;
+  /** The Markdown note the command was started from (a link goes there on success). */
+  note?: { uri: vscode.Uri; position: vscode.Position; editor: vscode.TextEditor };
+}
+
+function destination(): Destination | undefined {
+  const ed = vscode.window.activeTextEditor;
+  if (ed && ed.document.languageId === 'markdown' && ed.document.uri.scheme === 'file') {
+    return { folder: path.dirname(ed.document.uri.fsPath), note: { uri: ed.document.uri, position: ed.selection.active, editor: ed } };
+  }
+  const setting = vscode.workspace.getConfiguration('probeExplorer').get<string>('captures.folder', 'captures') || 'captures';
+  if (path.isAbsolute(setting)) return { folder: setting };
+  const ws = vscode.workspace.workspaceFolders?.[0];
+  return ws ? { folder: path.join(ws.uri.fsPath, setting) } : undefined;
+}
+
+async function chooseFolder(current: string | undefined): Promise<string | undefined> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    openLabel: 'Save captures here',
+    ...(current ? { defaultUri: vscode.Uri.file(current) } : {}),
+  });
+  return picked?.[0]?.fsPath;
+}
+
+async function pickDevice(deps: PcapDeps, kind: DeviceProfile['kind'] | undefined, placeholder: string): Promise<DeviceProfile | undefined> {
+  const devices = deps.devices().filter((d) => !kind || d.kind === kind);
+  if (devices.length === 0) {
+    void vscode.window.showWarningMessage(`No ${kind === 'allegro' ? 'Allegro Network Multimeter' : kind === 'appresponse' ? 'AppResponse' : ''} device is configured. Add one in the Devices view.`);
+    return undefined;
+  }
+  if (devices.length === 1) return devices[0];
+  const item = await vscode.window.showQuickPick(
+    devices.map((d) => ({ label: d.name, description: `${d.kind === 'allegro' ? 'Allegro' : 'AppResponse'} · ${d.url}`, device: d })),
+    { placeHolder: placeholder, ignoreFocusOut: true },
+  );
+  return item?.device;
+}
+
+function deviceOf(deps: PcapDeps, name: string): DeviceProfile | undefined {
+  return deps.devices().find((d) => d.name === name);
+}
+
+// ---------- progress and results ----------
+
+interface RunContext {
+  signal: AbortSignal;
+  meter: ProgressMeter;
+  phase(text: string | undefined): void;
+}
+
+async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+    const meter = new ProgressMeter();
+    let phase: string | undefined = 'connecting…';
+    let lastPercent = 0;
+    const tick = () => {
+      const s = meter.snapshot();
+      const message = phase ?? s.message;
+      let increment: number | undefined;
+      if (s.percent !== undefined && !phase) {
+        increment = Math.max(0, s.percent - lastPercent);
+        lastPercent = Math.max(lastPercent, s.percent);
+      }
+      progress.report({ message, ...(increment ? { increment } : {}) });
+    };
+    const timer = setInterval(tick, 500);
+    try {
+      return await run({ signal: controller.signal, meter, phase: (t) => { phase = t; tick(); } });
+    } finally {
+      clearInterval(timer);
+      sub.dispose();
+    }
+  });
+}
+
+async function insertNoteLink(dest: Destination, saved: SavedCapture, deps: PcapDeps): Promise<void> {
+  if (!dest.note) return;
+  const c = saved.capture;
+  const line = captureLinkLine(dest.note.uri.fsPath, c.path, `${saved.sidecar.device.name}, ${oneLineSummaryOfSaved(saved)}`);
+  const doc = dest.note.editor.document;
+  const position = doc.isClosed ? dest.note.position : dest.note.editor.selection.active;
+  const edit = new vscode.WorkspaceEdit();
+  const atLineStart = position.character === 0;
+  edit.insert(dest.note.uri, position, `${atLineStart ? '' : '\n'}${line}\n`);
+  if (!(await vscode.workspace.applyEdit(edit))) deps.log.warn(`Could not insert the capture link into ${dest.note.uri.fsPath}`);
+}
+
+function oneLineSummaryOfSaved(saved: SavedCapture): string {
+  const s = saved.sidecar;
+  const parts = [`${s.packetCount} packets`, formatBytes(s.size)];
+  if (s.firstPacketTime && s.lastPacketTime) parts.push(`${s.firstPacketTime.replace('T', ' ').slice(0, 19)} to ${s.lastPacketTime.slice(11, 19)} UTC`);
+  const q = s.query as Record<string, unknown>;
+  if (typeof q.expression === 'string') parts.push(`expression ${q.expression}`);
+  else if (Array.isArray(q.filters) && q.filters.length) parts.push(`filter ${(q.filters as { value: string }[]).map((f) => f.value).join(' and ')}`);
+  return parts.join(', ');
+}
+
+async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: CapturesProvider, warnings: string[] = []): Promise<void> {
+  provider.refresh();
+  const name = path.basename(saved.capture.path);
+  deps.log.info(`Saved ${saved.capture.path}: ${saved.capture.packetCount} packets, ${saved.capture.size} bytes, sha256 ${saved.capture.sha256}`);
+  for (const w of warnings) deps.log.warn(w);
+  const msg = `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}.${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  const choice = await vscode.window.showInformationMessage(msg, 'Summarize', 'Reveal', 'Open Metadata');
+  const uri = vscode.Uri.file(saved.capture.path);
+  if (choice === 'Summarize') await vscode.commands.executeCommand('probeExplorer.summarizeCapture', uri);
+  else if (choice === 'Reveal') await vscode.commands.executeCommand('probeExplorer.revealCapture', uri);
+  else if (choice === 'Open Metadata') await vscode.commands.executeCommand('probeExplorer.openSidecar', uri);
+}
+
+function reportFailure(what: string, err: unknown, deps: PcapDeps): void {
+  const cancelled = /cancel/i.test(describeFailure(err)) || (err as Error)?.name === 'AbortError';
+  const warnings = cleanupWarningsOf(err);
+  const text = `${what}: ${describeFailure(err)}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  deps.log.error(text);
+  if (cancelled) void vscode.window.showWarningMessage(text);
+  else void vscode.window.showErrorMessage(text, 'Show Log').then((c) => c && deps.log.show());
+}
+
+// ---------- Allegro ----------
+
+interface AllegroState {
+  form: AllegroCaptureForm;
+  folder: string;
+  stem?: string;
+}
+
+function windowLabel(w: CaptureWindow): string {
+  if (w.kind === 'lastMinutes') return `last ${w.minutes} min`;
+  if (w.kind === 'live') return `live for ${w.seconds} s`;
+  return `${isoFromMicros(w.startUs ?? w.startMs * 1000)} → ${isoFromMicros(w.endUs ?? w.endMs * 1000)}`;
+}
+
+function microsPrompt(text: string): vscode.InputBoxValidationMessage | string | undefined {
+  if (!text.trim()) return 'Enter a time';
+  const us = parseTimeToMicros(text);
+  if (us === undefined) return 'Use 2026-01-31 14:05:00 (local), 2026-01-31T13:05:00Z, or epoch seconds';
+  return { message: `= ${isoFromMicros(us)} = ${us} µs since the epoch`, severity: vscode.InputBoxValidationSeverity.Info };
+}
+
+async function allegroForm(target: CaptureTarget, dest: Destination | undefined): Promise<AllegroState | undefined> {
+  const state: AllegroState = { form: defaultForm(target), folder: dest?.folder ?? '' };
+  const title = `Download pcap from ${target.deviceName}`;
+  const total = 3;
+  const expressionStep = async () =>
+      outcome(
+        await inputStep({
+          title, step: 1, totalSteps: total, value: state.form.expression,
+          prompt: 'Capture expression (empty = all traffic), e.g. ip==10.1.2.3 or IP==10.1.2.3:62887 and IP==10.1.2.100:548 and l4Protocol==TCP',
+          placeholder: 'all traffic',
+          validate: (v) => {
+            const d = validateExpression(v);
+            const err = d.find((x) => x.severity === 'error');
+            if (err) return { message: `${err.message} (column ${err.start + 1})`, severity: vscode.InputBoxValidationSeverity.Error };
+            const warn = d.find((x) => x.severity === 'warning');
+            return warn ? { message: warn.message, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+          },
+        }),
+        (v) => (state.form.expression = v.trim()),
+      );
+  const windowStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    type W = vscode.QuickPickItem & { make?: () => Promise<CaptureWindow | undefined | typeof BACK> };
+    const fixed = (w: CaptureWindow, detail?: string): W => ({ label: windowLabel(w), ...(detail ? { detail } : {}), make: async () => w });
+    const items: W[] = [];
+    const current = state.form.window;
+    if (current.kind === 'absolute') items.push({ ...fixed(current, 'the node\'s own time window, from the capture buffer'), label: `$(history) ${windowLabel(current)}` });
+    items.push(
+      fixed({ kind: 'lastMinutes', minutes: 5 }), fixed({ kind: 'lastMinutes', minutes: 15 }), fixed({ kind: 'lastMinutes', minutes: 60 }),
+      {
+        label: 'last N minutes…',
+        make: async () => {
+          const r = await inputStep({ title, step: 2, totalSteps: total, value: '10', prompt: 'Minutes before now (from the capture buffer)', back: true, validate: (v) => (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 ? undefined : 'A positive number of minutes') });
+          return r === undefined || r === BACK ? r : { kind: 'lastMinutes', minutes: Number(r) };
+        },
+      },
+      {
+        label: 'absolute start and end…',
+        detail: 'local time, ISO 8601 or epoch; microseconds are computed for you',
+        make: async () => {
+          const now = new Date();
+          const s = await inputStep({ title, step: 2, totalSteps: total, value: new Date(now.getTime() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
+          if (s === undefined || s === BACK) return s;
+          const e = await inputStep({ title, step: 2, totalSteps: total, value: now.toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'End time', back: true, validate: microsPrompt });
+          if (e === undefined || e === BACK) return e;
+          const startUs = parseTimeToMicros(s)!;
+          const endUs = parseTimeToMicros(e)!;
+          return { kind: 'absolute', startMs: startUs / 1000, endMs: endUs / 1000, startUs, endUs };
+        },
+      },
+      fixed({ kind: 'live', seconds: 30 }, 'live traffic from now on'),
+      {
+        label: 'live for N seconds…',
+        make: async () => {
+          const r = await inputStep({ title, step: 2, totalSteps: total, value: '60', prompt: 'Seconds of live traffic to capture', back: true, validate: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'A positive whole number of seconds') });
+          return r === undefined || r === BACK ? r : { kind: 'live', seconds: Number(r) };
+        },
+      },
+    );
+    for (;;) {
+      const picked = await pickStep<W>({ title, step: 2, totalSteps: total, items, placeholder: 'Time window', back: true });
+      if (picked === undefined) return 'cancel';
+      if (picked === BACK) return 'back';
+      const w = await picked.make!();
+      if (w === undefined) return 'cancel';
+      if (w === BACK) continue;
+      state.form.window = w;
+      if (w.kind === 'live') delete state.form.fromCaptureBuffer;
+      return 'next';
+    }
+  };
+  const reviewStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    for (;;) {
+      const f = state.form;
+      const fromBuffer = f.fromCaptureBuffer ?? f.window.kind !== 'live';
+      const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: captureSubject(f) });
+      const problems = validateForm(f);
+      type R = vscode.QuickPickItem & { id: string };
+      const items: R[] = [
+        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
+        { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
+        { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
+        { id: 'snap', label: `snapPacketLength: ${f.snapPacketLength ?? 'unlimited (65535)'}` },
+        { id: 'mmid', label: `mm-id: ${f.mmId || 'local device'}`, description: '<device name>:<slot id>, e.g. :1 for the first replay slot' },
+        { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.pcap` },
+        { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
+      ];
+      const picked = await pickStep<R>({ title, step: 3, totalSteps: total, items, placeholder: 'Review, change an option, or start', back: true });
+      if (picked === undefined) return 'cancel';
+      if (picked === BACK) return 'back';
+      const edit = async (prompt: string, value: string, validate: (v: string) => string | undefined) => {
+        const r = await inputStep({ title, step: 3, totalSteps: total, value, prompt, back: true, validate });
+        return r === undefined || r === BACK ? undefined : r;
+      };
+      switch (picked.id) {
+        case 'start':
+          if (problems.length) continue;
+          if (!state.folder) {
+            const folder = await chooseFolder(undefined);
+            if (!folder) continue;
+            state.folder = folder;
+          }
+          state.stem = stem;
+          return 'next';
+        case 'buffer':
+          f.fromCaptureBuffer = !fromBuffer;
+          break;
+        case 'slot': {
+          const v = await edit('Ring buffer id (0 = the first)', String(f.captureBufferSlotId ?? 0), (x) => (/^\d+$/.test(x) ? undefined : 'A whole number from 0'));
+          if (v !== undefined) f.captureBufferSlotId = Number(v);
+          break;
+        }
+        case 'snap': {
+          const v = await edit('Bytes kept per packet (65535 = unlimited)', String(f.snapPacketLength ?? 65535), (x) => (/^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= 65535 ? undefined : '1 to 65535'));
+          if (v !== undefined && Number(v) === 65535) delete f.snapPacketLength;
+          else if (v !== undefined) f.snapPacketLength = Number(v);
+          break;
+        }
+        case 'mmid': {
+          const v = await edit('mm-id (empty = local live traffic)', f.mmId ?? '', (x) => (x === '' || /^[^\s:]*(:\d+)?$/.test(x) ? undefined : '<device name>:<slot id>'));
+          if (v !== undefined) {
+            if (v) f.mmId = v;
+            else delete f.mmId;
+          }
+          break;
+        }
+        case 'name': {
+          const v = await edit('File name (without extension)', stem, (x) => (x.trim() ? undefined : 'A name'));
+          if (v !== undefined) state.stem = sanitizeBaseName(v);
+          break;
+        }
+        case 'folder': {
+          const folder = await chooseFolder(state.folder || undefined);
+          if (folder) state.folder = folder;
+          break;
+        }
+      }
+    }
+  };
+  return (await runSteps([expressionStep, windowStep, reviewStep])) ? state : undefined;
+}
+
+async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: AllegroState, dest: Destination | undefined): Promise<void> {
+  const stem = state.stem ?? defaultBaseName({ device: device.name, subject: captureSubject(state.form) });
+  try {
+    const saved = await withDownloadProgress(`Downloading pcap from ${device.name}`, async (ctx) => {
+      const http = await deps.http(device.name);
+      return downloadAllegroCapture({
+        http,
+        device: { name: device.name, url: device.url },
+        form: state.form,
+        writer: { folder: state.folder, stem, extension: 'pcap', onBytes: (n) => ctx.meter.add(n) },
+        signal: ctx.signal,
+        onStart: ({ request, contentLength }) => {
+          ctx.meter.setBounds({
+            ...(contentLength ? { totalBytes: contentLength } : {}),
+            ...(request.liveEndsAtMs ? { endsAtMs: request.liveEndsAtMs, startsAtMs: Date.now() } : {}),
+          });
+          ctx.phase(undefined);
+        },
+      });
+    });
+    if (dest) await insertNoteLink(dest, saved, deps);
+    await reportSuccess(saved, deps, provider);
+  } catch (err) {
+    reportFailure(`Download from ${device.name}`, err, deps);
+  }
+}
+
+// ---------- AppResponse ----------
+
+interface ExportState {
+  form: PacketExportForm;
+  folder: string;
+  stem?: string;
+}
+
+const MODE_DETAIL: Record<ExportMode, string> = {
+  PREPARE: 'estimate bytes and packets first, then pick how to download',
+  LEGACY: 'filter and stream at once (synchronous)',
+  LIVE_STREAM: 'synchronous, framed with keepalives: best for slow filters',
+  BUFFER_STREAM: 'filter into a buffer on the appliance, then download (needs a size limit)',
+  STREAM_TO_FILE: 'write a pcap on the appliance, download it, then delete it there',
+};
+
+function filterProblem(type: FilterType, value: string): vscode.InputBoxValidationMessage | undefined {
+  if (!value.trim()) return { message: 'Enter a filter, or go back and pick "no filter"', severity: vscode.InputBoxValidationSeverity.Error };
+  if (type !== 'STEELFILTER') return undefined;
+  try {
+    const { diagnostics } = parseSteelFilter(value);
+    const first = diagnostics.find((d) => d.severity === 'error');
+    if (first) return { message: first.message, severity: vscode.InputBoxValidationSeverity.Error };
+  } catch (err) {
+    return { message: (err as Error).message, severity: vscode.InputBoxValidationSeverity.Error };
+  }
+  return undefined;
+}
+
+async function pickSource(deps: PcapDeps, deviceName: string): Promise<PacketSourceRef | undefined> {
+  const http = await deps.http(deviceName);
+  const listed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Listing packet sources of ${deviceName}…` }, () => listPacketSources(http));
+  for (const p of listed.problems) deps.log.warn(`Packet sources: ${p}`);
+  type S = vscode.QuickPickItem & { source?: PacketSourceRef };
+  const icon = { job: '$(record)', vifg: '$(plug)', clip: '$(files)', file: '$(file-binary)' };
+  const items: S[] = listed.sources.map((s) => ({ label: `${icon[s.type]} ${s.name ?? s.id}`, description: `${s.type} ${s.id}`, ...(s.startTime && s.endTime ? { detail: `${new Date(s.startTime * 1000).toISOString()} → ${new Date(s.endTime * 1000).toISOString()}` } : {}), source: s }));
+  items.push({ label: '$(edit) Enter a path…', description: 'jobs/<id>, vifgs/<id>, clips/<id> or fs/<path>' });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Packet source on ${deviceName}`, ignoreFocusOut: true, matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.source) return picked.source;
+  const typed = await vscode.window.showInputBox({ prompt: 'Packet source path', placeHolder: 'jobs/ef3b2a1b-…', ignoreFocusOut: true, validateInput: (v) => (/^(jobs|vifgs|clips|fs)\/.+/.test(v) ? undefined : 'jobs/<id>, vifgs/<id>, clips/<id> or fs/<path>') });
+  if (!typed) return undefined;
+  const [prefix, ...rest] = typed.split('/');
+  const type = ({ jobs: 'job', vifgs: 'vifg', clips: 'clip', fs: 'file' } as const)[prefix as 'jobs' | 'vifgs' | 'clips' | 'fs'];
+  return { type, id: rest.join('/') };
+}
+
+async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined): Promise<ExportState | undefined> {
+  const now = Date.now() / 1000;
+  const end = target.timeRange?.end ?? source.endTime ?? Math.floor(now);
+  const start = target.timeRange?.start ?? Math.max(source.startTime ?? 0, end - 300);
+  const state: ExportState = {
+    form: { source, startTime: start, endTime: end, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
+    folder: dest?.folder ?? '',
+  };
+  const title = `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
+  const total = 4;
+
+  const timeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    type T = vscode.QuickPickItem & { range?: [number, number] };
+    const t = Math.floor(Date.now() / 1000);
+    const items: T[] = [];
+    if (state.form.startTime !== undefined && state.form.endTime !== undefined) items.push({ label: `$(history) ${new Date(state.form.startTime * 1000).toISOString()} → ${new Date(state.form.endTime * 1000).toISOString()}`, range: [state.form.startTime, state.form.endTime] });
+    for (const m of [5, 15, 60]) items.push({ label: `last ${m} minutes`, range: [t - m * 60, t] });
+    if (source.startTime && source.endTime) items.push({ label: 'everything in this source', detail: `${new Date(source.startTime * 1000).toISOString()} → ${new Date(source.endTime * 1000).toISOString()}`, range: [source.startTime, source.endTime] });
+    items.push({ label: 'absolute start and end…' });
+    const picked = await pickStep<T>({ title, step: 1, totalSteps: total, items, placeholder: 'Time range' });
+    if (picked === undefined) return 'cancel';
+    if (picked === BACK) return 'back';
+    if (picked.range) {
+      [state.form.startTime, state.form.endTime] = picked.range;
+      return 'next';
+    }
+    const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
+    if (s === undefined) return 'cancel';
+    if (s === BACK) return timeStep();
+    const e = await inputStep({ title, step: 1, totalSteps: total, value: new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'End time', back: true, validate: microsPrompt });
+    if (e === undefined) return 'cancel';
+    if (e === BACK) return timeStep();
+    state.form.startTime = parseTimeToMicros(s)! / 1e6;
+    state.form.endTime = parseTimeToMicros(e)! / 1e6;
+    return 'next';
+  };
+
+  const filterStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    type F = vscode.QuickPickItem & { type?: FilterType };
+    const existing = state.form.filters?.[0];
+    const items: F[] = [
+      ...(existing ? [{ label: `$(filter) keep: ${existing.type} ${existing.value}`, type: existing.type }] : []),
+      { label: 'no filter' },
+      { label: 'STEELFILTER…', description: "e.g. ip.addr == '10.1.2.3' and tcp.port == 443 (only IP filters are optimised)", type: 'STEELFILTER' },
+      { label: 'WIRESHARK…', description: 'display filter, e.g. tcp.port == 443', type: 'WIRESHARK' },
+      { label: 'BPF…', description: 'capture filter, e.g. host 10.1.2.3 and port 443', type: 'BPF' },
+    ];
+    const picked = await pickStep<F>({ title, step: 2, totalSteps: total, items, placeholder: 'Filter', back: true });
+    if (picked === undefined) return 'cancel';
+    if (picked === BACK) return 'back';
+    if (!picked.type) {
+      delete state.form.filters;
+      return 'next';
+    }
+    if (existing && picked.label.startsWith('$(filter) keep')) return 'next';
+    const type = picked.type;
+    const r = await inputStep({ title, step: 2, totalSteps: total, value: existing?.type === type ? existing.value : '', prompt: `${type} filter`, back: true, validate: (v) => filterProblem(type, v) });
+    if (r === BACK) return filterStep();
+    return outcome(r, (v) => (state.form.filters = [{ type, value: v.trim() }]));
+  };
+
+  const modeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    type M = vscode.QuickPickItem & { mode: ExportMode };
+    const modes: ExportMode[] = ['PREPARE', ...DOWNLOAD_MODES];
+    const items: M[] = modes.map((m) => ({ label: m, detail: MODE_DETAIL[m], mode: m }));
+    const picked = await pickStep<M>({ title, step: 3, totalSteps: total, items, placeholder: 'How to retrieve the packets', active: items.find((i) => i.mode === state.form.mode), back: true });
+    return outcome(picked, (m) => (state.form.mode = m.mode));
+  };
+
+  const reviewStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+    for (;;) {
+      const f = state.form;
+      const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: source.name ?? source.id });
+      const problems = validateExportForm(f);
+      type R = vscode.QuickPickItem & { id: string };
+      const sr = f.stopRule ?? {};
+      const items: R[] = [
+        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
+        { id: 'time_limit', label: `stop rule time_limit: ${sr.time_limit ?? 'none'}`, description: 'seconds' },
+        { id: 'size_limit', label: `stop rule size_limit: ${sr.size_limit ?? 'none'}`, description: 'bytes (required for BUFFER_STREAM)' },
+        { id: 'packet_limit', label: `stop rule packet_limit: ${sr.packet_limit ?? 'none'}`, description: 'packets' },
+        { id: 'snap', label: `snap_length: ${f.snapLength ?? 65535}` },
+        { id: 'format', label: `output_format: ${f.outputFormat ?? 'PCAP_US'}` },
+        { id: 'name', label: `file name: ${sanitizeBaseName(stem)}` },
+        { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
+      ];
+      const picked = await pickStep<R>({ title, step: 4, totalSteps: total, items, placeholder: 'Review, change an option, or start', back: true });
+      if (picked === undefined) return 'cancel';
+      if (picked === BACK) return 'back';
+      const edit = async (prompt: string, value: string, validate: (v: string) => string | undefined) => {
+        const r = await inputStep({ title, step: 4, totalSteps: total, value, prompt, back: true, validate });
+        return r === undefined || r === BACK ? undefined : r;
+      };
+      const whole = (x: string) => (x === '' || (/^\d+$/.test(x) && Number(x) > 0) ? undefined : 'A positive whole number, or empty for none');
+      switch (picked.id) {
+        case 'start':
+          if (problems.length) continue;
+          if (!state.folder) {
+            const folder = await chooseFolder(undefined);
+            if (!folder) continue;
+            state.folder = folder;
+          }
+          state.stem = stem;
+          return 'next';
+        case 'time_limit':
+        case 'size_limit':
+        case 'packet_limit': {
+          const key = picked.id;
+          const v = await edit(`stop_rule.${key} (empty = none)`, String(sr[key] ?? ''), whole);
+          if (v !== undefined) {
+            const next = { ...sr };
+            if (v === '') delete next[key];
+            else next[key] = Number(v);
+            if (Object.keys(next).length) f.stopRule = next;
+            else delete f.stopRule;
+          }
+          break;
+        }
+        case 'snap': {
+          const v = await edit('snap_length (bytes per packet)', String(f.snapLength ?? 65535), (x) => (/^\d+$/.test(x) && Number(x) >= 1 && Number(x) <= 65535 ? undefined : '1 to 65535'));
+          if (v !== undefined) f.snapLength = Number(v);
+          break;
+        }
+        case 'format': {
+          const formats: ExportFormat[] = ['PCAP_US', 'PCAP_NS', 'PCAPNG_US', 'PCAPNG_NS'];
+          const p = await vscode.window.showQuickPick(formats, { placeHolder: 'output_format' });
+          if (p) f.outputFormat = p as ExportFormat;
+          break;
+        }
+        case 'name': {
+          const v = await edit('File name (without extension)', stem, (x) => (x.trim() ? undefined : 'A name'));
+          if (v !== undefined) state.stem = sanitizeBaseName(v);
+          break;
+        }
+        case 'folder': {
+          const folder = await chooseFolder(state.folder || undefined);
+          if (folder) state.folder = folder;
+          break;
+        }
+      }
+    }
+  };
+  return (await runSteps([timeStep, filterStep, modeStep, reviewStep])) ? state : undefined;
+}
+
+async function pickModeAfterEstimate(estimate: ExportEstimate): Promise<DownloadMode | undefined> {
+  const what = [
+    estimate.bytes !== undefined ? `about ${formatBytes(estimate.bytes)}` : undefined,
+    estimate.packets !== undefined ? `${estimate.packets.toLocaleString('en-US')} packets` : undefined,
+  ].filter(Boolean).join(', ') || 'no estimate available (the source is not indexed)';
+  const picked = await vscode.window.showQuickPick(
+    DOWNLOAD_MODES.map((m) => ({ label: m, detail: MODE_DETAIL[m], mode: m })),
+    { title: `Estimate: ${what}`, placeHolder: `Estimate: ${what}. Pick how to download (Esc cancels and deletes the export).`, ignoreFocusOut: true },
+  );
+  return picked?.mode;
+}
+
+async function runExport(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: ExportState, dest: Destination | undefined, interactive = true): Promise<void> {
+  const stem = state.stem ?? defaultBaseName({ device: device.name, subject: state.form.source.name ?? state.form.source.id });
+  try {
+    const result = await withDownloadProgress(`Exporting packets from ${device.name}`, async (ctx) => {
+      const http = await deps.http(device.name);
+      return runPacketExport({
+        transport: httpPacketExportTransport(http),
+        device: { name: device.name, url: device.url },
+        form: state.form,
+        writer: { folder: state.folder, stem, onBytes: (n) => ctx.meter.add(n) },
+        signal: ctx.signal,
+        pickMode: interactive ? pickModeAfterEstimate : async () => 'LEGACY',
+        onProgress: (p) => {
+          if (p.phase === 'downloading') return;
+          const pct = p.progress !== undefined ? ` ${Math.round(p.progress)}%` : '';
+          ctx.phase(p.phase === 'waiting' ? `export ${p.state ?? ''}${pct}…` : p.phase === 'estimate' ? 'estimate ready' : p.phase === 'cleaning up' ? 'cleaning up on the device…' : `${p.phase}…`);
+        },
+        onStart: ({ totalBytes, totalIsEstimate }) => {
+          ctx.meter.setBounds(totalBytes ? { totalBytes, totalIsEstimate: totalIsEstimate === true } : {});
+          ctx.phase(undefined);
+        },
+      });
+    });
+    if (dest) await insertNoteLink(dest, result, deps);
+    await reportSuccess(result, deps, provider, result.warnings);
+  } catch (err) {
+    reportFailure(`Packet export from ${device.name}`, err, deps);
+  }
+}
+
+// ---------- commands ----------
+
+async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
+  let target = captureTargetOf(arg);
+  if (!target) {
+    const d = await pickDevice(deps, undefined, 'Device to capture from');
+    if (!d) return;
+    target = { deviceName: d.name };
+  }
+  const device = deviceOf(deps, target.deviceName);
+  if (!device) {
+    void vscode.window.showErrorMessage(`Device "${target.deviceName}" is not configured.`);
+    return;
+  }
+  if (device.kind === 'appresponse') return exportPackets(deps, provider, target);
+  const dest = destination();
+  const state = await allegroForm(target, dest);
+  if (!state) return;
+  await runAllegro(deps, provider, device, state, dest?.note ? { folder: state.folder, note: dest.note } : undefined);
+}
+
+async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
+  let target = captureTargetOf(arg);
+  if (!target) {
+    const d = await pickDevice(deps, 'appresponse', 'AppResponse to export packets from');
+    if (!d) return;
+    target = { deviceName: d.name };
+  }
+  const device = deviceOf(deps, target.deviceName);
+  if (!device) {
+    void vscode.window.showErrorMessage(`Device "${target.deviceName}" is not configured.`);
+    return;
+  }
+  if (device.kind === 'allegro') return downloadPcap(deps, provider, target);
+  const dest = destination();
+  let source = target.packetSource;
+  if (!source) {
+    try {
+      source = await pickSource(deps, device.name);
+    } catch (err) {
+      reportFailure(`Listing packet sources of ${device.name}`, err, deps);
+      return;
+    }
+    if (!source) return;
+  }
+  const state = await exportForm(target, source, dest);
+  if (!state) return;
+  await runExport(deps, provider, device, state, dest?.note ? { folder: state.folder, note: dest.note } : undefined);
+}
+
+async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vscode.Uri | undefined): Promise<void> {
+  if (!uri) return;
+  const sidecar = await readSidecar(uri.fsPath);
+  if (!sidecar) {
+    void vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has no metadata file, so it cannot be re-run.`);
+    return;
+  }
+  const device = deviceOf(deps, sidecar.device.name);
+  if (!device) {
+    void vscode.window.showErrorMessage(`Device "${sidecar.device.name}" of this capture is not configured any more.`);
+    return;
+  }
+  const { folder, stem } = splitName(uri.fsPath);
+  if (sidecar.rerun.kind === 'allegro') {
+    await runAllegro(deps, provider, device, { form: sidecar.rerun.form as unknown as AllegroCaptureForm, folder, stem }, undefined);
+  } else {
+    const form = sidecar.rerun.form as unknown as PacketExportForm;
+    // Re-running a PREPARE export downloads in the mode picked last time without asking again.
+    const mode = form.mode === 'PREPARE' ? (sidecar.mode as ExportMode) : form.mode;
+    await runExport(deps, provider, device, { form: { ...form, mode }, folder, stem }, undefined, false);
+  }
+}
+
+async function summarizeCapture(deps: PcapDeps, uri: vscode.Uri | undefined): Promise<void> {
+  if (!uri) return;
+  const name = path.basename(uri.fsPath);
+  try {
+    const [summary, sidecar] = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Summarizing ${name}…`, cancellable: true },
+      async (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        return Promise.all([summarizeFile(uri.fsPath, { signal: ac.signal }), readSidecar(uri.fsPath).catch(() => undefined)]);
+      },
+    );
+    const subtitle = oneLineSummary(summary) + (summary.complete ? '' : ` (incomplete: ${summary.problem})`);
+    if (deps.results) {
+      deps.results.open({ kind: 'table', title: name, subtitle, tables: summaryTables(summary, sidecar as CaptureSidecar | undefined), raw: summary });
+    } else {
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summaryMarkdown(name, summary, sidecar as CaptureSidecar | undefined) });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
+  } catch (err) {
+    deps.log.error(`Summarize ${uri.fsPath}: ${(err as Error).message}`);
+    void vscode.window.showErrorMessage(`Cannot summarize ${name}: ${(err as Error).message}`);
+  }
+}
+
+/** Registers the capture commands and the Captures view. */
+export function registerPcap(context: vscode.ExtensionContext, deps: PcapDeps): CapturesProvider {
+  const provider = new CapturesProvider(deps.log);
+  const view = vscode.window.createTreeView(CAPTURES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: false });
+  const uriOf = (arg: unknown) => captureUriOf(arg, view);
+  const cmd = (id: string, fn: (arg: unknown) => unknown) => vscode.commands.registerCommand(id, fn);
+  context.subscriptions.push(
+    provider,
+    view,
+    cmd('probeExplorer.downloadPcap', (arg) => downloadPcap(deps, provider, arg)),
+    cmd('probeExplorer.exportPackets', (arg) => exportPackets(deps, provider, arg)),
+    cmd('probeExplorer.refreshCaptures', () => provider.refresh()),
+    cmd('probeExplorer.openSidecar', async (arg) => {
+      const uri = uriOf(arg);
+      if (!uri) return;
+      try {
+        await vscode.window.showTextDocument(vscode.Uri.file(`${uri.fsPath}.json`), { preview: true });
+      } catch {
+        void vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has no metadata file.`);
+      }
+    }),
+    cmd('probeExplorer.revealCapture', async (arg) => {
+      const uri = uriOf(arg);
+      if (uri) await vscode.commands.executeCommand('revealInExplorer', uri);
+    }),
+    cmd('probeExplorer.rerunCapture', (arg) => rerunCapture(deps, provider, uriOf(arg))),
+    cmd('probeExplorer.summarizeCapture', (arg) => summarizeCapture(deps, uriOf(arg))),
+  );
+  return provider;
+}
+
+export type { CaptureItem };
