@@ -1,0 +1,226 @@
+// The real results webview bundle (dist/webview/results.js) in headless Chromium, fed the
+// messages a panel sends. Proves device strings never execute, the strict CSP holds, rows arrive
+// in chunks with the first screen painted early, and the table/query bar/export talk to the host.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { BUNDLE, ROOT, chunks, cleanup, launch, meta, openHarness, post, sent } from '../../bench/results/harness';
+import { allegroIpsPaged, appResponseSeries, benchTable } from '../../bench/results/sample';
+import { shapeAllegro } from '../../src/results/allegro';
+import { shapeReport } from '../../src/results/appresponse';
+import type { ShapedResult } from '../../src/results/model';
+import type { ResultsHostMessage, ResultsMeta } from '../../src/shared/protocol';
+
+let browser: Browser;
+const dirs: string[] = [];
+const SHOTS = path.join(ROOT, 'test-output', 'results');
+
+before(async () => {
+  if (!fs.existsSync(BUNDLE)) {
+    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(r.status, 0, 'build of the webview bundle');
+  }
+  browser = await launch();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  await browser?.close();
+  for (const d of dirs) cleanup(d);
+});
+
+async function open(csp = false): Promise<Page> {
+  const { page, dir } = await openHarness(browser, { csp });
+  dirs.push(dir);
+  return page;
+}
+
+function resultMessages(seq: number, shaped: ShapedResult, partial: Partial<ResultsMeta> = {}): ResultsHostMessage[] {
+  return [
+    { type: 'result', meta: meta({ seq, tables: shaped.tables.map((t) => ({ id: t.id, title: t.title, columns: t.columns, rowCount: t.rows.length })), charts: shaped.charts, ...partial }) },
+    ...shaped.tables.flatMap((t) => chunks(seq, t.id, t.rows)),
+  ];
+}
+
+const PAYLOADS = [
+  `<img src=x onerror="window.__xss='img'">`,
+  `<script>window.__xss='script'</script>`,
+  `"><svg onload="window.__xss='svg'"></svg>`,
+  `<iframe srcdoc="<script>parent.__xss='iframe'</script>"></iframe>`,
+];
+
+test('device strings with <img onerror>, <script>, <svg onload> never execute and appear literally', async () => {
+  const page = await open(false); // no CSP here: the DOM code alone must keep the strings inert
+  const evil = PAYLOADS.join(' ');
+  const raw = allegroIpsPaged(5, 3, { ip: '10.66.66.66', hostName: PAYLOADS[0], countryName: PAYLOADS[1], name: PAYLOADS[2] });
+  const shaped = shapeAllegro(raw, { page: 0 });
+  shaped.tables[0].columns[1] = { ...shaped.tables[0].columns[1], label: PAYLOADS[3], description: PAYLOADS[0] };
+  shaped.charts[0].title = PAYLOADS[1];
+  shaped.charts[0].series[0].label = PAYLOADS[0];
+  await post(page, ...resultMessages(1, shaped, {
+    title: PAYLOADS[0],
+    subtitle: `${PAYLOADS[1]} · /API/stats/modules/ip/ips_paged`,
+    notes: [PAYLOADS[2]],
+    rawJson: JSON.stringify(raw, null, 2),
+    queryBar: { mmId: PAYLOADS[0], sort: 'bytes' },
+    paging: { page: 0, numberOfPages: 2 },
+    canRefresh: true,
+  }));
+  await page.waitForSelector('.vt-row');
+  for (const tab of ['charts', 'raw', 'properties', 'items']) {
+    const t = page.locator(`.tab[data-tab="${tab}"]`);
+    if (await t.count()) await t.click();
+  }
+  await page.locator('.vt-row').first().click({ button: 'right' }); // context menu labels
+  await post(page, { type: 'busy', message: PAYLOADS[2] });
+  await post(page, { type: 'failed', message: evil });
+  await page.waitForTimeout(300);
+  const probe = await page.evaluate(() => ({
+    xss: (window as unknown as { __xss?: string }).__xss,
+    elements: document.querySelectorAll('#app img, #app script, #app iframe, #app svg, .vt-menu img').length,
+    text: document.body.innerText + document.title,
+    rawText: document.querySelector('.raw-json')?.textContent ?? '',
+  }));
+  assert.equal(probe.xss, undefined, 'no injected script ran');
+  assert.equal(probe.elements, 0, 'no element was created from device strings');
+  assert.ok(probe.text.includes(PAYLOADS[0]), 'the title shows the string literally');
+  assert.ok(probe.text.includes(evil), 'the error shows the strings literally');
+  assert.ok(probe.rawText.includes('<img src=x onerror=\\"window.__xss=\'img\'\\">'), 'raw JSON shows the string literally');
+  const cells = await page.locator('.pane[data-tab="items"] .vt-row .vt-cell').allTextContents();
+  assert.ok(cells.includes(PAYLOADS[0]), 'a cell shows the hostName literally');
+  const headers = await page.locator('.pane[data-tab="items"] .vt-hcell').allTextContents();
+  assert.ok(headers.includes(PAYLOADS[3]), 'a column label shows literally');
+  await page.close();
+});
+
+test('the bundle runs under the panel’s strict CSP without a violation', async () => {
+  const page = await open(true);
+  await page.evaluate(() => {
+    (window as unknown as { __violations: string[] }).__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { __violations: string[] }).__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const rep = appResponseSeries();
+  await post(page, ...resultMessages(1, shapeReport(rep.dataDefs, rep.catalogue), { title: 'Throughput', canRefresh: true }));
+  await page.click('.tab[data-tab="charts"]');
+  await page.waitForSelector('.u-legend');
+  await page.click('.tab[data-tab="dd-1"]');
+  await page.waitForSelector('.vt-row');
+  const violations = await page.evaluate(() => (window as unknown as { __violations: string[] }).__violations);
+  assert.deepEqual(violations, []);
+  // codicons come from the bundled font: the icon in a tab has a glyph width
+  const iconWidth = await page.evaluate(() => (document.querySelector('.tab .codicon') as HTMLElement).getBoundingClientRect().width);
+  assert.ok(iconWidth > 8);
+  await page.screenshot({ path: path.join(SHOTS, 'report-table.png') });
+  await page.close();
+});
+
+test('rows arrive in chunks: the first screen is painted before the rest, and only visible rows are in the DOM', async () => {
+  const page = await open();
+  const { columns, rows } = benchTable(50_000);
+  const all = chunks(1, 't', rows);
+  await post(page, { type: 'result', meta: meta({ seq: 1, tables: [{ id: 't', title: 'Rows', columns, rowCount: rows.length }] }) }, all[0]);
+  await page.waitForSelector('.vt-row');
+  assert.match(await page.locator('.table-status').innerText(), /^200 of 50,000 rows/);
+  const firstCell = await page.locator('.vt-row').first().locator('.vt-cell').first().innerText();
+  assert.equal(firstCell, '10.0.0.0');
+  await post(page, ...all.slice(1));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('50,000 rows'));
+  const domRows = await page.locator('.vt-row').count();
+  assert.ok(domRows < 80, `virtualized: ${domRows} row elements for 50,000 rows`);
+  // rows of an older result are ignored
+  await post(page, { type: 'rows', seq: 0, tableId: 't', offset: 0, rows: [['stale']], last: true });
+  await page.waitForTimeout(50);
+  assert.match(await page.locator('.table-status').innerText(), /^50,000 rows/);
+  await page.close();
+});
+
+test('sorting, filtering, hiding a column and copying rows work on the typed values', async () => {
+  const page = await open();
+  const shaped = shapeAllegro(allegroIpsPaged(30), { page: 0 });
+  await post(page, ...resultMessages(1, shaped));
+  await page.waitForSelector('.vt-row');
+  const table = shaped.tables[0];
+  const rxIdx = table.columns.findIndex((c) => c.id === 'interval.1');
+  const maxRx = Math.max(...table.rows.map((r) => r[rxIdx] as number));
+  await page.locator('.vt-hcell', { hasText: /^rx bytes$/ }).click(); // numeric: descending first
+  const headerCells = await page.locator('.pane[data-tab="items"] .vt-hcell').allTextContents();
+  const rxCol = headerCells.indexOf('rx bytes');
+  const top = await page.locator('.pane[data-tab="items"] .vt-row:not([hidden])').evaluateAll((rowEls, col) => {
+    const sorted = [...rowEls].sort((a, b) => new DOMMatrix(getComputedStyle(a).transform).m42 - new DOMMatrix(getComputedStyle(b).transform).m42);
+    return sorted[0].children[col as number].textContent;
+  }, rxCol);
+  const { formatBytes } = await import('../../src/results/format');
+  assert.equal(top, formatBytes(maxRx));
+
+  await page.locator('.filter input, .filter').first().focus();
+  await page.keyboard.type('host-3.lab');
+  await page.waitForFunction(() => /1 shown/.test(document.querySelector('.table-status')?.textContent ?? ''));
+
+  await page.click('.columns-btn');
+  await page.locator('.column-chooser vscode-checkbox', { hasText: 'mac' }).click();
+  const headersAfter = await page.locator('.pane[data-tab="items"] .vt-hcell').allTextContents();
+  assert.ok(!headersAfter.includes('mac'), 'the mac column is hidden');
+  const state = await page.evaluate(() => (window as unknown as { __state: { hiddenColumns: Record<string, string[]> } }).__state);
+  assert.ok(state.hiddenColumns.items.includes('mac'), 'the choice is kept in the webview state');
+
+  await page.mouse.click(5, 5); // close the chooser
+  await page.locator('.pane[data-tab="items"] .vt-row:not([hidden])').first().click();
+  await page.keyboard.press('Control+C');
+  const copy = (await sent(page)).find((m) => m.type === 'copy') as { text: string; requestId: number } | undefined;
+  assert.ok(copy, 'a copy request was sent to the host');
+  assert.match(copy.text, /^10\.21\.39\.94\thost-3\.lab\.example\t/);
+  assert.equal(typeof copy.requestId, 'number');
+  await page.close();
+});
+
+test('the query bar re-queries: next page, sort, time preset; replies are matched by request id', async () => {
+  const page = await open();
+  const shaped = shapeAllegro(allegroIpsPaged(10), { page: 0 });
+  await post(page, ...resultMessages(1, shaped, { queryBar: { sort: 'bytes', reverse: true, page: 0, count: 10 }, paging: { page: 0, numberOfPages: 5, numberOfItems: 50 }, canRefresh: true }));
+  await page.waitForSelector('.querybar');
+  assert.match(await page.locator('.qb-page').innerText(), /page 1 of 5 · 50 items/);
+  await page.click('vscode-button[title="Next page"]');
+  let queries = (await sent(page)).filter((m) => m.type === 'query') as { bar: Record<string, unknown>; requestId: number }[];
+  assert.deepEqual(queries.at(-1)!.bar, { sort: 'bytes', reverse: true, page: 1, count: 10 });
+  await post(page, { type: 'reply', requestId: queries.at(-1)!.requestId, ok: false, message: 'device said no' });
+  await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('device said no'));
+  await page.evaluate(() => {
+    const s = document.querySelector('.querybar vscode-single-select[title^="Time"]') as HTMLElement & { value: string };
+    s.value = 'last15m';
+    s.dispatchEvent(new Event('change'));
+  });
+  queries = (await sent(page)).filter((m) => m.type === 'query') as { bar: Record<string, unknown>; requestId: number }[];
+  assert.equal(queries.at(-1)!.bar.timePreset, 'last15m');
+  await page.click('vscode-button[title="Run the query again"]');
+  assert.ok((await sent(page)).some((m) => m.type === 'refresh'));
+  await page.close();
+});
+
+test('a chart exports as a PNG data URL; the table exports its visible columns', async () => {
+  const page = await open();
+  const shaped = shapeAllegro(allegroIpsPaged(12), { page: 0 });
+  await post(page, ...resultMessages(1, shaped));
+  await page.waitForSelector('.vt-row');
+  await page.click('vscode-button[title^="Export the table as CSV"]');
+  const exp = (await sent(page)).find((m) => m.type === 'export') as { format: string; tableId: string; columnIds: string[] };
+  assert.equal(exp.format, 'csv');
+  assert.equal(exp.tableId, 'items');
+  assert.ok(exp.columnIds.includes('ip') && !exp.columnIds.includes('allTime.1'), 'visible columns only');
+  await page.click('.tab[data-tab="charts"]');
+  await page.waitForSelector('.u-legend');
+  await page.screenshot({ path: path.join(SHOTS, 'allegro-charts.png') });
+  await page.click('.chart-png');
+  await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'exportPng'));
+  const png = (await sent(page)).find((m) => m.type === 'exportPng') as { dataUrl: string };
+  assert.match(png.dataUrl, /^data:image\/png;base64,/);
+  const bytes = Buffer.from(png.dataUrl.split(',')[1], 'base64');
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
+  assert.ok(bytes.length > 5000, 'the chart has content');
+  fs.writeFileSync(path.join(SHOTS, 'chart-export.png'), bytes);
+  await page.click('.tab[data-tab="items"]');
+  await page.screenshot({ path: path.join(SHOTS, 'allegro-table.png') });
+  await page.close();
+});
