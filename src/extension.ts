@@ -1,9 +1,14 @@
 // Activation: builds the objects and registers them. No logic lives here.
 import * as vscode from 'vscode';
+import { DeviceRegistry } from './devices/registry';
+import { registerDeviceCommands } from './commands/devices';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
   context.subscriptions.push(log);
+  const registry = new DeviceRegistry(context, log);
+  context.subscriptions.push(registry);
+  registerDeviceCommands(context, { registry, log });
 }
 
 export function deactivate(): void {}

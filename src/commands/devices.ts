@@ -1,0 +1,262 @@
+// Device commands: Add / Edit / Remove Device, Test Connection, Trust Device Certificate, Show Log.
+// Handlers take a tree node carrying `deviceName`, a device name, or nothing (then ask).
+import * as vscode from 'vscode';
+import { fetchCertificate, TlsError, ProbeError, type CertificateInfo } from '../http';
+import type { HttpClientApi } from '../http/types';
+import type { DeviceRegistry } from '../devices/registry';
+import type { DeviceAuth, DeviceKind, DeviceProfile, TlsSetting } from '../devices/profile';
+import { IDENTITY_PATH, formatIdentity, identityOf, type DeviceIdentity } from '../devices/identity';
+import { describeCertificate } from '../devices/certificate-text';
+import { secretLabelOf } from '../devices/credentials';
+import { proxySettingsOf } from '../devices/client-options';
+import { normalizeDeviceUrl, validateDeviceName, validateDeviceUrl } from '../devices/validate';
+
+export interface DeviceCommandDeps {
+  registry: DeviceRegistry;
+  log: vscode.LogOutputChannel;
+}
+
+/** What device commands accept: a tree node with `deviceName`, a name, or nothing. */
+export type DeviceArgument = { deviceName: string } | string | undefined;
+
+const KIND_LABEL: Record<DeviceKind, string> = { allegro: 'Allegro Network Multimeter', appresponse: 'Riverbed AppResponse 11' };
+
+export function registerDeviceCommands(context: vscode.ExtensionContext, deps: DeviceCommandDeps): void {
+  const { registry, log } = deps;
+  const command = (id: string, run: (arg: DeviceArgument) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (arg: DeviceArgument) => {
+      try {
+        await run(arg);
+      } catch (error) {
+        showError(error, log);
+      }
+    });
+  context.subscriptions.push(
+    command('probeExplorer.addDevice', () => deviceWizard(registry, log, undefined)),
+    command('probeExplorer.editDevice', async (arg) => {
+      const name = await pickDevice(registry, arg, 'Edit which device?');
+      if (name) await deviceWizard(registry, log, registry.get(name));
+    }),
+    command('probeExplorer.removeDevice', async (arg) => {
+      const name = await pickDevice(registry, arg, 'Remove which device?');
+      if (!name) return;
+      const answer = await vscode.window.showWarningMessage(`Remove the device "${name}"?`, { modal: true, detail: 'Its profile and its stored password or token are deleted.' }, 'Remove');
+      if (answer !== 'Remove') return;
+      await registry.remove(name);
+      log.info(`Removed device ${name}`);
+    }),
+    command('probeExplorer.testConnection', async (arg) => {
+      const name = await pickDevice(registry, arg, 'Test which device?');
+      if (name) await testSavedDevice(registry, log, name);
+    }),
+    command('probeExplorer.trustCertificate', async (arg) => {
+      const name = await pickDevice(registry, arg, 'Trust the certificate of which device?');
+      if (name) await trustCertificate(registry, log, name);
+    }),
+    command('probeExplorer.showLog', async () => log.show()),
+  );
+}
+
+/** The device name from a node or a string, or a quick pick when none is given. */
+export async function pickDevice(registry: DeviceRegistry, arg: DeviceArgument, placeHolder: string): Promise<string | undefined> {
+  if (typeof arg === 'string' && registry.get(arg)) return arg;
+  if (arg && typeof arg === 'object' && typeof arg.deviceName === 'string') return arg.deviceName;
+  const devices = registry.list();
+  if (!devices.length) {
+    const add = await vscode.window.showInformationMessage('No device is configured yet.', 'Add Device…', 'Start Demo Appliances');
+    if (add === 'Add Device…') await vscode.commands.executeCommand('probeExplorer.addDevice');
+    if (add === 'Start Demo Appliances') await vscode.commands.executeCommand('probeExplorer.startDemo');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    devices.map((d) => ({ label: d.name, description: KIND_LABEL[d.kind], detail: d.url })),
+    { placeHolder, matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.label;
+}
+
+/** Add (no `existing`) or edit a device: kind, name, URL, auth, user, secret, then a connection test. */
+async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChannel, existing: DeviceProfile | undefined): Promise<void> {
+  const verb = existing ? `Edit ${existing.name}` : 'Add Device';
+  const steps = 6;
+  const title = (step: number) => `${verb} (${step}/${steps})`;
+
+  const kindPick = await vscode.window.showQuickPick(
+    (Object.keys(KIND_LABEL) as DeviceKind[]).map((value) => ({ label: KIND_LABEL[value], value, picked: existing?.kind === value })),
+    { title: title(1), placeHolder: 'Which kind of appliance?', ignoreFocusOut: true },
+  );
+  if (!kindPick) return;
+  const kind = kindPick.value;
+
+  const taken = registry.list().map((d) => d.name).filter((n) => n !== existing?.name);
+  const name = await vscode.window.showInputBox({
+    title: title(2), prompt: 'A name for this device (shown in the tree)', value: existing?.name ?? '', ignoreFocusOut: true,
+    validateInput: (value) => validateDeviceName(value, taken),
+  });
+  if (name === undefined) return;
+
+  const urlText = await vscode.window.showInputBox({
+    title: title(3), prompt: 'Address of the device (https:// is assumed)', placeHolder: 'https://10.0.0.5', value: existing?.url ?? '', ignoreFocusOut: true,
+    validateInput: validateDeviceUrl,
+  });
+  if (urlText === undefined) return;
+  const url = normalizeDeviceUrl(urlText);
+
+  const authChoices: Array<{ label: string; detail: string; auth: DeviceAuth }> = kind === 'allegro'
+    ? [
+        { label: 'User name and password', detail: 'HTTP Basic authentication', auth: 'basic' },
+        { label: 'API token', detail: 'Bearer token (firmware 4.2 and later)', auth: 'token' },
+      ]
+    : [
+        { label: 'User name and password (token login)', detail: 'Logs in at /api/mgmt.aaa for an access token (recommended)', auth: 'token' },
+        { label: 'User name and password (Basic)', detail: 'HTTP Basic authentication, where the appliance allows it', auth: 'basic' },
+      ];
+  const authPick = await vscode.window.showQuickPick(authChoices.map((c) => ({ ...c, picked: existing?.auth === c.auth })), {
+    title: title(4), placeHolder: 'How to authenticate?', ignoreFocusOut: true,
+  });
+  if (!authPick) return;
+  const auth = authPick.auth;
+  const draft: DeviceProfile = { name: name.trim(), kind, url, auth, ...(existing?.tls ? { tls: existing.tls } : {}) };
+
+  const secretLabel = secretLabelOf(draft);
+  if (secretLabel === 'password') {
+    const username = await vscode.window.showInputBox({
+      title: title(5), prompt: 'User name', value: existing?.username ?? '', ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : 'Enter the user name'),
+    });
+    if (username === undefined) return;
+    draft.username = username.trim();
+  }
+
+  const keep = existing !== undefined && secretLabelOf(existing) === secretLabel;
+  const secretText = await vscode.window.showInputBox({
+    title: title(6), prompt: keep ? `${capitalize(secretLabel)} (leave empty to keep the stored one)` : capitalize(secretLabel),
+    password: true, ignoreFocusOut: true,
+    validateInput: (value) => (value || keep ? undefined : `Enter the ${secretLabel}`),
+  });
+  if (secretText === undefined) return;
+  const secret = secretText || (keep ? await registry.getSecret(existing!.name) : undefined);
+
+  const tested = await testDraft(registry, draft, secret);
+  if (!tested) return;
+  if (existing) await registry.update(existing.name, tested.profile, secretText || undefined);
+  else await registry.add(tested.profile, secret);
+  log.info(`${existing ? 'Updated' : 'Added'} device ${tested.profile.name} (${tested.profile.url})`);
+  const summary = tested.identity ? `: ${formatIdentity(tested.identity)}` : ' (not connected)';
+  void vscode.window.showInformationMessage(`${existing ? 'Saved' : 'Added'} ${tested.profile.name}${summary}`);
+}
+
+/** Tests a not yet saved profile; on an untrusted certificate asks how to trust it and tests again. */
+async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, secret: string | undefined): Promise<{ profile: DeviceProfile; identity?: DeviceIdentity } | undefined> {
+  let profile = draft;
+  for (;;) {
+    const client = registry.createClient(profile, secret);
+    try {
+      const identity = await withIdentityProgress(profile, client);
+      return { profile, identity };
+    } catch (error) {
+      if (error instanceof TlsError && error.certificate) {
+        const tls = await askTrust(profile.name, error.certificate, error.reason);
+        if (!tls) return undefined;
+        profile = { ...profile, tls };
+        continue;
+      }
+      if (error instanceof ProbeError && error.kind === 'aborted') return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      const answer = await vscode.window.showWarningMessage(`Connection test failed: ${message}`, { modal: true }, 'Save Anyway');
+      return answer === 'Save Anyway' ? { profile } : undefined;
+    } finally {
+      void client.close();
+    }
+  }
+}
+
+async function testSavedDevice(registry: DeviceRegistry, log: vscode.LogOutputChannel, name: string): Promise<void> {
+  const profile = registry.get(name)!;
+  try {
+    const identity = await withIdentityProgress(profile, await registry.http(name));
+    log.info(`${name}: connected: ${formatIdentity(identity)}`);
+    void vscode.window.showInformationMessage(`${name}: ${formatIdentity(identity)}`);
+  } catch (error) {
+    if (error instanceof TlsError && error.certificate) {
+      const tls = await askTrust(name, error.certificate, error.reason);
+      if (tls) {
+        await registry.update(name, { ...profile, tls });
+        await testSavedDevice(registry, log, name);
+      }
+      return;
+    }
+    if (error instanceof ProbeError && error.kind === 'aborted') return;
+    throw error;
+  }
+}
+
+async function trustCertificate(registry: DeviceRegistry, log: vscode.LogOutputChannel, name: string): Promise<void> {
+  const profile = registry.get(name)!;
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = proxySettingsOf(http.get('proxy'), http.get('noProxy'), http.get('proxyStrictSSL'));
+  const info = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `${name}: reading the certificate…`, cancellable: true },
+    (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return fetchCertificate(profile.url, proxy, { signal: controller.signal });
+    },
+  );
+  const tls = await askTrust(name, info, 'trust this certificate?');
+  if (!tls) return;
+  await registry.update(name, { ...profile, tls });
+  log.info(`${name}: TLS mode set to ${tls.mode}`);
+  await testSavedDevice(registry, log, name);
+}
+
+/** Shows the certificate and asks how to trust it. Undefined when the user cancels. */
+async function askTrust(device: string, info: CertificateInfo, reason: string): Promise<TlsSetting | undefined> {
+  const pin = 'Trust (pin) this certificate';
+  const ca = 'Use a CA file…';
+  const insecure = "Don't verify (unsafe)";
+  const answer = await vscode.window.showWarningMessage(
+    `${device}: the certificate is not trusted (${reason}).`,
+    { modal: true, detail: `${describeCertificate(info)}\n\nCompare the fingerprint with the one the appliance shows before you pin it.` },
+    pin, ca, insecure,
+  );
+  if (answer === pin) return { mode: 'pin', fingerprint: info.fingerprint };
+  if (answer === ca) {
+    const files = await vscode.window.showOpenDialog({ title: `CA certificate for ${device}`, canSelectMany: false, filters: { 'PEM certificate': ['pem', 'crt', 'cer'], 'All files': ['*'] } });
+    return files?.[0] ? { mode: 'ca', caFile: files[0].fsPath } : undefined;
+  }
+  if (answer === insecure) {
+    const sure = await vscode.window.showWarningMessage(
+      `Turn off certificate checks for ${device}?`,
+      { modal: true, detail: 'Anyone between you and the appliance could read the password and the data. Pinning the certificate is just as easy and safe.' },
+      'Turn Off Checks',
+    );
+    return sure ? { mode: 'insecure' } : undefined;
+  }
+  return undefined;
+}
+
+async function withIdentityProgress(profile: DeviceProfile, client: HttpClientApi): Promise<DeviceIdentity> {
+  if (profile.tls?.mode === 'insecure') {
+    void vscode.window.showWarningMessage(`${profile.name}: certificate checks are turned off for this device (TLS mode "insecure").`);
+  }
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Connecting to ${profile.name}…`, cancellable: true },
+    async (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      const response = await client.json({ path: IDENTITY_PATH[profile.kind], signal: controller.signal });
+      return identityOf(profile.kind, response.body);
+    },
+  );
+}
+
+function showError(error: unknown, log: vscode.LogOutputChannel): void {
+  const message = error instanceof Error ? error.message : String(error);
+  log.error(message);
+  void vscode.window.showErrorMessage(message, 'Show Log').then((answer) => answer && log.show());
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
