@@ -1,0 +1,222 @@
+// Time of a data_def: epoch strings with nanoseconds, durations in the document's forms, and the
+// resolution of start/end/duration to an absolute range (used for previews and by the validator).
+//
+// Durations: "[tense] [count] unit" with tense `last` (fixed lengths: a month is 30 days, a quarter
+// 90, a year 365), `previous` (whole calendar units before the current one), `this` (from the start
+// of the current unit), or no tense (calendar units counted from start or back from end).
+// Weeks start on Sunday. Calendar arithmetic uses the local time zone unless `utc` is set.
+import type { DeviceMessage, TimeSpec } from './types';
+
+export type DurationUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type Tense = 'last' | 'previous' | 'this' | 'none';
+
+export interface Duration {
+  tense: Tense;
+  count: number;
+  unit: DurationUnit;
+}
+
+const UNITS: Record<string, DurationUnit> = {
+  second: 'second', seconds: 'second', sec: 'second', secs: 'second',
+  minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
+  hour: 'hour', hours: 'hour',
+  day: 'day', days: 'day',
+  week: 'week', weeks: 'week',
+  month: 'month', months: 'month',
+  quarter: 'quarter', quarters: 'quarter',
+  year: 'year', years: 'year',
+};
+
+/** Seconds of one unit in the `last` tense (and of the fixed units in every tense). */
+export const FIXED_SECONDS: Record<DurationUnit, number> = {
+  second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 30 * 86400, quarter: 90 * 86400, year: 365 * 86400,
+};
+
+export class TimeError extends Error {
+  constructor(readonly device: DeviceMessage, readonly property: 'duration' | 'start' | 'end' | 'time') {
+    super(device.text);
+    this.name = 'TimeError';
+  }
+}
+
+const msg = (id: string, text: string, details: Record<string, string>): DeviceMessage =>
+  ({ module_id: 'report_manager', id, text, details });
+
+/** Parses a duration; throws TimeError worded like the device ("Invalid duration tense: xyz"). */
+export function parseDuration(text: string): Duration {
+  const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0 || words.length > 3) {
+    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: text }), 'duration');
+  }
+  let tense: Tense = 'none';
+  let i = 0;
+  // Like the device: a first word that is not a number is the tense ("xyz seconds" has tense "xyz").
+  if (words.length > 1 && !/^\d/.test(words[0])) {
+    if (words[0] !== 'last' && words[0] !== 'previous' && words[0] !== 'this') {
+      throw new TimeError(msg('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
+    }
+    tense = words[0];
+    i = 1;
+  }
+  let count = 1;
+  if (words.length - i === 2) {
+    if (!/^\d+$/.test(words[i]) || Number(words[i]) < 1) {
+      throw new TimeError(msg('invalid_time_duration_count', `Invalid duration count: ${words[i]}`, { duration_count: words[i] }), 'duration');
+    }
+    count = Number(words[i]);
+    i++;
+    if (tense === 'this') {
+      throw new TimeError(msg('invalid_time_duration_count', `Invalid duration count: ${count} (use "this ${words[i].replace(/s$/, '')}")`, { duration_count: String(count) }), 'duration');
+    }
+  } else if (words.length - i !== 1 || (tense === 'none' && words.length === 1)) {
+    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: text }), 'duration');
+  }
+  const unit = UNITS[words[i]];
+  if (!unit) throw new TimeError(msg('invalid_time_duration_unit', `Invalid duration unit: ${words[i]}`, { duration_unit: words[i] }), 'duration');
+  return { tense, count, unit };
+}
+
+const NS = 1_000_000_000n;
+
+/** Parses epoch seconds ("1234567890", "1234567890.123456789") into nanoseconds. */
+export function parseEpoch(text: string): bigint | undefined {
+  const m = /^\s*(\d+)(?:\.(\d{1,9}))?\s*$/.exec(text);
+  if (!m) return undefined;
+  return BigInt(m[1]) * NS + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/** Formats nanoseconds as epoch seconds with the fewest decimals that keep the value. */
+export function formatEpoch(ns: bigint): string {
+  const s = ns / NS;
+  const frac = (ns % NS).toString().padStart(9, '0').replace(/0+$/, '');
+  return frac ? `${s}.${frac}` : s.toString();
+}
+
+interface CalendarOptions { utc?: boolean }
+
+/** Local (or UTC) calendar fields of a millisecond time, and back. */
+function fields(ms: number, utc: boolean) {
+  const d = new Date(ms);
+  return utc
+    ? { y: d.getUTCFullYear(), mo: d.getUTCMonth(), d: d.getUTCDate(), h: d.getUTCHours(), mi: d.getUTCMinutes(), s: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), wd: d.getUTCDay() }
+    : { y: d.getFullYear(), mo: d.getMonth(), d: d.getDate(), h: d.getHours(), mi: d.getMinutes(), s: d.getSeconds(), ms: d.getMilliseconds(), wd: d.getDay() };
+}
+function make(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number, utc: boolean): number {
+  return utc ? Date.UTC(y, mo, d, h, mi, s, ms) : new Date(y, mo, d, h, mi, s, ms).getTime();
+}
+function daysIn(y: number, mo: number): number {
+  return new Date(Date.UTC(y, mo + 1, 0)).getUTCDate();
+}
+
+/** Adds whole calendar units (negative to go back); a day that does not exist becomes the month's last day. */
+function addCalendar(ns: bigint, count: number, unit: DurationUnit, utc: boolean): bigint {
+  if (unit !== 'month' && unit !== 'quarter' && unit !== 'year' && unit !== 'day' && unit !== 'week') {
+    return ns + BigInt(count * FIXED_SECONDS[unit]) * NS;
+  }
+  const ms = Number(ns / 1_000_000n);
+  const rest = ns % 1_000_000n;
+  const f = fields(ms, utc);
+  let out: number;
+  if (unit === 'day' || unit === 'week') {
+    // Calendar days keep the wall-clock time across daylight-saving changes.
+    out = make(f.y, f.mo, f.d + count * (unit === 'week' ? 7 : 1), f.h, f.mi, f.s, f.ms, utc);
+  } else {
+    const months = count * (unit === 'month' ? 1 : unit === 'quarter' ? 3 : 12);
+    const total = f.y * 12 + f.mo + months;
+    const y = Math.floor(total / 12), mo = total - y * 12;
+    out = make(y, mo, Math.min(f.d, daysIn(y, mo)), f.h, f.mi, f.s, f.ms, utc);
+  }
+  return BigInt(out) * 1_000_000n + rest;
+}
+
+/** Start of the calendar unit containing `ns`. */
+function startOf(ns: bigint, unit: DurationUnit, utc: boolean): bigint {
+  const ms = Number(ns / 1_000_000n);
+  const f = fields(ms, utc);
+  let out: number;
+  switch (unit) {
+    case 'second': out = make(f.y, f.mo, f.d, f.h, f.mi, f.s, 0, utc); break;
+    case 'minute': out = make(f.y, f.mo, f.d, f.h, f.mi, 0, 0, utc); break;
+    case 'hour': out = make(f.y, f.mo, f.d, f.h, 0, 0, 0, utc); break;
+    case 'day': out = make(f.y, f.mo, f.d, 0, 0, 0, 0, utc); break;
+    case 'week': out = make(f.y, f.mo, f.d - f.wd, 0, 0, 0, 0, utc); break;
+    case 'month': out = make(f.y, f.mo, 1, 0, 0, 0, 0, utc); break;
+    case 'quarter': out = make(f.y, f.mo - (f.mo % 3), 1, 0, 0, 0, 0, utc); break;
+    case 'year': out = make(f.y, 0, 1, 0, 0, 0, 0, utc); break;
+  }
+  return BigInt(out) * 1_000_000n;
+}
+
+export interface ResolvedTime {
+  /** Epoch seconds strings, as the device would report them in actual_time. */
+  start: string;
+  end: string;
+  startNs: bigint;
+  endNs: bigint;
+}
+
+/**
+ * Resolves a data_def's time to absolute start and end. `now` is a Date or epoch milliseconds.
+ * Throws TimeError with the device's wording when the combination is invalid.
+ */
+export function resolveTime(time: TimeSpec, now: Date | number, options: CalendarOptions = {}): ResolvedTime {
+  const utc = options.utc === true;
+  const nowNs = BigInt(typeof now === 'number' ? Math.round(now) : now.getTime()) * 1_000_000n;
+  const epoch = (prop: 'start' | 'end'): bigint | undefined => {
+    const v = time[prop];
+    if (v === undefined) return undefined;
+    const ns = parseEpoch(String(v));
+    if (ns === undefined) {
+      throw new TimeError(msg('invalid_time_value', `Invalid ${prop} time: ${v} (epoch seconds, like 1461703405.123)`, { [prop]: String(v) }), prop);
+    }
+    return ns;
+  };
+  const start = epoch('start');
+  const end = epoch('end');
+  const done = (s: bigint, e: bigint): ResolvedTime => {
+    if (e <= s) {
+      throw new TimeError(msg('invalid_time_range', `Invalid time range: end ${formatEpoch(e)} is not after start ${formatEpoch(s)}`, { start: formatEpoch(s), end: formatEpoch(e) }), 'end');
+    }
+    return { start: formatEpoch(s), end: formatEpoch(e), startNs: s, endNs: e };
+  };
+  if (time.duration === undefined || time.duration === '') {
+    if (start !== undefined && end !== undefined) return done(start, end);
+    throw new TimeError(msg('invalid_time_properties', 'Time needs start and end, or a duration', {}), 'time');
+  }
+  if (start !== undefined && end !== undefined) {
+    throw new TimeError(msg('invalid_time_properties', 'Invalid time: start, end and duration cannot be given together', { start: String(time.start), end: String(time.end), duration: time.duration }), 'time');
+  }
+  const d = parseDuration(time.duration);
+  switch (d.tense) {
+    case 'last': {
+      const length = BigInt(d.count * FIXED_SECONDS[d.unit]) * NS;
+      if (start !== undefined) return done(start, start + length);
+      const e = end ?? nowNs;
+      return done(e - length, e);
+    }
+    case 'previous': {
+      if (start !== undefined) {
+        throw new TimeError(msg('invalid_time_properties', `Invalid time: "${time.duration}" cannot be combined with start`, { duration: time.duration }), 'time');
+      }
+      const e = startOf(end ?? nowNs, d.unit, utc);
+      return done(addCalendar(e, -d.count, d.unit, utc), e);
+    }
+    case 'this': {
+      if (start !== undefined) {
+        throw new TimeError(msg('invalid_time_properties', `Invalid time: "${time.duration}" cannot be combined with start`, { duration: time.duration }), 'time');
+      }
+      const e = end ?? nowNs;
+      return done(startOf(e, d.unit, utc), e);
+    }
+    case 'none': {
+      if (start !== undefined) return done(start, addCalendar(start, d.count, d.unit, utc));
+      const e = end ?? nowNs;
+      return done(addCalendar(e, -d.count, d.unit, utc), e);
+    }
+  }
+}
+
+/** Decimal seconds ("0.001", "60") as nanoseconds, or undefined. */
+export function secondsToNs(text: string): bigint | undefined {
+  return parseEpoch(text);
+}
