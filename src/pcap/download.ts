@@ -38,6 +38,10 @@ export interface SaveCaptureOptions {
  * no EOF frame came).
  */
 export async function saveCaptureStream(source: Readable, options: SaveCaptureOptions): Promise<SavedCapture> {
+  // The source may fail while the file is being created: keep that error for the pipeline
+  // (which reports a stream's stored error) instead of letting it escape as an uncaught event.
+  const early = () => undefined;
+  source.on('error', early);
   let writer: CaptureFileWriter;
   try {
     writer = await CaptureFileWriter.create(options.writer);
@@ -47,6 +51,7 @@ export async function saveCaptureStream(source: Readable, options: SaveCaptureOp
   }
   let capture: CommittedCapture;
   try {
+    source.off('error', early);
     await pipeline(source, writer, ...(options.signal ? [{ signal: options.signal }] : []));
     capture = await writer.commit();
   } catch (err) {
