@@ -163,12 +163,14 @@ function tokenize(text: string, diags: Diagnostic[]): Token[] {
     if (two === '&&' || two === '||') {
       out.push({ kind: two === '&&' ? 'and' : 'or', text: two, start: i, end: i + 2 });
       i += 2;
-    } else if (['==', '!=', '<=', '>='].includes(two)) {
+    } else if (two === '==' || two === '!=') {
       out.push({ kind: 'op', text: two, start: i, end: i + 2 });
       i += 2;
     } else if (c === '<' || c === '>') {
-      out.push({ kind: 'op', text: c, start: i, end: i + 1 });
-      i++;
+      const len = text[i + 1] === '=' ? 2 : 1;
+      diags.push({ severity: 'error', message: 'capture expressions compare with "==" or "!=" only', start: i, end: i + len });
+      out.push({ kind: 'op', text: '==', start: i, end: i + len });
+      i += len;
     } else if (c === '=') {
       diags.push({ severity: 'error', message: 'use "==" to compare', start: i, end: i + 1 });
       out.push({ kind: 'op', text: '==', start: i, end: i + 1 });
@@ -210,14 +212,14 @@ const FIELD_CHECKS: Record<string, (v: string) => string | undefined> = {
   dstport: (v) => (isPort(v) ? undefined : `"${v}" is not a port (0-65535)`),
   l4protocol: (v) => (L4.has(v.toLowerCase()) || /^\d{1,3}$/.test(v) ? undefined : `"${v}" is not a layer-4 protocol (TCP, UDP, ICMP, ...)`),
   vlan: (v) => (/^\d{1,4}$/.test(v) && Number(v) <= 4095 ? undefined : `"${v}" is not a VLAN id (0-4095)`),
-  l7protocol: () => undefined,
-  dpi: () => undefined,
+  app: () => undefined,
 };
 
 /**
  * Checks a capture expression before it is sent: `field op value` comparisons joined by
- * and/or/&&/||, negated with not/!, grouped with parentheses. Values of known fields (ip, mac,
- * port, l4Protocol, vlan) are checked; unknown fields only warn.
+ * and/or/&&/||, negated with not/!, grouped with parentheses; operators == and !=. Values of
+ * known fields (ip, srcIp, dstIp, mac, srcMac, dstMac, port, srcPort, dstPort, vlan, l4Protocol,
+ * app) are checked; unknown fields only warn (the device may know more).
  */
 export function validateExpression(text: string): Diagnostic[] {
   const diags: Diagnostic[] = [];

@@ -36,6 +36,7 @@ test('expression errors name the problem and its position', () => {
   assert.match(validateExpression('ip==1.2.3.4 ip==5.6.7.8')[0]!.message, /expected "and" or "or"/);
   assert.match(validateExpression('mac==zz:bb:cc:dd:ee:ff')[0]!.message, /MAC/);
   assert.match(validateExpression('l4Protocol==FOO')[0]!.message, /layer-4/);
+  assert.match(validateExpression('port>=1024')[0]!.message, /"==" or "!=" only/);
 });
 
 test('unknown fields only warn', () => {
