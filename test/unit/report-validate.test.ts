@@ -1,0 +1,200 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, type ReportProblem, type ValidateOptions,
+} from '../../src/report/index';
+import type { Source } from '../../src/steelfilter/index';
+import { bigCatalogue } from './steelfilter-catalogue';
+
+const aggregates = bigCatalogue(1100);
+const packets: Source = { ...bigCatalogue(1100, { filtersOnMetrics: false, name: 'packets' }), granularities: ['0.001', '0.01', '0.1', '1', '10', '60', '600', '3600', '86400'] };
+const sources: Record<string, Source> = { aggregates, packets };
+const options: ValidateOptions = { getSource: (n) => sources[n], sourceNames: ['aggregates', 'packets', 'flow_tcp', 'flow_ip'], now: Date.parse('2018-03-05T10:00:00Z'), utc: true };
+
+/** The document's "top 20 host groups by throughput" request. */
+const topHostGroups = () => ({
+  source: { name: 'aggregates' },
+  time: { duration: 'last 1 hour', granularity: '60' },
+  group_by: ['host_group.id'],
+  columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
+  top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
+  limit: 20,
+});
+
+const check = (def: unknown, extra: Record<string, unknown> = {}) => validateReportRequest({ data_defs: [def], ...extra }, options);
+const errorsOf = (problems: ReportProblem[]) => problems.filter((p) => p.severity === 'error');
+const paths = (problems: ReportProblem[]) => errorsOf(problems).map((p) => p.path);
+
+test('the document\'s example requests are valid', () => {
+  assert.deepEqual(check(topHostGroups()), []);
+  assert.deepEqual(check({
+    time: { granularity: '60', duration: 'last 1 hour' },
+    source: { name: 'aggregates' },
+    group_by: ['start_time', 'host_group.id'],
+    columns: ['start_time', 'host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
+    limit: 20,
+  }), []);
+  assert.deepEqual(check({ source: { name: 'aggregates' }, columns: ['tcp.ip', 'sum_traffic.total_bytes'], group_by: ['tcp.ip'], time: { start: '1461703405.123', end: '1461709465.123', granularity: '60', resolution: '3600' } }), []);
+  assert.deepEqual(check({ source: { name: 'packets', path: 'jobs/c69a9a14-fb82-46a7-b7c1-70751b70f69b' }, columns: ['start_time', 'sum_tcp.total_bytes'], group_by: ['start_time'], time: { retention_time: '86400', granularity: '1' } }, { live: true, idle_timeout: '86400' }), []);
+});
+
+test('the document\'s "xyz seconds" data_def is refused at time.duration with the device\'s message', () => {
+  const def = { ...topHostGroups(), time: { duration: 'xyz seconds' } };
+  const [p] = errorsOf(check(def));
+  assert.equal(p.path, 'data_defs[0].time.duration');
+  assert.deepEqual(p.device, { module_id: 'report_manager', id: 'invalid_time_duration_tense', text: 'Invalid duration tense: xyz', details: { duration_tense: 'xyz' } });
+  assert.match(p.message, /write a duration like "last 5 days"/);
+});
+
+test('group_by accepts only grouped_by columns', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), group_by: ['avg_traffic.total_bytes_ps'] }));
+  assert.equal(p.path, 'data_defs[0].group_by[0]');
+  assert.equal(p.device.id, 'invalid_group_by_column');
+  assert.match(p.message, /column "avg_traffic.total_bytes_ps" is not grouped_by in source "aggregates"/);
+});
+
+test('top_by direction must be allowed by the column\'s top_by.asc / top_by.desc', () => {
+  const def = { ...topHostGroups(), top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'asc' }] };
+  const [p] = errorsOf(check(def));
+  assert.equal(p.path, 'data_defs[0].top_by[0].direction');
+  assert.equal(p.device.id, 'top_by_direction_not_supported');
+  assert.match(p.message, /cannot give bottom talkers \(asc\) by "avg_traffic.total_bytes_ps": use "desc"/);
+  assert.equal(p.fix?.text, '"desc"');
+  assert.deepEqual(check({ ...topHostGroups(), top_by: [{ id: 'avg_tcp.srv_response_time', direction: 'asc' }] }), []);
+});
+
+test('the document\'s "acs" spelling of ascending is refused with a fix', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'acs' }] }));
+  assert.equal(p.path, 'data_defs[0].top_by[0].direction');
+  assert.equal(p.fix?.text, '"asc"');
+});
+
+test('granularity must be one of the source\'s, or "0"', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), time: { duration: 'last 1 hour', granularity: '120' } }));
+  assert.equal(p.path, 'data_defs[0].time.granularity');
+  assert.match(p.message, /offered: 60, 300, 3600, 21600, 86400/);
+  assert.deepEqual(check({ ...topHostGroups(), time: { duration: 'last 1 hour', granularity: '0' } }), []);
+});
+
+test('resolution must be a multiple of the granularity, also below one second', () => {
+  assert.deepEqual(paths(check({ ...topHostGroups(), time: { duration: 'last 1 day', granularity: '300', resolution: '900' } })), []);
+  const [p] = errorsOf(check({ ...topHostGroups(), time: { duration: 'last 1 day', granularity: '300', resolution: '1000' } }));
+  assert.equal(p.path, 'data_defs[0].time.resolution');
+  assert.equal(p.device.id, 'invalid_resolution');
+  const pk = { source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], group_by: ['start_time'], time: { duration: 'last 1 minute', granularity: '0.001', resolution: '0.0015' } };
+  assert.deepEqual(paths(check(pk)), ['data_defs[0].time.resolution']);
+  assert.deepEqual(paths(check({ ...pk, time: { ...pk.time, resolution: '0.01' } })), []);
+});
+
+test('start, end and duration together are refused at time', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), time: { start: '1461703405', end: '1461709465', duration: '1 hour' } }));
+  assert.equal(p.path, 'data_defs[0].time');
+  assert.equal(p.device.id, 'invalid_time_properties');
+  assert.match(p.message, /cannot be given together/);
+});
+
+test('unknown columns are refused with a did-you-mean, per position', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), columns: ['host_group.id', 'host_group.nam', 'avg_traffic.total_bytes_ps'] }));
+  assert.equal(p.path, 'data_defs[0].columns[1]');
+  assert.equal(p.device.id, 'unknown_column');
+  assert.equal(p.fix?.text, '"host_group.name"');
+});
+
+test('an unknown source is refused with a did-you-mean', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), source: { name: 'agregates' } }));
+  assert.equal(p.path, 'data_defs[0].source.name');
+  assert.equal(p.device.text, 'Unknown source: agregates');
+  assert.match(p.message, /did you mean "aggregates"/);
+});
+
+test('STEELFILTER filters are checked by the language core, with ranges inside the string', () => {
+  const value = "cli_tcp.ip == 'abc' and srv_tcp.port == 80";
+  const [p] = errorsOf(check({ ...topHostGroups(), filters: [{ type: 'STEELFILTER', value }] }));
+  assert.equal(p.path, 'data_defs[0].filters[0].value');
+  assert.equal(value.slice(p.range!.start, p.range!.end), "'abc'");
+  assert.equal(p.device.id, 'invalid_filter');
+  const [m] = errorsOf(check({ ...topHostGroups(), filters: [{ value: 'avg_traffic.total_bytes_ps > 1000' }] }));
+  assert.equal(m, undefined, 'aggregates has filters_on_metrics; type defaults to STEELFILTER');
+  const [n] = errorsOf(check({ source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' }, filters: [{ value: 'avg_traffic.total_bytes_ps > 1000' }] }));
+  assert.equal(n.path, 'data_defs[0].filters[0].value');
+  assert.match(n.message, /does not support threshold filters on metrics/);
+});
+
+test('WIRESHARK and BPF filters are only for packet sources', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), filters: [{ type: 'WIRESHARK', value: 'ip.src==192.168.0.0/16' }] }));
+  assert.equal(p.path, 'data_defs[0].filters[0].type');
+  assert.equal(p.device.id, 'filter_type_not_supported');
+  assert.deepEqual(paths(check({ source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' }, filters: [{ type: 'BPF', value: 'tcp port 80' }] })), []);
+  assert.deepEqual(paths(check({ ...topHostGroups(), filters: [{ type: 'SQL', value: 'x' }] })), ['data_defs[0].filters[0].type']);
+});
+
+test('unknown properties are refused like the device\'s REQUEST_INVALID_INPUT, with the property named', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), top: 3 }));
+  assert.equal(p.path, 'data_defs[0].top');
+  assert.equal(p.device.id, 'REQUEST_INVALID_INPUT');
+  assert.equal(p.key, true);
+  const [q] = errorsOf(check({ ...topHostGroups(), time: { duraton: 'last 1 hour' } }));
+  assert.equal(q.path, 'data_defs[0].time.duraton');
+  assert.match(q.message, /did you mean "duration"/);
+});
+
+test('missing source and columns, a bad limit and a bad source path are reported', () => {
+  assert.deepEqual(paths(check({ time: { duration: 'last 1 hour' } })), ['data_defs[0].source', 'data_defs[0].columns']);
+  assert.deepEqual(paths(check({ ...topHostGroups(), limit: 0 })), ['data_defs[0].limit']);
+  assert.deepEqual(paths(check({ ...topHostGroups(), limit: '20' })), ['data_defs[0].limit']);
+  assert.deepEqual(paths(check({ source: { name: 'packets', path: 'jobz/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' } })), ['data_defs[0].source.path']);
+});
+
+test('live reports need a granularity', () => {
+  const [p] = errorsOf(check({ source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], time: { retention_time: '3600' } }, { live: true }));
+  assert.equal(p.path, 'data_defs[0].time.granularity');
+});
+
+test('several data_defs are checked independently, each with its own path', () => {
+  const problems = validateReportRequest({ data_defs: [topHostGroups(), { ...topHostGroups(), limit: -1 }, { ...topHostGroups(), group_by: ['nope'] }] }, options);
+  assert.deepEqual(paths(problems), ['data_defs[1].limit', 'data_defs[2].group_by[0]']);
+});
+
+test('a report file needs its device', () => {
+  assert.deepEqual(paths(validateReportFile({ data_defs: [topHostGroups()] }, options)), ['device']);
+  assert.deepEqual(validateReportFile({ device: 'lab', data_defs: [topHostGroups()] }, options), []);
+});
+
+test('problems in a report file map to ranges of its text, inside filter strings too', () => {
+  const text = JSON.stringify({ device: 'lab', data_defs: [{ ...topHostGroups(), filters: [{ value: "srv_tcp.prot == 80 and app.name == \"x\"" }], top: 1 }] }, null, 2);
+  const { problems } = checkReportFile(text, options);
+  const unknownColumn = problems.find((p) => p.path.endsWith('.value'))!;
+  assert.equal(text.slice(unknownColumn.start, unknownColumn.end), 'srv_tcp.prot');
+  assert.equal(text.slice(unknownColumn.fixStart, unknownColumn.fixEnd), 'srv_tcp.prot');
+  const unknownProp = problems.find((p) => p.key)!;
+  assert.equal(text.slice(unknownProp.start, unknownProp.end), '"top"');
+});
+
+test('ranges inside filter strings account for JSON escapes', () => {
+  const text = '{"device":"lab","data_defs":[{"source":{"name":"aggregates"},"columns":["tcp.ip"],"time":{"duration":"last 1 hour"},"filters":[{"value":"app.name == \\"x\\" and srv_tcp.prot == 1"}]}]}';
+  const { problems } = checkReportFile(text, options);
+  assert.equal(problems.length, 1);
+  assert.equal(text.slice(problems[0].start, problems[0].end), 'srv_tcp.prot');
+});
+
+test('media/probe-report.schema.json is the generated base schema', () => {
+  const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../media/probe-report.schema.json'), 'utf8'));
+  assert.deepEqual(file, JSON.parse(JSON.stringify(reportFileSchema())));
+});
+
+test('a schema generated from a live source enumerates its column ids per property and its granularities', () => {
+  const s = dataDefSchema(aggregates) as { properties: Record<string, any> };
+  const columnIds: string[] = s.properties.columns.items.enum;
+  assert.equal(columnIds.length, aggregates.columns.length);
+  const groupIds: string[] = s.properties.group_by.items.enum;
+  assert.ok(groupIds.includes('host_group.id') && !groupIds.includes('avg_traffic.total_bytes_ps'));
+  const topIds: string[] = s.properties.top_by.items.properties.id.enum;
+  assert.ok(topIds.includes('avg_traffic.total_bytes_ps') && !topIds.includes('host_group.id'));
+  assert.deepEqual(s.properties.time.properties.granularity.enum, ['60', '300', '3600', '21600', '86400', '0']);
+  assert.equal(s.properties.columns.items.enumDescriptions[columnIds.indexOf('avg_traffic.total_bytes_ps')], 'Throughput · number · bytes/s · metric');
+  const file = reportFileSchema([aggregates, packets]) as any;
+  assert.equal(file.properties.data_defs.items.allOf.length, 3);
+  assert.equal(file.properties.data_defs.items.allOf[2].if.properties.source.properties.name.const, 'packets');
+});
