@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { DeviceRegistry } from './devices/registry';
 import { registerDeviceCommands } from './commands/devices';
+import { registerSecretsBootstrap } from './devices/secretsBootstrap';
+import { registerPcap } from './commands/pcap';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -9,6 +11,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const registry = new DeviceRegistry(context, log);
   context.subscriptions.push(registry);
   registerDeviceCommands(context, { registry, log });
+  registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name) });
+  void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
 export function deactivate(): void {}
