@@ -201,6 +201,7 @@ function ensureCodeServer(paths, check, report) {
     npm_config_dangerously_allow_all_scripts: 'true',
     npm_config_ignore_scripts: 'false',
     npm_config_update_notifier: 'false',
+    JOBS: process.env.JOBS ?? 'max', // node-gyp: make -j<cores>
   };
   const started = Date.now();
   const out = fs.openSync(logFile, 'w');

@@ -163,7 +163,7 @@ export function writeDemoWorkspace(dir, sim, fingerprints) {
   fs.mkdirSync(path.join(dir, '.vscode'), { recursive: true });
   const devices = [
     { name: DEMO_DEVICES.allegro, kind: 'allegro', url: sim.allegro.url, auth: 'basic', username: sim.allegro.username, tls: { mode: 'pin', fingerprint: fingerprints.allegro } },
-    { name: DEMO_DEVICES.appresponse, kind: 'appresponse', url: sim.appresponse.url, auth: 'basic', username: sim.appresponse.username, tls: { mode: 'pin', fingerprint: fingerprints.appresponse } },
+    { name: DEMO_DEVICES.appresponse, kind: 'appresponse', url: sim.appresponse.url, auth: 'token', username: sim.appresponse.username, tls: { mode: 'pin', fingerprint: fingerprints.appresponse } },
   ];
   const settingsFile = path.join(dir, '.vscode', 'settings.json');
   let settings = {};
