@@ -13,6 +13,7 @@
 //   --port N         code-server port (default: a free one)
 //   --no-package     reuse dist/probe-explorer.vsix as is
 //   --seed S         simulator seed (default 1)
+//   --workspace DIR  demo workspace folder (default demo-workspace/; the e2e spec uses a temp folder)
 //
 // Secrets: SecretStorage cannot be written from outside VS Code, so the demo writes
 // demo-workspace/.vscode/probe-explorer.secrets.json (mode 0600, git-ignored with the folder). On
@@ -240,7 +241,7 @@ async function main() {
   say(`AppResponse simulator ${sim.appresponse.url} (user ${sim.appresponse.username}, certificate ${fingerprints.appresponse.slice(0, 23)}…)`);
 
   // 4. demo workspace
-  const workspace = path.join(root, 'demo-workspace');
+  const workspace = path.resolve(option('--workspace', path.join(root, 'demo-workspace')));
   writeDemoWorkspace(workspace, sim, fingerprints);
   say(`demo workspace: ${workspace} (devices pinned to the simulators' certificates; secrets in a one-shot 0600 file the extension imports and deletes)`);
 
