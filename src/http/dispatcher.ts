@@ -1,6 +1,7 @@
 // One undici dispatcher per device: keep-alive sockets, at most `connections` of them, the device's
 // TLS policy enforced on every socket (direct or tunnelled through a proxy). Never global.
-import { Agent, Pool, ProxyAgent, buildConnector, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool, ProxyAgent, buildConnector } from 'undici';
+import { undici } from './undici';
 import type { TlsPolicy } from './types';
 import type { ProxyRoute } from './proxy';
 import { guardConnector, tlsOptionsOf } from './tls';
@@ -15,6 +16,7 @@ export interface DispatcherOptions {
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { policy, route, connections, connectTimeoutMs } = options;
+  const { Agent, Pool, ProxyAgent, buildConnector } = undici();
   const common = {
     connections,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 10_000,

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
-import { Client, buildConnector } from 'undici';
+import type { Client, buildConnector } from 'undici';
+import { undici } from './undici';
 import type { CertificateInfo } from './errors';
 import type { ProxySettings, TlsPolicy } from './types';
 import { proxyFor } from './proxy';
@@ -131,7 +132,7 @@ export async function fetchCertificate(
   let proxyClient: Client | undefined;
   try {
     if (route.proxyUrl) {
-      proxyClient = new Client(route.proxyUrl, { connect: { rejectUnauthorized: route.strictSSL, timeout: timeoutMs } });
+      proxyClient = new (undici().Client)(route.proxyUrl, { connect: { rejectUnauthorized: route.strictSSL, timeout: timeoutMs } });
       const { socket, statusCode } = await proxyClient.connect({ path: `${url.hostname}:${port}`, headers: { host: `${url.hostname}:${port}` }, signal });
       if (statusCode !== 200) {
         socket.destroy();
