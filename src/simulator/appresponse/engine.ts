@@ -301,10 +301,11 @@ export function planDataDef(def: DataDefRequest, source: ReportSource, ctx: Engi
 /** Actual time: aligned to the granularity, clipped to the data the appliance holds. */
 export function actualRange(plan: Plan, ctx: EngineContext): { start: bigint; end: bigint } {
   const g = plan.granularity;
-  let start = floorTo(plan.range.start, g);
+  // Time series bins start on multiples of the resolution (which is a multiple of the granularity).
+  let start = floorTo(plan.range.start, plan.timeSeries ? plan.resolution : g);
   let end = ceilTo(plan.range.end, g);
   const newest = floorTo(ctx.now, g);
-  const oldest = ceilTo(ctx.dataStart, g);
+  const oldest = ceilTo(ctx.dataStart, plan.timeSeries ? plan.resolution : g);
   if (end > newest) end = newest;
   if (start < oldest) start = oldest;
   if (end < start) end = start;

@@ -502,6 +502,8 @@ export async function startAppResponseSimulator(options: AppResponseSimulatorOpt
     throw new ApiError(401, 'AUTH_REQUIRED', 'Authentication required: missing access token');
   }
 
+  // Like the appliance's web server: idle keep-alive connections stay open a minute.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
