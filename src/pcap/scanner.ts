@@ -98,8 +98,12 @@ export class CaptureScanner {
   private linkTypes = new Set<number>();
   private packetCount = 0;
   // First/last raw timestamps are kept raw and converted once at the end (cheap per packet).
-  private firstRaw: [number, number, number] | undefined;
-  private lastRaw: [number, number, number] | undefined;
+  private firstA = 0;
+  private firstB = 0;
+  private firstIf = 0;
+  private lastA = 0;
+  private lastB = 0;
+  private lastIf = 0;
   private blockType = 0;
   private blockLength = 0;
 
@@ -122,6 +126,10 @@ export class CaptureScanner {
     let off = 0;
     try {
       while (off < buf.length) {
+        if (this.state === 'pcapRecord' && this.skip === 0 && this.have === 0 && !this.onPacket) {
+          off = this.fastPcapRecords(buf, off);
+          if (off >= buf.length) break;
+        }
         if (this.skip > 0) {
           const n = Math.min(this.skip, buf.length - off);
           if (this.captureLeft > 0) {
@@ -167,6 +175,40 @@ export class CaptureScanner {
     }
   }
 
+  /**
+   * Hot path for plain pcap without a packet callback: walks whole record headers inside the
+   * chunk with no allocation. Stops at anything unusual and leaves it to the general path.
+   */
+  private fastPcapRecords(buf: Buffer, off: number): number {
+    const le = this.little;
+    const fracMax = this.nanosecond ? 1e9 : 1e6;
+    const max = this.maxPacketLength;
+    const end = buf.length;
+    while (off + 16 <= end) {
+      const sec = le ? buf.readUInt32LE(off) : buf.readUInt32BE(off);
+      const frac = le ? buf.readUInt32LE(off + 4) : buf.readUInt32BE(off + 4);
+      const capLen = le ? buf.readUInt32LE(off + 8) : buf.readUInt32BE(off + 8);
+      if (capLen > max || frac >= fracMax) break; // the general path reports it
+      if (this.packetCount === 0) {
+        this.firstA = sec;
+        this.firstB = frac;
+      }
+      this.packetCount++;
+      this.lastA = sec;
+      this.lastB = frac;
+      const avail = end - off - 16;
+      if (capLen <= avail) {
+        off += 16 + capLen;
+        this.offset += 16 + capLen;
+      } else {
+        this.offset += 16 + avail;
+        this.skip = capLen - avail;
+        return end;
+      }
+    }
+    return off;
+  }
+
   /** Declares the end of input and reports what was seen. */
   end(): ScanResult {
     let problem: string | undefined;
@@ -183,8 +225,8 @@ export class CaptureScanner {
       linkTypes: [...this.linkTypes],
       nanosecond: this.nanosecond,
       snapLength: this.snapLength,
-      firstTimestampNs: this.firstRaw ? this.rawToNs(this.firstRaw) : undefined,
-      lastTimestampNs: this.lastRaw ? this.rawToNs(this.lastRaw) : undefined,
+      firstTimestampNs: this.packetCount > 0 ? this.rawToNs(this.firstA, this.firstB, this.firstIf) : undefined,
+      lastTimestampNs: this.packetCount > 0 ? this.rawToNs(this.lastA, this.lastB, this.lastIf) : undefined,
     };
   }
 
@@ -401,10 +443,15 @@ export class CaptureScanner {
   }
 
   private packet(a: number, b: number, ifId: number, capLen: number, origLen: number, linkType: number): void {
+    if (this.packetCount === 0) {
+      this.firstA = a;
+      this.firstB = b;
+      this.firstIf = ifId;
+    }
     this.packetCount++;
-    const raw: [number, number, number] = [a, b, ifId];
-    if (!this.firstRaw) this.firstRaw = raw;
-    this.lastRaw = raw;
+    this.lastA = a;
+    this.lastB = b;
+    this.lastIf = ifId;
     if (this.onPacket) {
       const want = Math.min(this.captureBytes, capLen);
       this.packetData = want > 0 ? Buffer.allocUnsafe(want) : EMPTY;
@@ -412,7 +459,7 @@ export class CaptureScanner {
       this.captureLeft = want;
       this.pendingPacket = {
         index: this.packetCount,
-        timestampNs: this.rawToNs(raw),
+        timestampNs: this.rawToNs(a, b, ifId),
         capturedLength: capLen,
         originalLength: origLen,
         linkType,
@@ -434,8 +481,7 @@ export class CaptureScanner {
     }
   }
 
-  private rawToNs(raw: [number, number, number]): bigint | undefined {
-    const [a, b, ifId] = raw;
+  private rawToNs(a: number, b: number, ifId: number): bigint | undefined {
     if (this.format === 'pcap') return BigInt(a) * 1_000_000_000n + BigInt(b) * (this.nanosecond ? 1n : 1000n);
     if (a < 0) return undefined;
     const iface = this.interfaces[ifId];
