@@ -16,7 +16,8 @@ export interface AppResponseTreeSource {
   vifgs(signal?: AbortSignal): Promise<Vifg[]>;
   jobs(signal?: AbortSignal): Promise<CaptureJob[]>;
   clips(signal?: AbortSignal): Promise<Clip[]>;
-  files(signal?: AbortSignal): Promise<FsEntry>;
+  /** The npm file system root, or the directory `dir` (relative to fs/). */
+  files(signal?: AbortSignal, dir?: string): Promise<FsEntry>;
   instances(signal?: AbortSignal): Promise<ListedInstance[]>;
   deleteInstance(namespace: InstanceNamespace, id: number, signal?: AbortSignal): Promise<void>;
   /** API paths, for Open / Copy. */
@@ -52,6 +53,12 @@ function itemsOf<T>(body: unknown, path: string, device: string): T[] {
   const items = (body as { items?: unknown } | null)?.items;
   if (Array.isArray(items)) return items as T[];
   throw new InvalidResponseError(device, path, 'expected {"items": [...]}', JSON.stringify(body)?.slice(0, 120) ?? '');
+}
+
+/** The same instance listed twice: same id, owner and data definitions (states may have moved on). */
+function sameInstance(a: ListedInstance, b: ListedInstance): boolean {
+  const key = (i: ListedInstance) => JSON.stringify([i.id, i.owner, i.live === true, (i.data_defs ?? []).map((d) => [d.id, d.source?.name, d.source?.path])]);
+  return key(a) === key(b);
 }
 
 function isStatus(err: unknown, ...statuses: number[]): boolean {
@@ -120,8 +127,9 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
       const path = `${await base('npm.clips', signal)}/clips`;
       return itemsOf<Clip>(await get(path, signal), path, http.deviceName);
     },
-    async files(signal) {
-      const path = `${await base('npm.filesystem', signal)}/fs`;
+    async files(signal, dir) {
+      const rel = dir ? `/${dir.replace(/^\/+|\/+$/g, '').split('/').map(encodeURIComponent).join('/')}` : '';
+      const path = `${await base('npm.filesystem', signal)}/fs${rel}`;
       const body = await get<FsEntry | { items: FsEntry[] }>(path, signal);
       if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) {
         return { id: '/', type: 'DIRECTORY', path: '/', files: body.items };
@@ -139,7 +147,16 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
           throw err;
         }
       }
-      return out;
+      // A device may list the same instance under both namespaces: keep one, under the namespace
+      // that serves it (live instances belong to npm.probe.reports).
+      const byId = new Map<number, ListedInstance[]>();
+      for (const i of out) byId.set(i.id, [...(byId.get(i.id) ?? []), i]);
+      return out.filter((i) => {
+        const same = byId.get(i.id)!.filter((o) => sameInstance(o, i));
+        if (same.length < 2) return true;
+        const preferred = same.find((o) => o.namespace === (i.live ? 'npm.probe.reports' : 'npm.reports')) ?? same[0];
+        return preferred === i;
+      });
     },
     async deleteInstance(namespace, id, signal) {
       try {

@@ -7,7 +7,7 @@ import {
   type ColumnCategory, type ColumnSection, type PacketSourceEntry, type ReportInstanceEntry,
 } from '../../appresponse/catalog';
 import { httpAppResponseTreeSource, type AppResponseTreeSource, type InstanceNamespace, type ListedInstance } from '../../appresponse/catalogSource';
-import type { ReportSource, SourceColumn } from '../../appresponse/types';
+import type { FsEntry, ReportSource, SourceColumn } from '../../appresponse/types';
 import type { DeviceProfile } from '../../devices/profile';
 import type { PacketSourceRef } from '../../pcap/target';
 import { deferredHttp, DeviceNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
@@ -282,20 +282,58 @@ export class PacketGroupNode extends ArNode {
       case 'vifg': entries = vifgEntries(await src.vifgs(signal)); break;
       case 'job': entries = jobEntries(await src.jobs(signal)); break;
       case 'clip': entries = clipEntries(await src.clips(signal)); break;
-      default: entries = fileEntries(await src.files(signal)); break;
+      default: {
+        const kids = fsChildren(this, await src.files(signal), src);
+        return kids.length ? kids : [new MessageNode(this, 'No files')];
+      }
     }
     if (!entries.length) return [new MessageNode(this, `No ${this.group.label.toLowerCase()}`)];
     return entries.map((e) => new PacketSourceNode(this, e, src));
   }
 }
 
-export class PacketSourceNode extends ArNode {
-  constructor(parent: PacketGroupNode, readonly entry: PacketSourceEntry, private readonly src: AppResponseTreeSource) {
+/** Directories (loaded when expanded unless the answer holds their contents) and files of one level. */
+function fsChildren(parent: TreeNode, entry: FsEntry, src: AppResponseTreeSource): TreeNode[] {
+  const dirs = (entry.dirs ?? []).filter((d) => d.type !== 'FILE').sort((a, b) => a.path.localeCompare(b.path)).map((d) => new FsDirectoryNode(parent, d, src));
+  const files = fileEntries({ ...entry, dirs: (entry.dirs ?? []).filter((d) => d.type === 'FILE') }).map((e) => new PacketSourceNode(parent, e, src));
+  return [...dirs, ...files];
+}
+
+export class FsDirectoryNode extends ArNode {
+  constructor(parent: TreeNode, readonly entry: FsEntry, private readonly src: AppResponseTreeSource) {
     super(parent);
   }
 
   get id(): string {
-    return `${this.parent!.id}/${this.entry.id}`;
+    return `${this.parent!.id}/dir:${this.entry.path}`;
+  }
+
+  override get expandable(): boolean {
+    return true;
+  }
+
+  item(): ItemSpec {
+    return { label: this.entry.path.split('/').filter(Boolean).pop() ?? this.entry.path, tooltip: `fs/${this.entry.path}`, icon: 'folder', contextValue: 'refreshable', collapsible: 'collapsed' };
+  }
+
+  protected override async loadChildren(signal?: AbortSignal): Promise<TreeNode[]> {
+    const inline = this.entry.files !== undefined || this.entry.dirs !== undefined;
+    const listing = inline && !this.loadedOnce ? this.entry : await this.src.files(signal, this.entry.path);
+    this.loadedOnce = true;
+    const kids = fsChildren(this, listing, this.src);
+    return kids.length ? kids : [new MessageNode(this, 'Empty')];
+  }
+
+  private loadedOnce = false;
+}
+
+export class PacketSourceNode extends ArNode {
+  constructor(parent: TreeNode, readonly entry: PacketSourceEntry, private readonly src: AppResponseTreeSource) {
+    super(parent);
+  }
+
+  get id(): string {
+    return `${this.parent!.id}/${this.entry.type}:${this.entry.id}`;
   }
 
   /** What Export Packets / Download pcap read (CaptureTarget.packetSource). */
@@ -315,12 +353,11 @@ export class PacketSourceNode extends ArNode {
   }
 
   item(): ItemSpec {
-    const group = (this.parent as PacketGroupNode).group;
     return {
       label: this.entry.label,
       description: this.entry.description,
       tooltip: `${this.entry.tooltip}\nsource.path: ${this.entry.path}`,
-      icon: group.icon,
+      icon: packetGroups.find((g) => g.kind === this.entry.type)?.icon ?? 'file',
       contextValue: 'packetSource openable api',
       collapsible: 'none',
     };
