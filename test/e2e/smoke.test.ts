@@ -1,0 +1,49 @@
+// Spec (a), first half, and smoke: the packaged .vsix installs into code-server; its activity-bar
+// container shows the Devices and Captures views; with no device configured the Devices view shows
+// the welcome content with "Add Device" and "Start Demo Appliances"; "Add Device" opens the device
+// wizard; "Show Log" opens the extension's log channel.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openProbeExplorer, openSession, runCommand, step, T, viewPane, type Session } from './harness';
+
+let s: Session;
+before(async () => { s = await openSession('smoke'); });
+after(async () => { await s?.close(); });
+
+test('welcome view with Add Device and Start Demo Appliances; Add Device opens the wizard; Show Log opens the log', async () => {
+  const { page } = s;
+  const welcome = viewPane(page, 'Devices').locator('.welcome-view-content');
+  await step(s, 'welcome-view', async () => {
+    await openProbeExplorer(page);
+    await viewPane(page, 'Captures').waitFor({ state: 'visible' });
+    await welcome.getByRole('button', { name: 'Add Device' }).waitFor({ state: 'visible', timeout: T.remote });
+    await welcome.getByRole('button', { name: 'Start Demo Appliances' }).waitFor({ state: 'visible' });
+    assert.match(await welcome.innerText(), /No device is configured yet/);
+  });
+
+  await step(s, 'add-device-wizard', async () => {
+    await welcome.getByRole('button', { name: 'Add Device' }).click();
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.waitFor({ state: 'visible' });
+    await quickInput.locator('.quick-input-title', { hasText: 'Add Device (1/6)' }).waitFor({ state: 'visible' });
+    const options = await quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    assert.deepEqual(options.map((o) => o.trim()), ['Allegro Network Multimeter', 'Riverbed AppResponse 11']);
+    await s.shot('add-device-kind-pick');
+    await page.keyboard.press('Escape');
+    await quickInput.waitFor({ state: 'hidden' });
+  });
+
+  await step(s, 'show-log', async () => {
+    await runCommand(page, 'Probe Explorer: Show Log');
+    const select = page.locator('.part.panel select.monaco-select-box').first();
+    await select.waitFor({ state: 'attached', timeout: T.ui });
+    const deadline = Date.now() + T.ui;
+    let selected = '';
+    while (Date.now() < deadline) {
+      selected = await select.evaluate((e) => { const el = e as HTMLSelectElement; return el.options[el.selectedIndex]?.text ?? ''; });
+      if (selected === 'Probe Explorer') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(selected, 'Probe Explorer', 'the Output panel shows the extension log channel');
+  });
+});
