@@ -2,8 +2,10 @@
 import * as vscode from 'vscode';
 import { DeviceRegistry } from './devices/registry';
 import { registerDeviceCommands } from './commands/devices';
+import { registerDemoCommands } from './commands/demo';
 import { registerSecretsBootstrap } from './devices/secretsBootstrap';
 import { registerPcap } from './commands/pcap';
+import { registerDevicesTree } from './views/devicesTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -11,6 +13,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const registry = new DeviceRegistry(context, log);
   context.subscriptions.push(registry);
   registerDeviceCommands(context, { registry, log });
+  registerDemoCommands(context, { registry, log });
+  registerDevicesTree(context, { registry, log });
   registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name) });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
