@@ -41,6 +41,9 @@ export class VirtualTable {
   private readonly scroller: HTMLDivElement;
   private readonly header: HTMLDivElement;
   private readonly body: HTMLDivElement;
+  /** Holds the pooled rows in normal flow; one transform moves them all to the first visible row. */
+  private readonly win: HTMLDivElement;
+  private winOffset = -1;
   private readonly empty: HTMLDivElement;
   private columns: ColumnState[] = [];
   private rows: CellValue[][] = [];
@@ -62,6 +65,8 @@ export class VirtualTable {
     this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid' });
     this.header = el('div', 'vt-header', undefined, { role: 'row' });
     this.body = el('div', 'vt-body', undefined, { role: 'rowgroup' });
+    this.win = el('div', 'vt-window');
+    this.body.append(this.win);
     this.empty = el('div', 'vt-empty');
     this.scroller.append(this.header, this.body);
     this.root.append(this.scroller, this.empty);
@@ -69,7 +74,7 @@ export class VirtualTable {
       count: 0,
       getScrollElement: () => this.scroller,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 10,
+      overscan: 6,
       paddingStart: HEADER_HEIGHT,
       scrollPaddingStart: HEADER_HEIGHT,
       scrollToFn: elementScroll,
@@ -374,17 +379,24 @@ export class VirtualTable {
       if (!c.visible) continue;
       const cell = el('div', c.numeric ? 'vt-cell num' : 'vt-cell', undefined, { role: 'gridcell' });
       cell.style.width = `${c.width}px`;
+      cell.append(document.createTextNode(''));
       row.append(cell);
     }
-    this.body.append(row);
+    this.win.append(row);
     return row;
   }
 
   private renderRows(): void {
     const items = this.virtualizer.getVirtualItems();
     const total = this.virtualizer.getTotalSize();
-    this.body.style.height = `${Math.max(0, total - HEADER_HEIGHT)}px`;
+    const height = `${Math.max(0, total - HEADER_HEIGHT)}px`;
+    if (this.body.style.height !== height) this.body.style.height = height;
     while (this.pool.length < items.length) this.pool.push(this.makeRow());
+    const offset = items.length ? items[0].start - HEADER_HEIGHT : 0;
+    if (offset !== this.winOffset) {
+      this.winOffset = offset;
+      this.win.style.transform = `translateY(${offset}px)`;
+    }
     const visible = this.columns.filter((c) => c.visible);
     const view = this.view;
     for (let p = 0; p < this.pool.length; p++) {
@@ -397,9 +409,9 @@ export class VirtualTable {
       if (rowEl.hidden) rowEl.hidden = false;
       const dataIndex = view ? view[item.index] : item.index;
       const data = this.rows[dataIndex];
-      rowEl.style.transform = `translateY(${item.start - HEADER_HEIGHT}px)`;
-      if (rowEl.dataset.row !== String(dataIndex) || rowEl.dataset.v !== '1') {
-        rowEl.dataset.row = String(dataIndex);
+      const key = String(dataIndex);
+      if (rowEl.dataset.row !== key || rowEl.dataset.v !== '1') {
+        rowEl.dataset.row = key;
         rowEl.dataset.v = '1';
         const cells = rowEl.children;
         for (let c = 0; c < visible.length; c++) {
@@ -407,14 +419,16 @@ export class VirtualTable {
           const col = visible[c];
           const v = data ? data[col.index] : null;
           const special = isSpecial(v);
-          // textContent only: device strings can never become markup.
-          cell.textContent = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
+          // A text node's data: device strings can never become markup.
+          (cell.firstChild as Text).data = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
           const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.numeric ? 'vt-cell num' : 'vt-cell';
           if (cell.className !== cls) cell.className = cls;
         }
       }
-      rowEl.classList.toggle('odd', (item.index & 1) === 1);
-      rowEl.classList.toggle('selected', this.selected.has(dataIndex));
+      const odd = (item.index & 1) === 1;
+      const selected = this.selected.has(dataIndex);
+      const cls = `vt-row${odd ? ' odd' : ''}${selected ? ' selected' : ''}`;
+      if (rowEl.className !== cls) rowEl.className = cls;
     }
   }
 
