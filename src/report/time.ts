@@ -17,14 +17,14 @@ export interface Duration {
 }
 
 const UNITS: Record<string, DurationUnit> = {
-  second: 'second', seconds: 'second', sec: 'second', secs: 'second',
-  minute: 'minute', minutes: 'minute', min: 'minute', mins: 'minute',
-  hour: 'hour', hours: 'hour',
-  day: 'day', days: 'day',
-  week: 'week', weeks: 'week',
-  month: 'month', months: 'month',
-  quarter: 'quarter', quarters: 'quarter',
-  year: 'year', years: 'year',
+  s: 'second', sec: 'second', secs: 'second', second: 'second', seconds: 'second',
+  m: 'minute', min: 'minute', mins: 'minute', minute: 'minute', minutes: 'minute',
+  h: 'hour', hr: 'hour', hrs: 'hour', hour: 'hour', hours: 'hour',
+  d: 'day', day: 'day', days: 'day',
+  w: 'week', wk: 'week', week: 'week', weeks: 'week',
+  mon: 'month', month: 'month', months: 'month',
+  q: 'quarter', quarter: 'quarter', quarters: 'quarter',
+  y: 'year', yr: 'year', year: 'year', years: 'year',
 };
 
 /** Seconds of one unit in the `last` tense (and of the fixed units in every tense). */
@@ -33,6 +33,7 @@ export const FIXED_SECONDS: Record<DurationUnit, number> = {
 };
 
 export class TimeError extends Error {
+  /** `property`: the time property the problem is about (`time` for combinations and ranges). */
   constructor(readonly device: DeviceMessage, readonly property: 'duration' | 'start' | 'end' | 'time') {
     super(device.text);
     this.name = 'TimeError';
@@ -42,37 +43,36 @@ export class TimeError extends Error {
 const msg = (id: string, text: string, details: Record<string, string>): DeviceMessage =>
   ({ module_id: 'report_manager', id, text, details });
 
-/** Parses a duration; throws TimeError worded like the device ("Invalid duration tense: xyz"). */
+/**
+ * Parses a duration; throws TimeError worded like the device ("Invalid duration tense: xyz").
+ * Like the device, a first word that is neither a tense nor a number is reported as the tense.
+ */
 export function parseDuration(text: string): Duration {
-  const words = text.trim().toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0 || words.length > 3) {
-    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: text }), 'duration');
-  }
+  const words = String(text).trim().toLowerCase().replace(/(\d)([a-z])/g, '$1 $2').split(/\s+/).filter(Boolean);
+  if (words.length === 0) throw new TimeError(msg('invalid_time_duration', 'Invalid duration: empty', { duration: String(text) }), 'duration');
   let tense: Tense = 'none';
   let i = 0;
-  // Like the device: a first word that is not a number is the tense ("xyz seconds" has tense "xyz").
-  if (words.length > 1 && !/^\d/.test(words[0])) {
-    if (words[0] !== 'last' && words[0] !== 'previous' && words[0] !== 'this') {
-      throw new TimeError(msg('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
-    }
+  if (words[0] === 'last' || words[0] === 'previous' || words[0] === 'this') {
     tense = words[0];
     i = 1;
+  } else if (!/^\d+(\.\d+)?$/.test(words[0])) {
+    throw new TimeError(msg('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
   }
   let count = 1;
-  if (words.length - i === 2) {
-    if (!/^\d+$/.test(words[i]) || Number(words[i]) < 1) {
-      throw new TimeError(msg('invalid_time_duration_count', `Invalid duration count: ${words[i]}`, { duration_count: words[i] }), 'duration');
-    }
+  if (i < words.length && /^\d+(\.\d+)?$/.test(words[i])) {
     count = Number(words[i]);
     i++;
-    if (tense === 'this') {
-      throw new TimeError(msg('invalid_time_duration_count', `Invalid duration count: ${count} (use "this ${words[i].replace(/s$/, '')}")`, { duration_count: String(count) }), 'duration');
-    }
-  } else if (words.length - i !== 1 || (tense === 'none' && words.length === 1)) {
-    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: text }), 'duration');
   }
-  const unit = UNITS[words[i]];
-  if (!unit) throw new TimeError(msg('invalid_time_duration_unit', `Invalid duration unit: ${words[i]}`, { duration_unit: words[i] }), 'duration');
+  if (tense === 'this' && count !== 1) throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+  const unitWord = words[i];
+  const unit = unitWord ? UNITS[unitWord] : undefined;
+  if (!unit || i + 1 !== words.length) {
+    throw new TimeError(msg('invalid_time_duration_unit', `Invalid duration unit: ${unitWord ?? ''}`, { duration_unit: unitWord ?? '' }), 'duration');
+  }
+  const calendar = unit === 'month' || unit === 'quarter' || unit === 'year';
+  if (!(count > 0) || (calendar && tense !== 'last' && !Number.isInteger(count))) {
+    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+  }
   return { tense, count, unit };
 }
 
@@ -110,14 +110,14 @@ function daysIn(y: number, mo: number): number {
 
 /** Adds whole calendar units (negative to go back); a day that does not exist becomes the month's last day. */
 function addCalendar(ns: bigint, count: number, unit: DurationUnit, utc: boolean): bigint {
-  if (unit !== 'month' && unit !== 'quarter' && unit !== 'year' && unit !== 'day' && unit !== 'week') {
-    return ns + BigInt(count * FIXED_SECONDS[unit]) * NS;
+  if (unit !== 'month' && unit !== 'quarter' && unit !== 'year' && !((unit === 'day' || unit === 'week') && Number.isInteger(count))) {
+    return ns + BigInt(Math.round(count * FIXED_SECONDS[unit] * 1e6)) * 1000n;
   }
   const ms = Number(ns / 1_000_000n);
   const rest = ns % 1_000_000n;
   const f = fields(ms, utc);
   let out: number;
-  if (unit === 'day' || unit === 'week') {
+  if ((unit === 'day' || unit === 'week') && Number.isInteger(count)) {
     // Calendar days keep the wall-clock time across daylight-saving changes.
     out = make(f.y, f.mo, f.d + count * (unit === 'week' ? 7 : 1), f.h, f.mi, f.s, f.ms, utc);
   } else {
@@ -166,45 +166,40 @@ export function resolveTime(time: TimeSpec, now: Date | number, options: Calenda
     const v = time[prop];
     if (v === undefined) return undefined;
     const ns = parseEpoch(String(v));
-    if (ns === undefined) {
-      throw new TimeError(msg('invalid_time_value', `Invalid ${prop} time: ${v} (epoch seconds, like 1461703405.123)`, { [prop]: String(v) }), prop);
-    }
+    if (ns === undefined) throw new TimeError(msg(`invalid_time_${prop}`, `Invalid ${prop} time: ${v}`, { [prop]: String(v) }), prop);
     return ns;
   };
   const start = epoch('start');
   const end = epoch('end');
   const done = (s: bigint, e: bigint): ResolvedTime => {
     if (e <= s) {
-      throw new TimeError(msg('invalid_time_range', `Invalid time range: end ${formatEpoch(e)} is not after start ${formatEpoch(s)}`, { start: formatEpoch(s), end: formatEpoch(e) }), 'end');
+      throw new TimeError(msg('invalid_time_range', `Invalid time range: end ${formatEpoch(e)} is not after start ${formatEpoch(s)}`, { start: formatEpoch(s), end: formatEpoch(e) }), 'time');
     }
     return { start: formatEpoch(s), end: formatEpoch(e), startNs: s, endNs: e };
   };
-  if (time.duration === undefined || time.duration === '') {
-    if (start !== undefined && end !== undefined) return done(start, end);
-    throw new TimeError(msg('invalid_time_properties', 'Time needs start and end, or a duration', {}), 'time');
+  if (start !== undefined && end !== undefined && time.duration !== undefined) {
+    throw new TimeError(msg('invalid_time_combination', 'Invalid time: start, end and duration cannot be specified together', {}), 'time');
   }
-  if (start !== undefined && end !== undefined) {
-    throw new TimeError(msg('invalid_time_properties', 'Invalid time: start, end and duration cannot be given together', { start: String(time.start), end: String(time.end), duration: time.duration }), 'time');
+  const hour = 3600n * NS;
+  if (time.duration === undefined) {
+    // Not in the document; what the simulated device does: the missing end is now, the missing start an hour before.
+    if (start !== undefined) return done(start, end ?? nowNs);
+    const e = end ?? nowNs;
+    return done(e - hour, e);
   }
   const d = parseDuration(time.duration);
   switch (d.tense) {
     case 'last': {
-      const length = BigInt(d.count * FIXED_SECONDS[d.unit]) * NS;
+      const length = BigInt(Math.round(d.count * FIXED_SECONDS[d.unit] * 1e6)) * 1000n;
       if (start !== undefined) return done(start, start + length);
       const e = end ?? nowNs;
       return done(e - length, e);
     }
     case 'previous': {
-      if (start !== undefined) {
-        throw new TimeError(msg('invalid_time_properties', `Invalid time: "${time.duration}" cannot be combined with start`, { duration: time.duration }), 'time');
-      }
       const e = startOf(end ?? nowNs, d.unit, utc);
-      return done(addCalendar(e, -d.count, d.unit, utc), e);
+      return done(startOf(addCalendar(e, -d.count, d.unit, utc), d.unit, utc), e);
     }
     case 'this': {
-      if (start !== undefined) {
-        throw new TimeError(msg('invalid_time_properties', `Invalid time: "${time.duration}" cannot be combined with start`, { duration: time.duration }), 'time');
-      }
       const e = end ?? nowNs;
       return done(startOf(e, d.unit, utc), e);
     }

@@ -3,7 +3,7 @@
 // to change), and the device's own wording (`module_id`/`id`/`text`/`details`, as in
 // `status.messages[]`), so the simulator can refuse with the same reason.
 import { validate as validateFilter, closest, topByOf, columnIndex, type Source } from '../steelfilter/index';
-import { TimeError, parseEpoch, resolveTime } from './time';
+import { TimeError, formatEpoch, parseEpoch, resolveTime } from './time';
 import type { DeviceMessage, ReportProblem } from './types';
 
 export interface ValidateOptions {
@@ -25,8 +25,11 @@ const FILE_PROPS = ['$schema', 'device', ...INSTANCE_PROPS];
 const FILTER_TYPES = ['STEELFILTER', 'WIRESHARK', 'BPF'];
 const PACKET_PATH = /^(fs\/.+|jobs\/[^/]+|vifgs\/\d+|clips\/[^/]+)$/;
 
+/** A refusal of the data_def after the POST: the data_def ends in state `error` with this message. */
 const dm = (id: string, text: string, details: Record<string, string> = {}): DeviceMessage =>
   ({ module_id: 'report_manager', id, text, details });
+/** A refusal of the POST itself: HTTP 400 with error_id REQUEST_INVALID_INPUT and this error_text. */
+const req = (text: string): DeviceMessage => ({ module_id: 'request', id: 'REQUEST_INVALID_INPUT', text });
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,94 +52,92 @@ class Checker {
       const guess = closest(key, allowed, 1);
       const at = path ? `${path}.${key}` : key;
       this.add(at, `unknown property "${key}"${guess.length ? `; did you mean "${guess[0]}"?` : ''} (allowed: ${allowed.join(', ')})`,
-        { module_id: 'request', id: 'REQUEST_INVALID_INPUT', text: `Request parsing error: unknown property '${key}' at ${at}`, details: { property: at } },
+        req(`${path || 'Request'}: unknown property '${key}'`),
         { key: true, ...(guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Rename to "${guess[0]}"` } } : {}) });
     }
   }
 
-  badType(path: string, what: string, value: unknown): void {
-    this.add(path, `${path} must be ${what}, not ${JSON.stringify(value)}`,
-      { module_id: 'request', id: 'REQUEST_INVALID_INPUT', text: `Request parsing error: invalid value for ${path}: expected ${what}`, details: { property: path } });
+  badType(path: string, what: string, value: unknown, deviceText?: string): void {
+    this.add(path, `${path} must be ${what}, not ${JSON.stringify(value)}`, req(deviceText ?? `${path}: expected ${what}`));
   }
 
-  stringArray(v: unknown, path: string): string[] | undefined {
-    if (!Array.isArray(v)) { this.badType(path, 'an array of column ids', v); return undefined; }
+  stringArray(v: unknown, path: string, deviceText: string): string[] | undefined {
+    if (!Array.isArray(v)) { this.badType(path, 'an array of column ids', v, deviceText); return undefined; }
     const out: string[] = [];
-    v.forEach((x, i) => { if (typeof x === 'string') out.push(x); else this.badType(`${path}[${i}]`, 'a column id (string)', x); });
+    v.forEach((x, i) => { if (typeof x === 'string') out.push(x); else this.badType(`${path}[${i}]`, 'a column id (string)', x, deviceText); });
     return out;
   }
 
-  column(id: string, source: Source, path: string): ReturnType<ReturnType<typeof columnIndex>['get']> {
+  /** `arrayPath` is the property the device names (`data_defs[0].columns`), `path` the element. */
+  column(id: string, source: Source, path: string, deviceText: string): ReturnType<ReturnType<typeof columnIndex>['get']> {
     const column = columnIndex(source).get(id);
     if (!column) {
       const guess = closest(id, columnIndex(source).keys(), 3);
       this.add(path, `unknown column "${id}" in source "${source.name}"${guess.length ? `; did you mean ${guess.map((g) => `"${g}"`).join(', ')}?` : ''}`,
-        dm('unknown_column', `Unknown column: ${id}`, { column: id, source: source.name }),
+        req(deviceText),
         guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to "${guess[0]}"` } } : {});
     }
     return column;
   }
 
   instance(o: unknown, path: string, file: boolean): void {
-    if (!isObj(o)) { this.badType(path || '(root)', 'an object', o); return; }
+    if (!isObj(o)) { this.badType(path || '(root)', 'an object', o, 'Request body must be a JSON object'); return; }
     this.unknownProps(o, file ? FILE_PROPS : INSTANCE_PROPS, path);
     if (file && (typeof o.device !== 'string' || o.device.trim() === '')) {
-      this.add('device', 'give the name of a configured AppResponse device in "device"', dm('missing_device', 'Missing device'));
+      this.add('device', 'give the name of a configured AppResponse device in "device"', { module_id: 'probe_explorer', id: 'missing_device', text: 'The report file names no device' });
     }
     if (o.live !== undefined && typeof o.live !== 'boolean') this.badType('live', 'true or false', o.live);
     const idle = o.idle_timeout;
     if (idle !== undefined && ((typeof idle !== 'string' && typeof idle !== 'number') || parseEpoch(String(idle)) === undefined)) {
-      this.badType('idle_timeout', 'a number of seconds as a string (like "86400")', o.idle_timeout);
+      this.badType('idle_timeout', 'a number of seconds as a string (like "86400")', idle);
     }
-    if (!Array.isArray(o.data_defs)) {
-      this.add('data_defs', o.data_defs === undefined ? 'add "data_defs": an array with at least one data definition' : 'data_defs must be an array of data definitions',
-        { module_id: 'request', id: 'REQUEST_INVALID_INPUT', text: 'Request parsing error: data_defs is required and must be an array', details: { property: 'data_defs' } });
-      return;
-    }
-    if (o.data_defs.length === 0) {
-      this.add('data_defs', 'data_defs is empty: add at least one data definition', dm('empty_data_defs', 'No data definitions'));
+    if (!Array.isArray(o.data_defs) || o.data_defs.length === 0) {
+      this.add('data_defs', o.data_defs === undefined ? 'add "data_defs": an array with at least one data definition' : 'data_defs must be a non-empty array of data definitions',
+        req('data_defs: required non-empty array'));
+      if (!Array.isArray(o.data_defs)) return;
     }
     o.data_defs.forEach((d, i) => this.dataDef(d, `data_defs[${i}]`, o.live === true));
   }
 
   dataDef(d: unknown, path: string, live: boolean): void {
-    if (!isObj(d)) { this.badType(path, 'a data definition object', d); return; }
+    if (!isObj(d)) { this.badType(path, 'a data definition object', d, `${path}: expected an object`); return; }
     this.unknownProps(d, DATA_DEF_PROPS, path);
     const source = this.source(d.source, `${path}.source`, live);
+    const columnsText = `${path}.columns: required non-empty array of column ids`;
     if (d.columns === undefined) {
-      this.add(`${path}.columns`, 'add "columns": the key and metric columns to return', dm('missing_columns', 'Missing columns'));
+      this.add(`${path}.columns`, 'add "columns": the key and metric columns to return', req(columnsText));
     } else {
-      const columns = this.stringArray(d.columns, `${path}.columns`);
-      if (columns && columns.length === 0) this.add(`${path}.columns`, 'columns is empty: name at least one column', dm('missing_columns', 'Missing columns'));
+      const columns = this.stringArray(d.columns, `${path}.columns`, columnsText);
+      if (columns && columns.length === 0) this.add(`${path}.columns`, 'columns is empty: name at least one column', req(columnsText));
       const seen = new Set<string>();
       columns?.forEach((id, i) => {
-        if (seen.has(id)) this.add(`${path}.columns[${i}]`, `column "${id}" is listed twice`, dm('duplicate_column', `Duplicate column: ${id}`, { column: id }), {}, 'warning');
+        if (seen.has(id)) this.add(`${path}.columns[${i}]`, `column "${id}" is listed twice`, req(`${path}.columns: duplicate column '${id}'`), {}, 'warning');
         seen.add(id);
-        if (source) this.column(id, source, `${path}.columns[${i}]`);
+        if (source) this.column(id, source, `${path}.columns[${i}]`, `${path}.columns: unknown column '${id}' in source '${source.name}'`);
       });
     }
     if (d.group_by !== undefined) {
-      const group = this.stringArray(d.group_by, `${path}.group_by`);
+      const group = this.stringArray(d.group_by, `${path}.group_by`, `${path}.group_by: expected an array of column ids`);
       group?.forEach((id, i) => {
         if (!source) return;
-        const column = this.column(id, source, `${path}.group_by[${i}]`);
+        const column = this.column(id, source, `${path}.group_by[${i}]`, `${path}.group_by: unknown column '${id}' in source '${source.name}'`);
         if (column && column.grouped_by !== true) {
           this.add(`${path}.group_by[${i}]`, `column "${id}" is not grouped_by in source "${source.name}": only key columns (grouped_by: true) can be in group_by`,
-            dm('invalid_group_by_column', `Column cannot be used in group_by: ${id}`, { column: id, source: source.name }));
+            req(`${path}.group_by: column '${id}' is not grouped_by in source '${source.name}'`));
         }
       });
     }
     if (d.top_by !== undefined) {
-      if (!Array.isArray(d.top_by)) this.badType(`${path}.top_by`, 'an array of {"id", "direction"}', d.top_by);
-      else d.top_by.forEach((t, i) => this.topBy(t, `${path}.top_by[${i}]`, source));
+      if (!Array.isArray(d.top_by)) this.badType(`${path}.top_by`, 'an array of {"id", "direction"}', d.top_by, `${path}.top_by: expected an array`);
+      else d.top_by.forEach((t, i) => this.topBy(t, `${path}.top_by[${i}]`, `${path}.top_by`, source));
     }
-    if (d.limit !== undefined && !(typeof d.limit === 'number' && Number.isInteger(d.limit) && d.limit >= 1)) {
-      this.badType(`${path}.limit`, 'a positive integer', d.limit);
+    if (d.limit !== undefined && !(typeof d.limit === 'number' && Number.isInteger(d.limit) && d.limit >= 0)) {
+      this.badType(`${path}.limit`, 'a non-negative integer', d.limit, `${path}.limit: expected a non-negative integer`);
     }
     this.time(d.time, `${path}.time`, source, live);
     if (d.filters !== undefined) {
-      if (!Array.isArray(d.filters)) this.badType(`${path}.filters`, 'an array of {"type", "value"}', d.filters);
-      else d.filters.forEach((f, i) => this.filter(f, `${path}.filters[${i}]`, source, isObj(d.source) ? d.source : undefined));
+      if (!Array.isArray(d.filters)) this.badType(`${path}.filters`, 'an array of {"type", "value"}', d.filters, `${path}.filters: expected an array`);
+      else d.filters.forEach((f, i) => this.filter(f, `${path}.filters[${i}]`, `${path}.filters`, source, isObj(d.source) ? d.source : undefined));
     }
     for (const key of ['reference', 'reference_id']) {
       if (d[key] !== undefined && typeof d[key] !== 'string') this.badType(`${path}.${key}`, 'a string', d[key]);
@@ -144,151 +145,152 @@ class Checker {
   }
 
   source(s: unknown, path: string, live: boolean): Source | undefined {
-    if (s === undefined) {
-      this.add(path, 'add "source": {"name": "<source>"} (for example "aggregates" or "packets")', dm('missing_source', 'Missing source'));
+    if (s === undefined || !isObj(s) || typeof s.name !== 'string' || s.name === '') {
+      if (s !== undefined && isObj(s)) this.unknownProps(s, SOURCE_PROPS, path);
+      this.add(s === undefined ? path : `${path}.name`, 'add "source": {"name": "<source>"} (for example "aggregates" or "packets")', req(`${path}.name: required string`));
       return undefined;
     }
-    if (!isObj(s)) { this.badType(path, 'an object with "name"', s); return undefined; }
     this.unknownProps(s, SOURCE_PROPS, path);
-    if (typeof s.name !== 'string' || s.name === '') { this.badType(`${path}.name`, 'a source name', s.name); return undefined; }
     if (s.type !== undefined && s.type !== 'INDEX' && s.type !== 'PACKETS') {
-      this.add(`${path}.type`, `source type must be "INDEX" or "PACKETS", not ${JSON.stringify(s.type)}`, dm('invalid_source_type', `Invalid source type: ${String(s.type)}`, { type: String(s.type) }));
+      this.add(`${path}.type`, `source type must be "INDEX" or "PACKETS", not ${JSON.stringify(s.type)}`, req(`${path}.type: invalid value '${String(s.type)}' (INDEX, PACKETS)`));
     }
     const packets = isPacketSource(s.name, s.type);
     if (s.path !== undefined) {
       if (typeof s.path !== 'string') this.badType(`${path}.path`, 'a string', s.path);
       else if (!PACKET_PATH.test(s.path)) {
         this.add(`${path}.path`, `source path "${s.path}" is not one of fs/<path>.pcap, jobs/<id>, vifgs/<id>, clips/<id>`,
-          dm('invalid_source_path', `Invalid source path: ${s.path}`, { path: s.path }));
+          req(`${path}.path: unknown packet source '${s.path}'`));
       } else if (!packets) {
-        this.add(`${path}.path`, `a source path is used for packet data; source "${s.name}" ignores it`, dm('unexpected_source_path', `Source path not used by ${s.name}`), {}, 'warning');
+        this.add(`${path}.path`, `a source path is used for packet data; source "${s.name}" ignores it`, req(`${path}.path: not used by source '${s.name}'`), {}, 'warning');
       }
+    } else if (s.name === 'packets') {
+      this.add(path, 'the packets source needs a "path": fs/<path>.pcap, jobs/<id>, vifgs/<id> or clips/<id>',
+        req(`${path}.path: required for the packets source (fs/..., jobs/..., vifgs/..., clips/...)`));
     }
     if (live && !packets) {
-      this.add(`${path}.name`, `live reports are for packet data: source "${s.name}" is not a packet source`, dm('live_not_supported', `Live not supported by source ${s.name}`, { source: s.name }), {}, 'warning');
+      this.add(`${path}.name`, `live reports are for packet data: source "${s.name}" is not a packet source`, req(`${path}.name: live requests need a packet source`), {}, 'warning');
     }
     const source = this.options.getSource(s.name);
     if (!source) {
-      const names = this.options.sourceNames ?? [];
-      const guess = closest(s.name, names, 1);
+      const guess = closest(s.name, this.options.sourceNames ?? [], 1);
       this.add(`${path}.name`, `unknown source "${s.name}"${guess.length ? `; did you mean "${guess[0]}"?` : ''}`,
-        dm('unknown_source', `Unknown source: ${s.name}`, { source: s.name }),
+        req(`${path}.name: unknown source '${s.name}'`),
         guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to "${guess[0]}"` } } : {});
     }
     return source;
   }
 
-  topBy(t: unknown, path: string, source: Source | undefined): void {
-    if (!isObj(t)) { this.badType(path, 'an object {"id", "direction"}', t); return; }
+  topBy(t: unknown, path: string, arrayPath: string, source: Source | undefined): void {
+    if (!isObj(t)) { this.badType(path, 'an object {"id", "direction"}', t, `${arrayPath}: unknown column 'undefined'`); return; }
     this.unknownProps(t, ['id', 'direction'], path);
-    if (typeof t.id !== 'string') { this.badType(`${path}.id`, 'a column id', t.id); return; }
+    if (typeof t.id !== 'string') { this.badType(`${path}.id`, 'a column id', t.id, `${arrayPath}: unknown column '${String(t.id)}'`); return; }
+    const column = source ? this.column(t.id, source, `${path}.id`, `${arrayPath}: unknown column '${t.id}'`) : undefined;
     const direction = t.direction ?? 'desc';
     if (direction !== 'asc' && direction !== 'desc') {
       const guess = closest(String(direction), ['asc', 'desc'], 1);
       this.add(`${path}.direction`, `direction must be "asc" or "desc", not ${JSON.stringify(direction)}`,
-        dm('invalid_top_by_direction', `Invalid top_by direction: ${String(direction)}`, { direction: String(direction) }),
+        req(`${arrayPath}: invalid direction '${String(direction)}' (asc, desc)`),
         guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to "${guess[0]}"` } } : {});
       return;
     }
-    if (!source) return;
-    const column = this.column(t.id, source, `${path}.id`);
-    if (!column) return;
+    if (!source || !column) return;
     const top = topByOf(column);
     if (top && !top[direction]) {
       const other = direction === 'asc' ? 'desc' : 'asc';
       const what = direction === 'asc' ? 'bottom talkers (asc)' : 'top talkers (desc)';
       this.add(`${path}.direction`, `source "${source.name}" cannot give ${what} by "${t.id}"${top[other] ? `: use "${other}"` : ''}`,
-        dm('top_by_direction_not_supported', `Column ${t.id} does not support top_by direction ${direction}`, { column: t.id, direction }),
+        req(`${arrayPath}: column '${t.id}' of source '${source.name}' cannot be topped in '${direction}' direction`),
         top[other] ? { fix: { text: JSON.stringify(other), title: `Change to "${other}"` } } : {});
     }
   }
 
   time(t: unknown, path: string, source: Source | undefined, live: boolean): void {
     if (t === undefined) {
-      if (live) this.add(path, 'live reports need "time": {"granularity": "…", "retention_time": "…"}', dm('missing_granularity', 'Live requests require granularity'));
+      if (live) this.add(path, 'live reports need "time": {"granularity": "…", "retention_time": "…"}', req(`${path}.granularity: required for live requests`));
+      else this.add(path, 'no "time": the device picks the time frame (the simulator: the last hour); add a "duration" such as "last 1 hour" to be explicit', dm('default_time', 'Default time frame'), {}, 'info');
       return;
     }
-    if (!isObj(t)) { this.badType(path, 'an object', t); return; }
+    if (!isObj(t)) { this.badType(path, 'an object', t, `${path}: expected an object`); return; }
     this.unknownProps(t, TIME_PROPS, path);
-    const seconds = (key: string): bigint | undefined => {
+    for (const [key, v] of Object.entries(t)) {
+      if (!TIME_PROPS.includes(key)) continue;
+      if (typeof v !== 'string' && typeof v !== 'number') this.badType(`${path}.${key}`, 'a string', v, `${path}.${key}: expected a string`);
+      else if (typeof v === 'number') {
+        this.add(`${path}.${key}`, `the document writes ${key} as a string: "${v}"`, req(`${path}.${key}: expected a string`), { fix: { text: JSON.stringify(String(v)), title: 'Quote it' } }, 'warning');
+      }
+    }
+    const seconds = (key: 'granularity' | 'resolution' | 'retention_time'): bigint | undefined => {
       const v = t[key];
-      if (v === undefined) return undefined;
-      const ns = typeof v === 'string' || typeof v === 'number' ? parseEpoch(String(v)) : undefined;
+      if (v === undefined || (typeof v !== 'string' && typeof v !== 'number')) return undefined;
+      const ns = parseEpoch(String(v));
       if (ns === undefined) {
-        this.add(`${path}.${key}`, `${key} must be a number of seconds as a string (like "60" or "0.001"), not ${JSON.stringify(v)}`,
+        this.add(`${path}.${key}`, `${key} must be a number of seconds (like "60" or "0.001"), not ${JSON.stringify(v)}`,
           dm(`invalid_${key}`, `Invalid ${key}: ${String(v)}`, { [key]: String(v) }));
-      } else if (typeof v === 'number') {
-        this.add(`${path}.${key}`, `write ${key} as a string: "${v}"`, dm(`invalid_${key}`, `Invalid ${key}: ${v}`), { fix: { text: JSON.stringify(String(v)), title: 'Quote it' } }, 'warning');
       }
       return ns;
     };
-    for (const key of ['start', 'end', 'duration']) {
-      if (t[key] !== undefined && typeof t[key] !== 'string') this.badType(`${path}.${key}`, 'a string', t[key]);
-    }
     const granularity = seconds('granularity');
     const resolution = seconds('resolution');
     seconds('retention_time');
-    if (live && granularity === undefined) {
-      this.add(`${path}.granularity`, 'live reports need a granularity (seconds, like "1" or "0.001")', dm('missing_granularity', 'Live requests require granularity'));
+    if (live && t.granularity === undefined) {
+      this.add(`${path}.granularity`, 'live reports need a granularity (seconds, like "1" or "0.001")', req(`${path}.granularity: required for live requests`));
     }
-    if (granularity !== undefined && granularity !== 0n && source?.granularities?.length) {
-      const allowed = source.granularities.map((g) => parseEpoch(String(g)));
-      if (!allowed.includes(granularity)) {
-        this.add(`${path}.granularity`, `granularity "${t.granularity}" is not offered by source "${source.name}" (offered: ${source.granularities.join(', ')}, or "0" for automatic)`,
-          dm('invalid_granularity', `Invalid granularity: ${String(t.granularity)}`, { granularity: String(t.granularity), source: source.name }));
-      }
+    const offered = source?.granularities;
+    if (granularity !== undefined && granularity !== 0n && offered?.length && !offered.some((g) => parseEpoch(String(g)) === granularity)) {
+      this.add(`${path}.granularity`, `granularity "${t.granularity}" is not offered by source "${source!.name}" (offered: ${offered.join(', ')}, or "0" for automatic)`,
+        dm('invalid_granularity', `Invalid granularity: ${String(t.granularity)}; supported granularities: ${offered.join(', ')}`, { granularity: String(t.granularity) }));
     }
-    if (resolution !== undefined && granularity !== undefined && granularity !== 0n) {
-      if (resolution === 0n || resolution % granularity !== 0n) {
+    if (resolution !== undefined && resolution !== 0n && granularity !== undefined && granularity !== 0n) {
+      if (resolution < granularity || resolution % granularity !== 0n) {
         this.add(`${path}.resolution`, `resolution "${t.resolution}" must be a multiple of the granularity "${t.granularity}"`,
-          dm('invalid_resolution', `Resolution ${String(t.resolution)} is not a multiple of granularity ${String(t.granularity)}`, { resolution: String(t.resolution), granularity: String(t.granularity) }));
+          dm('invalid_resolution', `Invalid resolution: ${String(t.resolution)}; it must be a multiple of the granularity ${formatEpoch(granularity)}`, { resolution: String(t.resolution), granularity: formatEpoch(granularity) }));
       }
     }
     if (live) return;
-    if (t.start === undefined && t.end === undefined && t.duration === undefined) {
-      this.add(path, 'give "start" and "end", or a "duration" (like "last 1 hour")', dm('invalid_time_properties', 'Time needs start and end, or a duration'), {}, 'warning');
-      return;
-    }
-    if (t.duration === undefined && (t.start === undefined) !== (t.end === undefined)) {
-      const missing = t.start === undefined ? 'start' : 'end';
-      this.add(path, `give "${missing}" too, or a "duration" with "${missing === 'start' ? 'end' : 'start'}"`, dm('invalid_time_properties', 'Time needs start and end, or a duration'));
-      return;
-    }
     try {
-      resolveTime({ start: t.start as string | undefined, end: t.end as string | undefined, duration: t.duration as string | undefined },
-        this.options.now ?? Date.now(), { utc: this.options.utc });
+      const str = (v: unknown) => (v === undefined ? undefined : String(v));
+      resolveTime({ start: str(t.start), end: str(t.end), duration: str(t.duration) }, this.options.now ?? Date.now(), { utc: this.options.utc });
     } catch (e) {
       if (!(e instanceof TimeError)) throw e;
       const at = e.property === 'time' ? path : `${path}.${e.property}`;
-      const message = e.device.id === 'invalid_time_properties' && t.start !== undefined && t.end !== undefined && t.duration !== undefined
+      const message = e.device.id === 'invalid_time_combination'
         ? 'start, end and duration cannot be given together: drop one of them'
         : e.device.id.startsWith('invalid_time_duration')
           ? `${e.device.text}: write a duration like "last 5 days", "previous 1 month", "this week", "12 min" or "2 quarters"`
-          : e.device.text;
+          : e.device.id === 'invalid_time_start' || e.device.id === 'invalid_time_end'
+            ? `${e.device.text}: write epoch seconds as a string, like "1461703405" or "1461703405.123456789"`
+            : e.device.text;
       this.add(at, message, e.device);
     }
   }
 
-  filter(f: unknown, path: string, source: Source | undefined, sourceRef: Obj | undefined): void {
-    if (!isObj(f)) { this.badType(path, 'an object {"type", "value"}', f); return; }
+  filter(f: unknown, path: string, arrayPath: string, source: Source | undefined, sourceRef: Obj | undefined): void {
+    if (!isObj(f) || typeof f.value !== 'string') {
+      this.badType(isObj(f) ? `${path}.value` : path, 'a filter {"type", "value"} with a string value', isObj(f) ? f.value : f, `${arrayPath}: each filter needs a string 'value'`);
+      return;
+    }
     this.unknownProps(f, FILTER_PROPS, path);
     const type = f.type ?? 'STEELFILTER';
     if (typeof type !== 'string' || !FILTER_TYPES.includes(type)) {
+      const guess = closest(String(type), FILTER_TYPES, 1);
       this.add(`${path}.type`, `filter type must be STEELFILTER, WIRESHARK or BPF, not ${JSON.stringify(type)}`,
-        dm('invalid_filter_type', `Invalid filter type: ${String(type)}`, { type: String(type) }));
+        req(`${arrayPath}: invalid type '${String(type)}' (STEELFILTER, WIRESHARK, BPF)`),
+        guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to ${guess[0]}` } } : {});
       return;
     }
-    if (typeof f.value !== 'string') { this.badType(`${path}.value`, 'a filter string', f.value); return; }
     if (type !== 'STEELFILTER') {
       const name = typeof sourceRef?.name === 'string' ? sourceRef.name : undefined;
-      if (!isPacketSource(name, sourceRef?.type)) {
+      if (name !== 'packets' && !isPacketSource(name, sourceRef?.type)) {
         this.add(`${path}.type`, `${type} filters work only on packet sources; source "${name ?? '?'}" needs STEELFILTER`,
-          dm('filter_type_not_supported', `Filter type ${type} is not supported by source ${name ?? ''}`.trim(), { type, source: name ?? '' }));
+          dm('unsupported_filter_type', `Filter type ${type} is supported for packet data sources only`, { filter_type: type }));
       }
       return;
     }
-    for (const d of validateFilter(f.value, source)) {
-      this.add(`${path}.value`, d.message, dm('invalid_filter', `Invalid filter: ${d.message}`, { filter: f.value, code: d.code }),
+    const diagnostics = validateFilter(f.value, source);
+    for (const d of diagnostics) {
+      // The device reports the first error of a filter, in compileFilter's words.
+      this.add(`${path}.value`, d.message,
+        dm('invalid_filter', `Invalid STEELFILTER "${f.value.length > 120 ? f.value.slice(0, 117) + '…' : f.value}": ${d.message} (at ${d.start})`, { filter: f.value }),
         { range: { start: d.start, end: d.end }, ...(d.fix ? { fix: { text: d.fix.text, title: d.fix.title, range: { start: d.fix.start, end: d.fix.end } } } : {}) },
         d.severity);
     }

@@ -43,13 +43,22 @@ test('a bad tense is refused with the device\'s own message ("xyz seconds")', ()
   });
 });
 
-test('bad units, counts and shapes are refused', () => {
+test('bad units, counts and shapes are refused with the device\'s ids', () => {
+  const id = (text: string) => { try { parseDuration(text); return 'ok'; } catch (e) { return (e as TimeError).device.id; } };
+  assert.equal(id('5 fortnights'), 'invalid_time_duration_unit');
   assert.throws(() => parseDuration('5 fortnights'), /Invalid duration unit: fortnights/);
-  assert.throws(() => parseDuration('last 0 days'), /Invalid duration count: 0/);
-  assert.throws(() => parseDuration('this 2 weeks'), /Invalid duration count/);
-  assert.throws(() => parseDuration('hour'), /Invalid duration: hour/);
-  assert.throws(() => parseDuration(''), /Invalid duration/);
-  assert.throws(() => parseDuration('last 1 2 days'), /Invalid duration/);
+  assert.equal(id('last 0 days'), 'invalid_time_duration');
+  assert.equal(id('this 2 weeks'), 'invalid_time_duration');
+  assert.equal(id('hour'), 'invalid_time_duration_tense');
+  assert.equal(id(''), 'invalid_time_duration');
+  assert.equal(id('last 1 2 days'), 'invalid_time_duration_unit');
+  assert.equal(id('1.5 months'), 'invalid_time_duration');
+});
+
+test('compact and fractional forms are read like the device reads them', () => {
+  assert.deepEqual(parseDuration('5min'), { tense: 'none', count: 5, unit: 'minute' });
+  assert.deepEqual(parseDuration('1.5 hours'), { tense: 'none', count: 1.5, unit: 'hour' });
+  assert.deepEqual(parseDuration('Last 2 H'), { tense: 'last', count: 2, unit: 'hour' });
 });
 
 test('"last" durations have fixed lengths: month 30 days, quarter 90, year 365 (document example)', () => {
@@ -97,12 +106,18 @@ test('start and end alone are used as they are', () => {
 
 test('start + end + duration together is an error', () => {
   assert.throws(() => resolveTime({ start: '1', end: '100', duration: '1 hour' }, 0), (e: unknown) =>
-    e instanceof TimeError && e.device.id === 'invalid_time_properties' && /cannot be given together/.test(e.message));
+    e instanceof TimeError && e.device.id === 'invalid_time_combination' && /cannot be specified together/.test(e.message));
 });
 
 test('an end before the start, or a malformed epoch, is an error', () => {
   assert.throws(() => resolveTime({ start: '100', end: '50' }, 0), /end 50 is not after start 100/);
-  assert.throws(() => resolveTime({ start: 'yesterday', duration: '1 day' }, 0), /Invalid start time: yesterday/);
+  assert.throws(() => resolveTime({ start: 'yesterday', duration: '1 day' }, 0), (e: unknown) =>
+    e instanceof TimeError && e.device.id === 'invalid_time_start' && e.message === 'Invalid start time: yesterday');
+});
+
+test('without a duration, a missing end is now and a missing start an hour before the end', () => {
+  assert.deepEqual(range({}, '2018-03-05T10:00:00Z'), ['2018-03-05T09:00:00.000Z', '2018-03-05T10:00:00.000Z']);
+  assert.deepEqual(range({ start: String(at('2018-03-05T08:00:00Z') / 1000) }, '2018-03-05T10:00:00Z'), ['2018-03-05T08:00:00.000Z', '2018-03-05T10:00:00.000Z']);
 });
 
 test('epoch strings keep nanosecond precision both ways', () => {

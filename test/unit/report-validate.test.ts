@@ -51,7 +51,7 @@ test('the document\'s "xyz seconds" data_def is refused at time.duration with th
 test('group_by accepts only grouped_by columns', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), group_by: ['avg_traffic.total_bytes_ps'] }));
   assert.equal(p.path, 'data_defs[0].group_by[0]');
-  assert.equal(p.device.id, 'invalid_group_by_column');
+  assert.deepEqual(p.device, { module_id: 'request', id: 'REQUEST_INVALID_INPUT', text: "data_defs[0].group_by: column 'avg_traffic.total_bytes_ps' is not grouped_by in source 'aggregates'" });
   assert.match(p.message, /column "avg_traffic.total_bytes_ps" is not grouped_by in source "aggregates"/);
 });
 
@@ -59,7 +59,7 @@ test('top_by direction must be allowed by the column\'s top_by.asc / top_by.desc
   const def = { ...topHostGroups(), top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'asc' }] };
   const [p] = errorsOf(check(def));
   assert.equal(p.path, 'data_defs[0].top_by[0].direction');
-  assert.equal(p.device.id, 'top_by_direction_not_supported');
+  assert.equal(p.device.text, "data_defs[0].top_by: column 'avg_traffic.total_bytes_ps' of source 'aggregates' cannot be topped in 'asc' direction");
   assert.match(p.message, /cannot give bottom talkers \(asc\) by "avg_traffic.total_bytes_ps": use "desc"/);
   assert.equal(p.fix?.text, '"desc"');
   assert.deepEqual(check({ ...topHostGroups(), top_by: [{ id: 'avg_tcp.srv_response_time', direction: 'asc' }] }), []);
@@ -75,6 +75,7 @@ test('granularity must be one of the source\'s, or "0"', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), time: { duration: 'last 1 hour', granularity: '120' } }));
   assert.equal(p.path, 'data_defs[0].time.granularity');
   assert.match(p.message, /offered: 60, 300, 3600, 21600, 86400/);
+  assert.equal(p.device.text, 'Invalid granularity: 120; supported granularities: 60, 300, 3600, 21600, 86400');
   assert.deepEqual(check({ ...topHostGroups(), time: { duration: 'last 1 hour', granularity: '0' } }), []);
 });
 
@@ -82,7 +83,7 @@ test('resolution must be a multiple of the granularity, also below one second', 
   assert.deepEqual(paths(check({ ...topHostGroups(), time: { duration: 'last 1 day', granularity: '300', resolution: '900' } })), []);
   const [p] = errorsOf(check({ ...topHostGroups(), time: { duration: 'last 1 day', granularity: '300', resolution: '1000' } }));
   assert.equal(p.path, 'data_defs[0].time.resolution');
-  assert.equal(p.device.id, 'invalid_resolution');
+  assert.equal(p.device.text, 'Invalid resolution: 1000; it must be a multiple of the granularity 300');
   const pk = { source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], group_by: ['start_time'], time: { duration: 'last 1 minute', granularity: '0.001', resolution: '0.0015' } };
   assert.deepEqual(paths(check(pk)), ['data_defs[0].time.resolution']);
   assert.deepEqual(paths(check({ ...pk, time: { ...pk.time, resolution: '0.01' } })), []);
@@ -91,21 +92,21 @@ test('resolution must be a multiple of the granularity, also below one second', 
 test('start, end and duration together are refused at time', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), time: { start: '1461703405', end: '1461709465', duration: '1 hour' } }));
   assert.equal(p.path, 'data_defs[0].time');
-  assert.equal(p.device.id, 'invalid_time_properties');
+  assert.deepEqual(p.device, { module_id: 'report_manager', id: 'invalid_time_combination', text: 'Invalid time: start, end and duration cannot be specified together', details: {} });
   assert.match(p.message, /cannot be given together/);
 });
 
 test('unknown columns are refused with a did-you-mean, per position', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), columns: ['host_group.id', 'host_group.nam', 'avg_traffic.total_bytes_ps'] }));
   assert.equal(p.path, 'data_defs[0].columns[1]');
-  assert.equal(p.device.id, 'unknown_column');
+  assert.equal(p.device.text, "data_defs[0].columns: unknown column 'host_group.nam' in source 'aggregates'");
   assert.equal(p.fix?.text, '"host_group.name"');
 });
 
 test('an unknown source is refused with a did-you-mean', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), source: { name: 'agregates' } }));
   assert.equal(p.path, 'data_defs[0].source.name');
-  assert.equal(p.device.text, 'Unknown source: agregates');
+  assert.equal(p.device.text, "data_defs[0].source.name: unknown source 'agregates'");
   assert.match(p.message, /did you mean "aggregates"/);
 });
 
@@ -114,7 +115,7 @@ test('STEELFILTER filters are checked by the language core, with ranges inside t
   const [p] = errorsOf(check({ ...topHostGroups(), filters: [{ type: 'STEELFILTER', value }] }));
   assert.equal(p.path, 'data_defs[0].filters[0].value');
   assert.equal(value.slice(p.range!.start, p.range!.end), "'abc'");
-  assert.equal(p.device.id, 'invalid_filter');
+  assert.deepEqual(p.device, { module_id: 'report_manager', id: 'invalid_filter', text: `Invalid STEELFILTER "${value}": "cli_tcp.ip" is an IP address column: "abc" is not an IP address, CIDR, wildcard or DNS name (at 14)`, details: { filter: value } });
   const [m] = errorsOf(check({ ...topHostGroups(), filters: [{ value: 'avg_traffic.total_bytes_ps > 1000' }] }));
   assert.equal(m, undefined, 'aggregates has filters_on_metrics; type defaults to STEELFILTER');
   const [n] = errorsOf(check({ source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' }, filters: [{ value: 'avg_traffic.total_bytes_ps > 1000' }] }));
@@ -125,7 +126,7 @@ test('STEELFILTER filters are checked by the language core, with ranges inside t
 test('WIRESHARK and BPF filters are only for packet sources', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), filters: [{ type: 'WIRESHARK', value: 'ip.src==192.168.0.0/16' }] }));
   assert.equal(p.path, 'data_defs[0].filters[0].type');
-  assert.equal(p.device.id, 'filter_type_not_supported');
+  assert.deepEqual(p.device, { module_id: 'report_manager', id: 'unsupported_filter_type', text: 'Filter type WIRESHARK is supported for packet data sources only', details: { filter_type: 'WIRESHARK' } });
   assert.deepEqual(paths(check({ source: { name: 'packets', path: 'jobs/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' }, filters: [{ type: 'BPF', value: 'tcp port 80' }] })), []);
   assert.deepEqual(paths(check({ ...topHostGroups(), filters: [{ type: 'SQL', value: 'x' }] })), ['data_defs[0].filters[0].type']);
 });
@@ -133,7 +134,7 @@ test('WIRESHARK and BPF filters are only for packet sources', () => {
 test('unknown properties are refused like the device\'s REQUEST_INVALID_INPUT, with the property named', () => {
   const [p] = errorsOf(check({ ...topHostGroups(), top: 3 }));
   assert.equal(p.path, 'data_defs[0].top');
-  assert.equal(p.device.id, 'REQUEST_INVALID_INPUT');
+  assert.deepEqual(p.device, { module_id: 'request', id: 'REQUEST_INVALID_INPUT', text: "data_defs[0]: unknown property 'top'" });
   assert.equal(p.key, true);
   const [q] = errorsOf(check({ ...topHostGroups(), time: { duraton: 'last 1 hour' } }));
   assert.equal(q.path, 'data_defs[0].time.duraton');
@@ -142,7 +143,8 @@ test('unknown properties are refused like the device\'s REQUEST_INVALID_INPUT, w
 
 test('missing source and columns, a bad limit and a bad source path are reported', () => {
   assert.deepEqual(paths(check({ time: { duration: 'last 1 hour' } })), ['data_defs[0].source', 'data_defs[0].columns']);
-  assert.deepEqual(paths(check({ ...topHostGroups(), limit: 0 })), ['data_defs[0].limit']);
+  assert.deepEqual(paths(check({ ...topHostGroups(), limit: -1 })), ['data_defs[0].limit']);
+  assert.deepEqual(paths(check({ source: { name: 'packets' }, columns: ['start_time'], time: { duration: 'last 1 hour' } })), ['data_defs[0].source']);
   assert.deepEqual(paths(check({ ...topHostGroups(), limit: '20' })), ['data_defs[0].limit']);
   assert.deepEqual(paths(check({ source: { name: 'packets', path: 'jobz/1' }, columns: ['start_time'], time: { duration: 'last 1 hour' } })), ['data_defs[0].source.path']);
 });
