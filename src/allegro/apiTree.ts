@@ -523,6 +523,16 @@ export class AllegroApiTree {
         items = paged.displayedItems;
         if (typeof paged.numberOfItems === 'number') listing.total = paged.numberOfItems;
         listing.hasMore = typeof paged.numberOfPages === 'number' ? page + 1 < paged.numberOfPages : items.length >= this.pageSize;
+      } else if (!listing.endpoint.endsWith('_paged') && body && typeof body === 'object') {
+        // The parent itself, not a list endpoint: its answer may hold the entries in a property
+        // named after it (capture/buffers → {"buffers": [...]}); otherwise nothing is listed.
+        const rec = body as Record<string, unknown>;
+        const parentName = posix.basename(listing.endpoint);
+        const array = Array.isArray(rec[parentName]) ? (rec[parentName] as unknown[]) : Object.values(rec).find(Array.isArray) as unknown[] | undefined;
+        listing.plainItems = array ?? [];
+        listing.total = listing.plainItems.length;
+        items = listing.plainItems.slice(0, this.pageSize);
+        listing.hasMore = this.pageSize < listing.plainItems.length;
       } else {
         throw new InvalidResponseError(this.deviceName, listing.endpoint, 'expected a list or {"displayedItems": [...]}', safeExcerpt(body));
       }
