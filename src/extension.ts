@@ -6,16 +6,22 @@ import { registerDemoCommands } from './commands/demo';
 import { registerSecretsBootstrap } from './devices/secretsBootstrap';
 import { registerPcap } from './commands/pcap';
 import { registerDevicesTree } from './views/devicesTree';
+import { registerResults } from './panels/results';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
   context.subscriptions.push(log);
   const registry = new DeviceRegistry(context, log);
   context.subscriptions.push(registry);
+  const results = registerResults(context, {
+    log,
+    runAllegro: async (device, path, query, signal) => (await (await registry.http(device)).json({ path, query, signal })).body,
+    fetchAllegroCsv: async (device, path, query, signal) => (await (await registry.http(device)).text({ path, query, signal })).body,
+  });
   registerDeviceCommands(context, { registry, log });
   registerDemoCommands(context, { registry, log });
   registerDevicesTree(context, { registry, log });
-  registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name) });
+  registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name), results });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
