@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import type { ResultsHostMessage, ResultsMeta } from '../../src/shared/protocol';
+import type { ResultsHostMessage, ResultsMeta, ResultsWebviewMessage } from '../../src/shared/protocol';
 import type { CellValue } from '../../src/results/model';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -148,8 +148,13 @@ export async function post(page: Page, ...messages: ResultsHostMessage[]): Promi
 }
 
 /** Messages the webview sent to the "host". */
-export function sent(page: Page): Promise<{ type: string; [k: string]: unknown }[]> {
-  return page.evaluate(() => (window as unknown as { __sent: { type: string }[] }).__sent);
+export function sent(page: Page): Promise<ResultsWebviewMessage[]> {
+  return page.evaluate(() => (window as unknown as { __sent: ResultsWebviewMessage[] }).__sent);
+}
+
+/** Messages of one type the webview sent to the "host". */
+export async function sentOf<T extends ResultsWebviewMessage['type']>(page: Page, type: T): Promise<Extract<ResultsWebviewMessage, { type: T }>[]> {
+  return (await sent(page)).filter((m): m is Extract<ResultsWebviewMessage, { type: T }> => m.type === type);
 }
 
 /** A meta with defaults. */

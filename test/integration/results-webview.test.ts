@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { BUNDLE, ROOT, chunks, cleanup, launch, meta, openHarness, post, sent } from '../../bench/results/harness';
+import { BUNDLE, ROOT, chunks, cleanup, launch, meta, openHarness, post, sent, sentOf } from '../../bench/results/harness';
 import { allegroIpsPaged, appResponseSeries, benchTable } from '../../bench/results/sample';
 import { shapeAllegro } from '../../src/results/allegro';
 import { shapeReport } from '../../src/results/appresponse';
@@ -166,7 +166,7 @@ test('sorting, filtering, hiding a column and copying rows work on the typed val
   await page.mouse.click(5, 5); // close the chooser
   await page.locator('.pane[data-tab="items"] .vt-row:not([hidden])').first().click();
   await page.keyboard.press('Control+C');
-  const copy = (await sent(page)).find((m) => m.type === 'copy') as { text: string; requestId: number } | undefined;
+  const copy = (await sentOf(page, 'copy'))[0];
   assert.ok(copy, 'a copy request was sent to the host');
   assert.match(copy.text, /^10\.21\.39\.94\thost-3\.lab\.example\t/);
   assert.equal(typeof copy.requestId, 'number');
@@ -180,7 +180,7 @@ test('the query bar re-queries: next page, sort, time preset; replies are matche
   await page.waitForSelector('.querybar');
   assert.match(await page.locator('.qb-page').innerText(), /page 1 of 5 · 50 items/);
   await page.click('vscode-button[title="Next page"]');
-  let queries = (await sent(page)).filter((m) => m.type === 'query') as { bar: Record<string, unknown>; requestId: number }[];
+  let queries = await sentOf(page, 'query');
   assert.deepEqual(queries.at(-1)!.bar, { sort: 'bytes', reverse: true, page: 1, count: 10 });
   await post(page, { type: 'reply', requestId: queries.at(-1)!.requestId, ok: false, message: 'device said no' });
   await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('device said no'));
@@ -189,7 +189,7 @@ test('the query bar re-queries: next page, sort, time preset; replies are matche
     s.value = 'last15m';
     s.dispatchEvent(new Event('change'));
   });
-  queries = (await sent(page)).filter((m) => m.type === 'query') as { bar: Record<string, unknown>; requestId: number }[];
+  queries = await sentOf(page, 'query');
   assert.equal(queries.at(-1)!.bar.timePreset, 'last15m');
   await page.click('vscode-button[title="Run the query again"]');
   assert.ok((await sent(page)).some((m) => m.type === 'refresh'));
@@ -202,16 +202,16 @@ test('a chart exports as a PNG data URL; the table exports its visible columns',
   await post(page, ...resultMessages(1, shaped));
   await page.waitForSelector('.vt-row');
   await page.click('vscode-button[title^="Export the table as CSV"]');
-  const exp = (await sent(page)).find((m) => m.type === 'export') as { format: string; tableId: string; columnIds: string[] };
+  const [exp] = await sentOf(page, 'export');
   assert.equal(exp.format, 'csv');
   assert.equal(exp.tableId, 'items');
-  assert.ok(exp.columnIds.includes('ip') && !exp.columnIds.includes('allTime.1'), 'visible columns only');
+  assert.ok(exp.columnIds?.includes('ip') && !exp.columnIds.includes('allTime.1'), 'visible columns only');
   await page.click('.tab[data-tab="charts"]');
   await page.waitForSelector('.u-legend');
   await page.screenshot({ path: path.join(SHOTS, 'allegro-charts.png') });
   await page.click('.chart-png');
   await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'exportPng'));
-  const png = (await sent(page)).find((m) => m.type === 'exportPng') as { dataUrl: string };
+  const [png] = await sentOf(page, 'exportPng');
   assert.match(png.dataUrl, /^data:image\/png;base64,/);
   const bytes = Buffer.from(png.dataUrl.split(',')[1], 'base64');
   assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'PNG signature');
