@@ -412,3 +412,64 @@ export async function step<R>(session: Session, label: string, fn: () => Promise
     throw err;
   }
 }
+
+// ---------------------------------------------------------------- devices and simulators
+
+export interface SimHandle {
+  url: string;
+  fingerprint: string;
+  username: string;
+  password: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Workspace files that configure devices pointing at running simulators, pinned to their
+ * certificates, plus the one-shot secrets file the extension imports into SecretStorage at
+ * activation (src/devices/secretsBootstrap.ts) — the same mechanism `npm start` uses.
+ */
+export function deviceWorkspaceFiles(devices: Array<{ name: string; kind: 'allegro' | 'appresponse'; sim: SimHandle }>): Record<string, object> {
+  return {
+    '.vscode/settings.json': {
+      'probeExplorer.devices': devices.map((d) => ({
+        name: d.name,
+        kind: d.kind,
+        url: d.sim.url,
+        auth: d.kind === 'allegro' ? 'basic' : 'token',
+        username: d.sim.username,
+        tls: { mode: 'pin', fingerprint: d.sim.fingerprint },
+      })),
+    },
+    '.vscode/probe-explorer.secrets.json': {
+      version: 1,
+      secrets: devices.map((d) => ({ device: d.name, kind: 'password', value: d.sim.password })),
+    },
+  };
+}
+
+/** Right-clicks a row and picks an entry of its context menu by its exact title. */
+export async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
+  await row.waitFor({ state: 'visible' });
+  await row.click({ button: 'right' });
+  const menu = page.locator('.monaco-menu').last();
+  await menu.waitFor({ state: 'visible' });
+  const item = menu.locator('.action-item a.action-menu-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(entry)}$`) }) }).first();
+  try {
+    await item.waitFor({ state: 'visible', timeout: 5000 });
+  } catch {
+    const entries = await menu.locator('.action-label').allInnerTexts();
+    await page.keyboard.press('Escape');
+    throw new Error(`no "${entry}" in the context menu: ${JSON.stringify(entries.filter(Boolean))}`);
+  }
+  await item.click();
+}
+
+/** Clicks an inline action (icon) of a tree row by its title. */
+export async function inlineAction(row: Locator, title: string): Promise<void> {
+  await row.hover();
+  await row.locator(`.actions a.action-label[aria-label^="${title}"]`).first().click();
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
