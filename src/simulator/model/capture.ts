@@ -39,6 +39,10 @@ export interface MinuteBlock {
   /** Packets and frame bytes (orig length) of one second of this block. */
   packetsPerSecond: number;
   bytesPerSecond: number;
+  /** Second copy of `buffer` for in-place rendering while the previous render is still being sent. */
+  spare?: Buffer;
+  /** Which of buffer / spare the last in-place render used. */
+  flip?: boolean;
 }
 
 /** Offset (µs within the second) of packet `index` of `count` sent by one direction. */
@@ -147,8 +151,10 @@ const LARGE_RANGE = 256 * 1024;
 export function renderSecond(block: MinuteBlock, second: number, from = 0, to = block.count, inPlace = false): Buffer {
   const shift = inPlace ? 0 : block.recordStart[from]!;
   let out: Buffer;
-  if (inPlace) out = block.buffer;
-  else {
+  if (inPlace) {
+    block.flip = !block.flip;
+    out = block.flip ? block.buffer : (block.spare ??= Buffer.from(block.buffer));
+  } else {
     out = Buffer.allocUnsafe(block.recordStart[to]! - shift);
     block.buffer.copy(out, 0, shift, block.recordStart[to]!);
   }
@@ -206,9 +212,9 @@ export interface CaptureStreamOptions extends BlockOptions {
   /** Include the file header first (default true). */
   header?: boolean;
   /**
-   * Yield large ranges as views of the internal block instead of copies (zero-copy). Each
-   * buffer is then valid only until the consumer asks for the next one: write it and wait
-   * for the write to complete first.
+   * Yield large ranges as views of the internal block instead of copies (zero-copy). Two such
+   * views alternate between two buffers, so a yielded buffer stays valid until the consumer asks
+   * for the second-next one: keep at most one earlier write in flight when asking for more.
    */
   reuseBuffers?: boolean;
 }

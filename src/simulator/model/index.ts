@@ -20,3 +20,4 @@ export {
   captureStream, buildMinuteBlock, renderSecond, firstRecordAtOrAfter, packetOffsetUs,
   type ConnectionFilter, type BlockOptions, type MinuteBlock, type CaptureSegment, type CaptureStreamOptions,
 } from './capture';
+export { ModelSource, PacketListSource, dissect, type TrafficSource } from './source';
