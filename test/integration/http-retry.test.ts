@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHttpClient, HttpStatusError, TimeoutError, AbortedError, NetworkError, InvalidResponseError } from '../../src/http';
 import type { HttpClientOptions } from '../../src/http/types';
+import net from 'node:net';
 import { startHttpsServer, sendJson, type TestServer } from './http-support';
 
 function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
@@ -125,6 +126,42 @@ test('no response headers within headersMs gives a TimeoutError and closes the r
   } finally {
     await http.close();
     await server.close();
+  }
+});
+
+test('a TLS handshake that never completes gives a connect TimeoutError', async () => {
+  const held: net.Socket[] = [];
+  const silent = net.createServer((socket) => held.push(socket)); // accepts TCP, never speaks TLS
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: `https://127.0.0.1:${port}`, tls: { mode: 'insecure' }, timeouts: { connectMs: 200 }, retries: 0 });
+  try {
+    const error = await http.json({ path: '/x' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, 'connect');
+    assert.match(error.message, /^mm: \/x: no connection within 200 ms/);
+  } finally {
+    await http.close();
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test('a refused connection is a NetworkError naming device and path, and is not retried', async () => {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as net.AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: `https://127.0.0.1:${port}`, retryBaseDelayMs: 2000 });
+  try {
+    const started = Date.now();
+    const error = await http.json({ path: '/API/info/system' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof NetworkError, String(error));
+    assert.equal(error.code, 'ECONNREFUSED');
+    assert.match(error.message, /^mm: \/API\/info\/system: network error \(ECONNREFUSED\)/);
+    assert.ok(Date.now() - started < 1500, 'no backoff wait');
+  } finally {
+    await http.close();
   }
 });
 
