@@ -6,3 +6,4 @@ export { validateReportRequest, validateReportFile, validateDataDef, sourceNames
 export { dataDefSchema, reportFileSchema, DURATION_EXAMPLES } from './schema';
 export { parseReportFile, checkReportFile, locate, REPORT_FILE_SUFFIX, type LocatedProblem, type ParsedReportFile } from './file';
 export { parseJsonTree, nodeAtOffset, nodeAtPath, pathOf, toValue, stringOffset, stringIndexAt, splitPath, type JsonNode } from './jsonTree';
+export { slotAt, completeReport, hoverReport, describeSeconds, type AssistContext, type Slot, type SlotKind } from './assist';

@@ -11,6 +11,8 @@ export interface ValidateOptions {
   getSource: (name: string) => Source | undefined;
   /** All source names of the device, for "did you mean" on an unknown source. */
   sourceNames?: string[];
+  /** The catalogue could not be read: check structure only, do not call sources unknown. */
+  offline?: boolean;
   /** Reference time for resolving durations (epoch ms); defaults to Date.now(). */
   now?: number;
   utc?: boolean;
@@ -171,7 +173,7 @@ class Checker {
       this.add(`${path}.name`, `live reports are for packet data: source "${s.name}" is not a packet source`, req(`${path}.name: live requests need a packet source`), {}, 'warning');
     }
     const source = this.options.getSource(s.name);
-    if (!source) {
+    if (!source && !this.options.offline) {
       const guess = closest(s.name, this.options.sourceNames ?? [], 1);
       this.add(`${path}.name`, `unknown source "${s.name}"${guess.length ? `; did you mean "${guess[0]}"?` : ''}`,
         req(`${path}.name: unknown source '${s.name}'`),
