@@ -14,6 +14,17 @@ export class ResultsManager implements ResultsService, vscode.WebviewPanelSerial
   ) {}
 
   open(request: ResultsRequest, options: ResultsOpenOptions = {}): ResultsPanelHandle {
+    // The same Allegro node again: reuse its panel (new query) instead of opening a twin.
+    if (request.kind === 'allegro') {
+      for (const p of this.panels) {
+        const r = p.request;
+        if (r.kind === 'allegro' && r.device === request.device && r.path === request.path) {
+          p.update(request);
+          p.reveal();
+          return p;
+        }
+      }
+    }
     const panel = vscode.window.createWebviewPanel(
       RESULTS_VIEW_TYPE,
       titleOf(request),

@@ -30,6 +30,12 @@ export interface PanelContext {
   reportRerun(): ReportRerun | undefined;
 }
 
+/** A device answer that is CSV rather than JSON or an HTML error page. */
+function looksLikeCsv(text: string): boolean {
+  const head = text.trimStart().slice(0, 200);
+  return head.length > 0 && !head.startsWith('{') && !head.startsWith('[') && !head.startsWith('<') && head.includes(',');
+}
+
 export function titleOf(request: ResultsRequest): string {
   if (request.kind === 'allegro') return request.title ?? (request.path.replace(/\/+$/, '').split('/').pop() || request.path);
   return request.title;
@@ -346,8 +352,12 @@ export class ResultsPanel implements ResultsPanelHandle {
     } else {
       const fetchCsv = this.ctx.deps.fetchAllegroCsv;
       if (r.kind === 'allegro' && fetchCsv && table?.id === 'items' && !(this.bar?.allPages ?? false)) {
-        // The device's own CSV of the list (csv=true), same query.
-        text = await fetchCsv(r.device, r.path, { ...this.effectiveQuery(), csv: true }, new AbortController().signal);
+        // The device's own CSV of the list (csv=true), same query; generated when the node offers none.
+        const own = await fetchCsv(r.device, r.path, { ...this.effectiveQuery(), csv: true }, new AbortController().signal).catch((err: unknown) => {
+          this.ctx.deps.log?.info(`Results: ${r.path} offers no CSV (${err instanceof Error ? err.message : String(err)}); generating it`);
+          return undefined;
+        });
+        text = own !== undefined && looksLikeCsv(own) ? own : tableToCsv(table, columnIds);
       } else {
         const t = table ?? loaded.shaped.tables[0];
         if (!t) throw new Error('This result has no table to export as CSV.');

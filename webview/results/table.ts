@@ -486,6 +486,21 @@ export class VirtualTable {
       for (let p = 0; p < n; p++) this.selected.add(this.view ? this.view[p] : p);
       this.renderRows();
       this.events.onStatus();
+    } else if (['ArrowDown', 'ArrowUp', 'PageDown', 'PageUp', 'Home', 'End'].includes(e.key) && !e.altKey) {
+      const n = this.shownCount;
+      if (!n) return;
+      e.preventDefault();
+      const page = Math.max(1, Math.floor((this.scroller.clientHeight - HEADER_HEIGHT) / ROW_HEIGHT) - 1);
+      const delta = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -n, End: n }[e.key] ?? 0;
+      const current = this.anchor >= 0 ? this.positionOf(this.anchor) : -1;
+      const pos = Math.max(0, Math.min(n - 1, current < 0 ? 0 : current + delta));
+      const index = this.view ? this.view[pos] : pos;
+      if (!e.shiftKey) this.selected.clear();
+      this.selected.add(index);
+      this.anchor = index;
+      this.virtualizer.scrollToIndex(pos, { align: 'auto' });
+      this.renderRows();
+      this.events.onStatus();
     } else if (e.key === 'Escape') {
       this.selected.clear();
       this.renderRows();
