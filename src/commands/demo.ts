@@ -69,9 +69,10 @@ class Demo implements vscode.Disposable {
   private async launch(): Promise<Running> {
     const seed = vscode.workspace.getConfiguration('probeExplorer').get<number>('demo.seed', 1);
     // Loaded on demand: the simulators (and their certificate library) cost nothing until used.
-    const appResponse = await import('../simulator/appresponse/index');
+    const [allegro, appResponse] = await Promise.all([import('../simulator/allegro/index'), import('../simulator/appresponse/index')]);
     const started: Running = [];
     try {
+      started.push({ kind: 'allegro', handle: await allegro.startAllegroSimulator({ host: '127.0.0.1', port: 0, seed }) });
       started.push({ kind: 'appresponse', handle: await appResponse.startAppResponseSimulator({ host: '127.0.0.1', port: 0, seed }) });
     } catch (error) {
       await closeAll(started);
