@@ -117,8 +117,10 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
   private sync(): boolean {
     const next = new Map<string, { key: string; node: DeviceNode }>();
     let changed = false;
+    const settings = this.env.settings();
     for (const profile of this.registry.list()) {
-      const key = JSON.stringify(profile);
+      // A changed page size or request limit rebuilds the device's tree too.
+      const key = JSON.stringify({ profile, settings });
       const old = this.devices.get(profile.name);
       if (old && old.key === key) next.set(profile.name, old);
       else {
