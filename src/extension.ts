@@ -7,6 +7,8 @@ import { registerSecretsBootstrap } from './devices/secretsBootstrap';
 import { registerPcap } from './commands/pcap';
 import { registerDevicesTree } from './views/devicesTree';
 import { registerResults } from './panels/results';
+import { registerLanguageFeatures } from './views/language';
+import { createCatalogueProvider } from './views/language/catalogue';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -22,6 +24,9 @@ export function activate(context: vscode.ExtensionContext): void {
   registerDemoCommands(context, { registry, log });
   registerDevicesTree(context, { registry, log });
   registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name), results });
+  const catalogues = createCatalogueProvider({ http: (name) => registry.http(name) });
+  context.subscriptions.push(registry.onDidChangeDevices(() => catalogues.invalidate()));
+  registerLanguageFeatures(context, { ...catalogues, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), log });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
