@@ -79,9 +79,14 @@ export function countersTable(obj: JsonObject, id = 'counters', title = 'Counter
 
 // ───────────── history objects ─────────────
 
+/** "rxBytes" → "rx bytes" (history.rows names the entries of each point). */
+function readableName(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
 function historyLabels(h: JsonObject, width: number): string[] {
   const rows = h.rows;
-  if (Array.isArray(rows) && rows.length >= width && rows.every((r) => typeof r === 'string')) return rows.slice(0, width) as string[];
+  if (Array.isArray(rows) && rows.length >= width && rows.every((r) => typeof r === 'string')) return (rows.slice(0, width) as string[]).map(readableName);
   if (width === 4 || width > 4) return counterNames(width);
   return Array.from({ length: width }, (_, i) => (width === 1 ? 'value' : `value ${i + 1}`));
 }
@@ -99,7 +104,7 @@ export function historyCharts(h: JsonObject & { data: number[][] }, id: string, 
   if (byteIdx.length && otherIdx.length) {
     return [
       { id: `${id}-bytes`, title: `${title}: bytes`, kind: 'bytes', x, series: byteIdx.map((i) => ({ label: labels[i], values: column(i) })) },
-      { id: `${id}-other`, title: `${title}: ${otherIdx.every((i) => /packets/.test(labels[i])) ? 'packets' : 'values'}`, kind: 'number', x, series: otherIdx.map((i) => ({ label: labels[i], values: column(i) })) },
+      { id: `${id}-other`, title: `${title}: ${otherIdx.every((i) => /packets/i.test(labels[i])) ? 'packets' : 'values'}`, kind: 'number', x, series: otherIdx.map((i) => ({ label: labels[i], values: column(i) })) },
     ];
   }
   return [{ id, title, kind: byteIdx.length ? 'bytes' : 'number', x, series: labels.map((label, i) => ({ label, values: column(i) })) }];

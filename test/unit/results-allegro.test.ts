@@ -93,9 +93,12 @@ test('a counter history object becomes a bytes chart and a packets chart, sorted
 });
 
 test('history rows name the series when the object has them', () => {
-  const [chart] = historyCharts({ rows: ['cpu'], data: [[1_700_000_000, 5], [1_700_000_010, 7]] }, 'h', 'load');
-  assert.deepEqual(chart.series.map((s) => s.label), ['cpu']);
+  const [chart] = historyCharts({ rows: ['cpuLoad'], data: [[1_700_000_000, 5], [1_700_000_010, 7]] }, 'h', 'load');
+  assert.deepEqual(chart.series.map((s) => s.label), ['cpu load']);
   assert.deepEqual(chart.series[0].values, [5, 7]);
+  const [bytes, packets] = historyCharts({ rows: ['rxPackets', 'rxBytes', 'txPackets', 'txBytes'], data: [[1_700_000_000_000, 1, 2, 3, 4]] }, 'h', 'history');
+  assert.deepEqual(bytes.series.map((s) => s.label), ['rx bytes', 'tx bytes']);
+  assert.equal(packets.title, 'history: packets');
 });
 
 test('history objects anywhere in an answer are charted; list item histories become one series per item', () => {
