@@ -103,14 +103,20 @@ export class CaptureRewriter extends Transform {
     return Buffer.concat([shb, idb]);
   }
 
+  /** Nanosecond capture hardware: the sub-microsecond part is a deterministic function of the packet. */
+  private subMicro(us: number, capLen: number): number {
+    return (Math.imul(us % 1_000_003, 7) + capLen * 13) % 1000;
+  }
+
   private toNano(record: Buffer): Buffer {
     const out = Buffer.from(record);
     if (!this.ng) {
-      out.writeUInt32LE(record.readUInt32LE(4) * 1000, 4);
+      const us = record.readUInt32LE(4);
+      out.writeUInt32LE(us * 1000 + this.subMicro(us, record.readUInt32LE(8)), 4);
       return out;
     }
     const us = record.readUInt32LE(12) * 0x100000000 + record.readUInt32LE(16);
-    const ns = BigInt(us) * 1000n;
+    const ns = BigInt(us) * 1000n + BigInt(this.subMicro(us % 1_000_000, record.readUInt32LE(20)));
     out.writeUInt32LE(Number(ns >> 32n), 12);
     out.writeUInt32LE(Number(ns & 0xffffffffn), 16);
     return out;
