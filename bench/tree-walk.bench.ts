@@ -1,0 +1,174 @@
+// Full walk of the simulated Allegro OPTIONS hierarchy with 20 ms added latency per request.
+// ours: the API tree core (AllegroApiTree.walk), requests in parallel up to the device limit.
+// peer: a sequential walk the way the document's scripts do it: one request at a time over one
+//       keep-alive session, recursing into every name (a parameter through its first listed value).
+// Both walks send the same requests through the same HTTP core; the simulator (in its own process,
+// bench/tree-walk-sim.ts) counts them and the largest number in flight, and the bench fails if ours
+// ever exceeds the device limit.
+// Prints JSON lines {"bench","ours","peer","ratio","unit","note"} (ratio = ours / peer; lower is better).
+import { fork, type ChildProcess } from 'node:child_process';
+import { posix } from 'node:path';
+import { AllegroApiTree, httpTreeTransport, type AllegroTreeTransport, type ApiNode } from '../src/allegro/apiTree';
+import { encodeSegment, pagedSiblingFor, paramSpecOf, valueOfItem } from '../src/allegro/apiParams';
+import { createHttpClient } from '../src/http';
+import type { HttpClientApi } from '../src/http/types';
+
+const LATENCY_MS = 20;
+const PAGE_SIZE = 50;
+
+function emit(bench: string, ours: number, peer: number, unit: string, note: string): void {
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  console.log(JSON.stringify({ bench, ours: round(ours), peer: round(peer), ratio: round(ours / peer), unit, note }));
+}
+
+/** The document's way: OPTIONS, then recurse name by name; a parameter through the first value its list gives. */
+async function sequentialWalk(http: HttpClientApi, root: string): Promise<Set<string>> {
+  const templates = new Set<string>();
+  const visit = async (path: string, template: string, parentAnswer: string[]): Promise<void> => {
+    templates.add(template);
+    const names = ((await http.json<{ subResources: string[] }>({ method: 'OPTIONS', path })).body).subResources;
+    for (const name of names) {
+      const spec = paramSpecOf(name);
+      if (!spec) {
+        await visit(`${path}/${name}`, `${template}/${name}`, names);
+        continue;
+      }
+      templates.add(`${template}/${name}`);
+      const sibling = pagedSiblingFor(posix.basename(path), spec, parentAnswer);
+      const endpoint = sibling ? `${posix.dirname(path)}/${sibling}` : path;
+      const list = (await http.json<unknown>({ path: endpoint, query: { sort: 'bytes', reverse: true, page: 0, count: PAGE_SIZE } })).body;
+      const rec = list as Record<string, unknown>;
+      const items = Array.isArray(list) ? list
+        : Array.isArray(rec?.displayedItems) ? rec.displayedItems as unknown[]
+        : (Object.values(rec ?? {}).find(Array.isArray) as unknown[] | undefined) ?? [];
+      const first = items.map((i) => valueOfItem(spec, i)).find(Boolean);
+      if (first) await visit(`${path}/${encodeSegment(first.value)}`, `${template}/${name}`, names);
+    }
+  };
+  await visit(root, root, []);
+  return templates;
+}
+
+function templatesOf(tree: AllegroApiTree): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ApiNode) => {
+    if (n.kind === 'resource' || n.kind === 'parameter') out.add(n.templatePath);
+    n.children?.forEach(visit);
+  };
+  visit(tree.root);
+  return out;
+}
+
+interface SimStats { total: number; inFlight: number; maxInFlight: number }
+
+/** The simulator process and its request statistics. */
+async function startSim(): Promise<{ url: string; fingerprint: string; username: string; password: string; reset(): Promise<void>; stats(): Promise<SimStats>; close(): Promise<void> }> {
+  const child: ChildProcess = fork(new URL('./tree-walk-sim.ts', import.meta.url).pathname, ['1', String(LATENCY_MS)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let next = 1;
+  const waiting = new Map<number, (m: { stats?: SimStats }) => void>();
+  const ready = new Promise<{ url: string; fingerprint: string; username: string; password: string }>((resolve, reject) => {
+    child.once('error', reject);
+    child.on('message', (m: { id: number; ready?: { url: string; fingerprint: string; username: string; password: string }; stats?: SimStats }) => {
+      if (m.ready) resolve(m.ready);
+      waiting.get(m.id)?.(m);
+      waiting.delete(m.id);
+    });
+  });
+  const ask = (type: string) => new Promise<{ stats?: SimStats }>((resolve) => {
+    const id = next++;
+    waiting.set(id, resolve);
+    child.send({ type, id });
+  });
+  const info = await ready;
+  return {
+    ...info,
+    reset: async () => void (await ask('reset')),
+    stats: async () => (await ask('stats')).stats!,
+    close: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.send({ type: 'close', id: next++ });
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  const sim = await startSim();
+  const clientFor = (limit: number) => createHttpClient({
+    deviceName: 'bench-mm',
+    baseUrl: sim.url,
+    tls: { mode: 'pin', fingerprint: sim.fingerprint },
+    credentials: { kind: 'basic', username: sim.username, password: sim.password },
+    maxConcurrency: limit,
+    retries: 0,
+  });
+  let failed = false;
+  try {
+    // The sequential walk: one session, one request at a time.
+    const seqHttp = clientFor(6);
+    await seqHttp.json({ method: 'OPTIONS', path: '/API/stats' }); // connection set up outside the timing, as for ours
+    await sim.reset();
+    const t0 = performance.now();
+    const seqTemplates = await sequentialWalk(seqHttp, '/API/stats');
+    const seqMs = performance.now() - t0;
+    const seqStats = await sim.stats();
+    const seqRequests = seqStats.total;
+    const seqPeak = seqStats.maxInFlight;
+    await seqHttp.close();
+
+    for (const limit of [12, 6]) {
+      const http = clientFor(limit);
+      await http.json({ method: 'OPTIONS', path: '/API/stats' });
+      // Counts requests in flight where they leave the client (exact, unlike a server's count,
+      // which ends a request only when the server has seen its response flushed).
+      const real = httpTreeTransport(http);
+      let inFlight = 0;
+      let clientPeak = 0;
+      const counted = <T>(send: () => Promise<T>): Promise<T> => {
+        inFlight++;
+        clientPeak = Math.max(clientPeak, inFlight);
+        return send().finally(() => inFlight--);
+      };
+      const transport: AllegroTreeTransport = {
+        options: (path, signal) => counted(() => real.options(path, signal)),
+        get: (path, query, signal) => counted(() => real.get(path, query, signal)),
+      };
+      const tree = new AllegroApiTree(transport, { deviceName: 'bench-mm', pageSize: PAGE_SIZE, maxConcurrency: limit });
+      await sim.reset();
+      const t1 = performance.now();
+      const result = await tree.walk();
+      const ms = performance.now() - t1;
+      const stats = await sim.stats();
+      const peak = stats.maxInFlight;
+      const requests = stats.total;
+      await http.close();
+      const templates = templatesOf(tree);
+      const same = templates.size === seqTemplates.size && [...templates].every((t) => seqTemplates.has(t));
+      const speedup = seqMs / ms;
+      emit(
+        `tree-walk full Allegro hierarchy, ${LATENCY_MS} ms latency, device limit ${limit}`,
+        ms,
+        seqMs,
+        'ms',
+        `speedup ${speedup.toFixed(1)}x; ${requests} requests (sequential ${seqRequests}); ${templates.size} paths; ` +
+          `max in flight ${clientPeak} sent by the client, ${peak} counted by the simulator (limit ${limit}; sequential walk: simulator counted ${seqPeak}); ${result.failed} failed levels`,
+      );
+      if (clientPeak > limit) {
+        console.error(`tree-walk: ${clientPeak} requests in flight exceed the device limit ${limit}`);
+        failed = true;
+      }
+      if (!same || requests !== seqRequests || result.failed) {
+        console.error(`tree-walk: the walks differ: ${templates.size} vs ${seqTemplates.size} paths, ${requests} vs ${seqRequests} requests, ${result.failed} failed`);
+        failed = true;
+      }
+      if (limit >= 12 && speedup < 8) {
+        console.error(`tree-walk: speedup ${speedup.toFixed(1)}x is below the 8x target`);
+        failed = true;
+      }
+    }
+  } finally {
+    await sim.close();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+void main();
