@@ -110,6 +110,8 @@ export class ReportService {
       ctx,
       defs: requests.map((request, i) => this.prepare(i + 1, request, sources.get(request.source.name)!, ctx, live)),
     };
+    // The state machine starts once the request is accepted (planning time is not a step).
+    instance.createdMs = instance.lastSeenMs = this.env.clock();
     this.instances.set(instance.id, instance);
     return instance;
   }
