@@ -22,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   registerDeviceCommands(context, { registry, log });
   registerDemoCommands(context, { registry, log });
-  registerDevicesTree(context, { registry, log });
+  registerDevicesTree(context, { registry, log, results });
   registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name), results });
   const catalogues = createCatalogueProvider({ http: (name) => registry.http(name) });
   context.subscriptions.push(registry.onDidChangeDevices(() => catalogues.invalidate()));
