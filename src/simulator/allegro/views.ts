@@ -145,7 +145,9 @@ export function aggregate<K>(view: View, time: TimeContext, keyOf: KeyOf<K>, onl
       }
     }
   }
-  return [...map].map(([key, e]) => ({
+  // with an explicit interval, the list holds what was active in it; otherwise what was ever seen
+  const entries = [...map].filter(([, e]) => !time.explicit || e.i.rxPackets + e.i.txPackets > 0);
+  return entries.map(([key, e]) => ({
     key,
     counters: { interval: counterArray(e.i), allTime: counterArray(e.a), lastSecond: counterArray(e.l), intervalPerSecond: perSecond(e.i, time.interval) },
     flows: e.flows,
