@@ -335,8 +335,44 @@ export function viewPane(page: Page, title: string): Locator {
 }
 
 /** A tree row by its exact label, inside a view pane (defaults to the Devices view). */
-export function treeItem(page: Page, label: string | RegExp, pane: Locator = viewPane(page, 'Devices')): Locator {
-  return pane.locator('.monaco-list-row[role="treeitem"]', { has: page.locator('.label-name', { hasText: label }) }).first();
+export function treeItem(page: Page, label: string | RegExp, pane: Locator = viewPane(page, 'Devices'), level?: number): Locator {
+  return pane.locator(`.monaco-list-row[role="treeitem"]${level ? `[aria-level="${level}"]` : ''}`, { has: page.locator('.label-name', { hasText: label }) }).first();
+}
+
+/**
+ * Finds a row in a virtualized tree: only rendered rows exist in the DOM, so scroll the list
+ * (mouse wheel) until the row shows up, wrapping to the top once the end is reached. Children that
+ * are still loading appear on a later pass. Bounded by `timeout`.
+ */
+export async function revealTreeItem(page: Page, label: string | RegExp, opts: { pane?: Locator; level?: number; timeout?: number } = {}): Promise<Locator> {
+  const pane = opts.pane ?? viewPane(page, 'Devices');
+  const timeout = opts.timeout ?? T.remote;
+  const row = treeItem(page, label, pane, opts.level);
+  const list = pane.locator('.monaco-list').first();
+  const deadline = Date.now() + timeout;
+  let previous = '';
+  while (Date.now() < deadline) {
+    if (await row.isVisible().catch(() => false)) {
+      await row.scrollIntoViewIfNeeded();
+      return row;
+    }
+    const box = await list.boundingBox();
+    if (box) {
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      const before = (await treeLabels(page, pane)).join('\n');
+      await page.mouse.wheel(0, Math.max(100, box.height * 0.6));
+      await sleep(150);
+      const after = (await treeLabels(page, pane)).join('\n');
+      if (after === before && before === previous) {
+        await page.mouse.wheel(0, -1e6); // the end: start again from the top
+        await sleep(250);
+      }
+      previous = after;
+    } else {
+      await sleep(150);
+    }
+  }
+  throw new Error(`tree row ${String(label)} not found; rows now: ${JSON.stringify(await treeLabels(page, pane))}`);
 }
 
 /** Label texts of the visible rows of a view's tree, in order. */
