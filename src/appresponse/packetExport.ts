@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { HttpClientApi, StreamResponse } from '../http/types';
 import { HttpStatusError } from '../http/errors';
+import { AppResponseClient } from './client';
 import { LiveStreamDecoder } from './livestream';
 import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
@@ -13,9 +14,6 @@ import { SIDECAR_SCHEMA, type CaptureSidecar } from '../pcap/sidecar';
 import { packetSourcePath, type PacketSourceRef } from '../pcap/target';
 import type { CaptureWriterOptions } from '../pcap/writer';
 
-export const EXPORTS_PATH = '/api/npm.packet_export/1.3/exports';
-export const PACKETS_PATH = '/api/npm.packet_export/1.3/packets';
-export const FILE_DOWNLOAD_PATH = '/api/npm.filesystem/1.0/fileop/download';
 export const FILE_PATH = '/api/npm.filesystem/1.0/fs';
 
 export type DownloadMode = Exclude<ExportMode, 'PREPARE'>;
@@ -47,15 +45,11 @@ export interface PacketExportTransport {
   create(config: ExportConfig, signal?: AbortSignal): Promise<ExportHandle>;
   get(id: string, signal?: AbortSignal): Promise<ExportHandle>;
   /** PREPARE step 3: pick the mode (and snap length, format, filename, stop rule). */
-  update(id: string, config: Partial<ExportConfig>, signal?: AbortSignal): Promise<void>;
+  update(id: string, config: Pick<ExportConfig, 'mode' | 'snap_length' | 'output_format' | 'output_filename' | 'stop_rule'>, signal?: AbortSignal): Promise<void>;
   remove(id: string, signal?: AbortSignal): Promise<void>;
-  packets(id: string, signal?: AbortSignal, bodyIdleMs?: number): Promise<StreamResponse>;
+  packets(id: string, signal?: AbortSignal): Promise<StreamResponse>;
   downloadFile(filePath: string, signal?: AbortSignal): Promise<StreamResponse>;
   deleteFile(filePath: string, signal?: AbortSignal): Promise<void>;
-}
-
-function fsSegments(filePath: string): string {
-  return filePath.replace(/^\/+/, '').replace(/^fs\//, '').split('/').map(encodeURIComponent).join('/');
 }
 
 function statusError(http: HttpClientApi, method: string, path: string, status: number, body: string): HttpStatusError {
@@ -71,55 +65,38 @@ function statusError(http: HttpClientApi, method: string, path: string, status: 
   return new HttpStatusError(http.deviceName, path, method, status, errorId, errorText, body.slice(0, 2000));
 }
 
-/** The transport over the HTTP core, with the documented paths. */
-export function httpPacketExportTransport(http: HttpClientApi): PacketExportTransport {
+/** The transport over the typed AppResponse client (documented paths, our HTTP core). */
+export function appResponseExportTransport(client: AppResponseClient): PacketExportTransport {
+  const http = client.http;
   return {
     async create(config, signal) {
-      const r = await http.json<ExportHandle>({ method: 'POST', path: EXPORTS_PATH, body: { config }, ...(signal ? { signal } : {}) });
-      const location = r.headers['location'];
-      const fromLocation = location ? location.split('/').filter(Boolean).pop() : undefined;
-      const id = r.body && r.body.id !== undefined && r.body.id !== null ? String(r.body.id) : fromLocation;
+      const h = await client.createExport(config, { signal });
+      const fromLocation = h.location ? h.location.split('/').filter(Boolean).pop() : undefined;
+      const id = h.id !== undefined && h.id !== null ? String(h.id) : fromLocation;
       if (!id) throw new Error(`${http.deviceName}: the export was created but the device sent no id`);
-      return { ...r.body, id };
+      return { ...h, id };
     },
-    async get(id, signal) {
-      return (await http.json<ExportHandle>({ path: `${EXPORTS_PATH}/items/${encodeURIComponent(id)}`, ...(signal ? { signal } : {}) })).body;
-    },
+    get: (id, signal) => client.exportStatus(id, { signal }),
     async update(id, config, signal) {
-      // The document shows the PUT on packets/items/<id>; releases that take it on
-      // exports/items/<id> answer 404/405 there, so that is tried second.
-      const body = { config };
-      let path = `${PACKETS_PATH}/items/${encodeURIComponent(id)}`;
-      let r = await http.raw({ method: 'PUT', path, body, ...(signal ? { signal } : {}) });
-      if (r.status === 404 || r.status === 405) {
-        path = `${EXPORTS_PATH}/items/${encodeURIComponent(id)}`;
-        r = await http.raw({ method: 'PUT', path, body, ...(signal ? { signal } : {}) });
-      }
-      if (r.status >= 300) throw statusError(http, 'PUT', path, r.status, r.body);
+      await client.updateExport(id, config, { signal });
     },
-    async remove(id, signal) {
-      // Synchronous handles delete themselves when their stream closes: 404 is success here.
-      const path = `${EXPORTS_PATH}/items/${encodeURIComponent(id)}`;
-      const r = await http.raw({ method: 'DELETE', path, ...(signal ? { signal } : {}) });
-      if (r.status >= 300 && r.status !== 404 && r.status !== 410) throw statusError(http, 'DELETE', path, r.status, r.body);
-    },
-    packets(id, signal, bodyIdleMs) {
-      return http.stream({
-        path: `${PACKETS_PATH}/items/${encodeURIComponent(id)}`,
-        headers: { 'Accept-Encoding': 'identity' },
-        ...(signal ? { signal } : {}),
-        ...(bodyIdleMs ? { timeouts: { bodyIdleMs } } : {}),
-      });
-    },
-    downloadFile(filePath, signal) {
-      return http.stream({ path: `${FILE_DOWNLOAD_PATH}/${fsSegments(filePath)}`, headers: { 'Accept-Encoding': 'identity' }, ...(signal ? { signal } : {}) });
-    },
+    // Synchronous handles delete themselves when their stream closes: 404 counts as deleted.
+    remove: (id, signal) => client.deleteExport(id, { signal }),
+    packets: (id, signal) => client.exportPackets(id, { signal }),
+    downloadFile: (filePath, signal) => client.download(filePath, { signal }),
     async deleteFile(filePath, signal) {
-      const path = `${FILE_PATH}/${fsSegments(filePath)}`;
+      // Checked here (not via client.deleteFile) so a file left on the device is reported.
+      const rel = filePath.replace(/^\/+/, '').replace(/^fs\//, '');
+      const path = `${FILE_PATH}/${rel.split('/').map(encodeURIComponent).join('/')}`;
       const r = await http.raw({ method: 'DELETE', path, ...(signal ? { signal } : {}) });
       if (r.status >= 300 && r.status !== 404 && r.status !== 410) throw statusError(http, 'DELETE', path, r.status, r.body);
     },
   };
+}
+
+/** Convenience: the transport of a device's HTTP client. */
+export function httpPacketExportTransport(http: HttpClientApi): PacketExportTransport {
+  return appResponseExportTransport(new AppResponseClient(http));
 }
 
 export class ExportFormError extends Error {
@@ -301,7 +278,7 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
       if (!picked) throw new ExportFailedError('cancelled after the estimate');
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       mode = picked;
-      const update: Partial<ExportConfig> = { mode };
+      const update: Pick<ExportConfig, 'mode' | 'snap_length' | 'output_format' | 'output_filename' | 'stop_rule'> = { mode };
       if (config.snap_length !== undefined) update.snap_length = config.snap_length;
       if (config.output_format) update.output_format = config.output_format;
       if (config.stop_rule) update.stop_rule = config.stop_rule;

@@ -1,0 +1,159 @@
+// pcap download: our full path (HTTP core -> validating, hashing .part writer -> rename ->
+// sidecar) against `curl -k -o file` (the document's own method), the same capture from the
+// Allegro simulator in the same run. Prints the throughput ratio (target >= 0.95) and the peak
+// RSS growth of our process over idle (target < 64 MB).
+//
+//   PCAP_BENCH_MB=2048 (default)   size of the capture; e.g. PCAP_BENCH_MB=200 for a quick run
+//   PCAP_BENCH_RUNS=2  (default)   runs of each side, alternating who goes first; best of each reported
+//
+// The simulator runs in a child process so that its memory and CPU are not counted as ours.
+import { spawn } from 'node:child_process';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createHttpClient } from '../src/http/index';
+import type { HttpClientApi } from '../src/http/types';
+import { buildCaptureRequest, capturePathWithQuery, downloadAllegroCapture, type AllegroCaptureForm } from '../src/allegro/capture';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const TARGET_MB = Number(process.env.PCAP_BENCH_MB ?? 2048);
+const RUNS = Math.max(1, Number(process.env.PCAP_BENCH_RUNS ?? 2));
+const HISTORY_SECONDS = 6 * 3600;
+
+interface ServerInfo {
+  url: string;
+  username: string;
+  password: string;
+  fingerprint: string;
+}
+
+async function serve(): Promise<void> {
+  const { startAllegroSimulator } = await import('../src/simulator/allegro/index');
+  const sim = await startAllegroSimulator({ host: '127.0.0.1', seed: 5, historySeconds: HISTORY_SECONDS });
+  const info: ServerInfo = { url: sim.url, username: sim.username, password: sim.password, fingerprint: sim.fingerprint };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  const stop = () => void sim.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.stdin.on('end', stop); // the parent went away
+  process.stdin.resume();
+}
+
+function startServer(): Promise<{ info: ServerInfo; stop: () => void }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/pcap-download.bench.ts'), '--serve'], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve({ info: JSON.parse(line) as ServerInfo, stop: () => child.kill('SIGTERM') });
+    });
+    child.on('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+  });
+}
+
+function runCurl(url: string, info: ServerInfo, file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const curl = spawn('curl', ['-k', '-s', '-S', '-u', `${info.username}:${info.password}`, '-o', file, url], { stdio: ['ignore', 'ignore', 'inherit'] });
+    curl.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`curl exited ${code}`))));
+  });
+}
+
+async function runOurs(http: HttpClientApi, form: AllegroCaptureForm, dir: string, stem: string): Promise<{ seconds: number; bytes: number; peakRss: number; path: string }> {
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) peakRss = rss;
+  }, 20);
+  const started = process.hrtime.bigint();
+  try {
+    const saved = await downloadAllegroCapture({ http, device: { name: 'bench-mm' }, form, writer: { folder: dir, stem } });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    return { seconds, bytes: saved.capture.size, peakRss, path: saved.capture.path };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = path.join(root, '.bench-tmp', `pcap-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const server = await startServer();
+  const http = createHttpClient({
+    deviceName: 'bench-mm',
+    baseUrl: server.info.url,
+    tls: { mode: 'pin', fingerprint: server.info.fingerprint },
+    credentials: { kind: 'basic', username: server.info.username, password: server.info.password },
+    timeouts: { bodyIdleMs: 120_000 },
+  });
+  try {
+    // Probe the traffic rate with a 2-second capture, then size the window for the target.
+    const end = Math.floor(Date.now() / 1000) * 1000 - 10_000;
+    const probe = await runOurs(http, { expression: '', window: { kind: 'absolute', startMs: end - 2000, endMs: end }, fromCaptureBuffer: true }, dir, 'warmup');
+    rmSync(probe.path, { force: true });
+    rmSync(`${probe.path}.json`, { force: true });
+    const bytesPerSecond = probe.bytes / 2;
+    const seconds = Math.min(HISTORY_SECONDS - 60, Math.max(1, Math.ceil((TARGET_MB * 1048576) / bytesPerSecond)));
+    const form: AllegroCaptureForm = { expression: '', window: { kind: 'absolute', startMs: end - seconds * 1000, endMs: end }, fromCaptureBuffer: true };
+    const url = http.url(capturePathWithQuery(buildCaptureRequest(form)));
+    console.error(`pcap-download: ${(bytesPerSecond / 1048576).toFixed(1)} MB/s of simulated traffic; a ${seconds} s window for ~${TARGET_MB} MB`);
+
+    const idleRss = process.memoryUsage.rss();
+    let bestOurs = Infinity;
+    let bestCurl = Infinity;
+    let bytes = 0;
+    let peakGrowth = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const curlFile = path.join(dir, `curl-${run}.pcap`);
+      const curlSide = async () => {
+        const t = await runCurl(url, server.info, curlFile);
+        const size = statSync(curlFile).size;
+        rmSync(curlFile, { force: true });
+        return { t, size };
+      };
+      // Alternate who goes first: the simulator caches recently built minutes of traffic.
+      let curl: { t: number; size: number };
+      let ours: Awaited<ReturnType<typeof runOurs>>;
+      if (run % 2 === 0) {
+        curl = await curlSide();
+        ours = await runOurs(http, form, dir, `ours-${run}`);
+      } else {
+        ours = await runOurs(http, form, dir, `ours-${run}`);
+        curl = await curlSide();
+      }
+      const curlSeconds = curl.t;
+      const curlBytes = curl.size;
+      if (ours.bytes !== curlBytes) throw new Error(`size mismatch: ours ${ours.bytes} bytes, curl ${curlBytes} bytes`);
+      rmSync(ours.path, { force: true });
+      rmSync(`${ours.path}.json`, { force: true });
+      bytes = ours.bytes;
+      bestCurl = Math.min(bestCurl, curlSeconds);
+      bestOurs = Math.min(bestOurs, ours.seconds);
+      peakGrowth = Math.max(peakGrowth, ours.peakRss - idleRss);
+      console.error(`pcap-download run ${run + 1}: ${(bytes / 1048576).toFixed(0)} MB, curl ${curlSeconds.toFixed(2)} s, ours ${ours.seconds.toFixed(2)} s, RSS +${((ours.peakRss - idleRss) / 1048576).toFixed(1)} MB`);
+    }
+    const mb = bytes / 1048576;
+    const oursRate = mb / bestOurs;
+    const curlRate = mb / bestCurl;
+    const growthMb = peakGrowth / 1048576;
+    console.log(JSON.stringify({ bench: `pcap-download throughput (${mb.toFixed(0)} MB, vs curl -k -o)`, ours: round(oursRate), peer: round(curlRate), ratio: round(oursRate / curlRate, 3), unit: 'MB/s' }));
+    console.log(JSON.stringify({ bench: 'pcap-download peak RSS growth over idle (peer = 64 MB budget)', ours: round(growthMb), peer: 64, ratio: round(growthMb / 64, 3), unit: 'MB' }));
+  } finally {
+    await http.close();
+    server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+if (process.argv.includes('--serve')) void serve();
+else
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
