@@ -28,7 +28,7 @@ const topIps: DataDefRequest = {
 describe('AppResponse simulator: asynchronous report instances', () => {
   let rig: Rig;
   before(async () => {
-    rig = await startRig({ knobs: { stepMs: 40 } });
+    rig = await startRig({ knobs: { stepMs: 60 } });
   });
   after(() => rig.close());
 
