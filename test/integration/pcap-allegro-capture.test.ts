@@ -10,6 +10,8 @@ import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulato
 import type { Connection } from '../../src/simulator/model/types';
 import { CaptureFormError, downloadAllegroCapture, prefillExpression, type AllegroCaptureForm } from '../../src/allegro/capture';
 import { CaptureDownloadError } from '../../src/pcap/download';
+import { summarizeFile } from '../../src/pcap/summary';
+import { execFileSync } from 'node:child_process';
 import { openFileSink, type OpenSink } from '../../src/pcap/writer';
 import type { CaptureTarget } from '../../src/pcap/target';
 import { capinfosPackets, displayFilterForIp, files, tempFolder, tsharkCount } from './pcap-support';
@@ -115,6 +117,33 @@ describe('Allegro capture variants', () => {
     assert.ok(first >= w.startMs + 3000 && last < w.startMs + 8000, `${saved.sidecar.firstPacketTime} .. ${saved.sidecar.lastPacketTime}`);
     check(saved.capture.path, saved.capture.packetCount, displayFilterForIp(conn.client.ip));
     assert.equal(saved.sidecar.timeRange.start, new Date(w.startMs + 3000).toISOString().replace('Z', '000Z'));
+  });
+
+  test('re-running from the sidecar fetches the same capture again, under a new name', async (t) => {
+    const dir = tempFolder(t);
+    const first = await capture(dir, { expression: `ip==${conn.client.ip}`, window: recent(5) });
+    const again = await capture(dir, first.sidecar.rerun.form as unknown as AllegroCaptureForm);
+    assert.equal(again.capture.path.endsWith('cap-1.pcap'), true);
+    assert.equal(again.capture.sha256, first.capture.sha256, 'same window, same bytes');
+    assert.deepEqual(files(dir), ['cap-1.pcap', 'cap-1.pcap.json', 'cap.pcap', 'cap.pcap.json']);
+  });
+
+  test('Summarize agrees with tshark on the packet count and on every top talker', async (t) => {
+    const dir = tempFolder(t);
+    const saved = await capture(dir, { expression: `ip==${conn.server.ip}`, window: recent(5) });
+    const summary = await summarizeFile(saved.capture.path);
+    assert.equal(summary.complete, true);
+    assert.equal(summary.packetCount, tsharkCount(saved.capture.path));
+    const out = execFileSync('tshark', ['-n', '-r', saved.capture.path, '-q', '-z', 'endpoints,ip'], { encoding: 'utf8' });
+    const tsharkPackets = new Map<string, number>();
+    for (const line of out.split('\n')) {
+      const m = /^(\d+\.\d+\.\d+\.\d+)\s+(\d+)\s+(\d+)/.exec(line.trim());
+      if (m) tsharkPackets.set(m[1]!, Number(m[2]));
+    }
+    assert.ok(summary.topTalkers.length > 0);
+    for (const talker of summary.topTalkers) assert.equal(talker.packets, tsharkPackets.get(talker.name), `packets of ${talker.name}`);
+    assert.equal(summary.topTalkers.find((x) => x.name === conn.server.ip)?.packets, summary.packetCount, 'the filtered address is in every packet');
+    assert.ok(summary.protocols.some((p) => p.name === 'TCP'));
   });
 
   test('live for N seconds: the download ends by itself after N seconds with live packets', async (t) => {
