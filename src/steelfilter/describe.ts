@@ -38,8 +38,18 @@ function esc(s: string): string {
   return s.replace(/([\\`*_{}[\]<>|])/g, '\\$1');
 }
 
-/** Markdown for hovers and completion documentation. */
+const markdownCache = new WeakMap<Column, { source: Source; text: string }>();
+
+/** Markdown for hovers and completion documentation (cached per column object and source). */
 export function columnMarkdown(column: Column, source: Source): string {
+  const hit = markdownCache.get(column);
+  if (hit && hit.source === source) return hit.text;
+  const text = buildColumnMarkdown(column, source);
+  markdownCache.set(column, { source, text });
+  return text;
+}
+
+function buildColumnMarkdown(column: Column, source: Source): string {
   const lines: string[] = [];
   lines.push(`**${esc(column.label ?? column.id)}** \`${column.id}\``);
   if (column.description) lines.push('', esc(column.description));
