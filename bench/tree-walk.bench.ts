@@ -34,7 +34,7 @@ async function sequentialWalk(http: HttpClientApi, root: string): Promise<Set<st
         continue;
       }
       templates.add(`${template}/${name}`);
-      const sibling = pagedSiblingFor(posix.basename(path), spec, parentAnswer);
+      const sibling = pagedSiblingFor(posix.basename(path), spec, parentAnswer, posix.basename(posix.dirname(path)));
       const endpoint = sibling ? `${posix.dirname(path)}/${sibling}` : path;
       const list = (await http.json<unknown>({ path: endpoint, query: { sort: 'bytes', reverse: true, page: 0, count: PAGE_SIZE } })).body;
       const rec = list as Record<string, unknown>;

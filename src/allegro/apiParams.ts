@@ -43,7 +43,8 @@ export function paramSpecOf(segment: string): ParamSpec | undefined {
     if (names.includes(key)) kind = k;
   }
   if (kind === 'text' && integerNames.has(key)) kind = 'integer';
-  const fields = [name, ...itemFieldsOf[kind].filter((f) => f !== name)];
+  // e.g. :country → country, countryCode, countryName (the names Allegro lists use)
+  const fields = [name, `${name}Code`, `${name}Id`, `${name}Name`, ...itemFieldsOf[kind].filter((f) => f !== name)];
   if (kind !== 'text') fields.push('name');
   return { name, kind, itemFields: [...new Set(fields)] };
 }
@@ -106,14 +107,16 @@ export function encodeSegment(value: string): string {
 
 /**
  * Candidates for the list endpoint that lists values of `spec` under the resource `parentName`,
- * given the names the grandparent offers (its OPTIONS answer). `ips` + `:ip` among
+ * given the names the grandparent `moduleName` offers (its OPTIONS answer). `ips` + `:ip` among
  * [protocol, ips, ips_paged] → `ips_paged`. undefined: list the parent itself (e.g. `peers`).
  */
-export function pagedSiblingFor(parentName: string, spec: ParamSpec, siblings: readonly string[]): string | undefined {
+export function pagedSiblingFor(parentName: string, spec: ParamSpec, siblings: readonly string[], moduleName?: string): string | undefined {
   const paged = siblings.filter((s) => s.endsWith('_paged'));
   if (!paged.length) return undefined;
   const singular = parentName.replace(/e?s$/, '');
   const wanted = [`${parentName}_paged`, `${spec.name}s_paged`, `${spec.name}_paged`, `${singular}_paged`, `${singular}s_paged`];
+  // dpi/protocols/:protocol is listed by dpi/dpi_paged: the list named after the module.
+  if (moduleName) wanted.push(`${moduleName}_paged`);
   for (const w of wanted) if (paged.includes(w)) return w;
   return undefined;
 }

@@ -476,7 +476,7 @@ export class AllegroApiTree {
 
   private listEndpointFor(parent: ApiNode, spec: ParamSpec): string {
     const siblings = parent.parent?.subResources ?? [];
-    const sibling = pagedSiblingFor(posix.basename(parent.path), spec, siblings);
+    const sibling = pagedSiblingFor(posix.basename(parent.path), spec, siblings, parent.parent ? posix.basename(parent.parent.path) : undefined);
     return sibling && parent.parent ? `${parent.parent.path}/${sibling}` : parent.path;
   }
 

@@ -51,6 +51,7 @@ test('the list endpoint is the _paged sibling named after the parent or the para
   assert.equal(pagedSiblingFor('vlans', spec(':vlan'), ['vlans', 'vlans_paged']), 'vlans_paged');
   assert.equal(pagedSiblingFor('peers', spec(':ip'), ['peers', 'ports']), undefined);
   assert.equal(pagedSiblingFor('peers', spec(':ip'), ['peers', 'dpi_paged']), undefined, 'an unrelated _paged list is not used');
+  assert.equal(pagedSiblingFor('protocols', spec(':protocol'), ['protocols', 'dpi_paged'], 'dpi'), 'dpi_paged', 'the list named after the module');
 });
 
 test('values are read from list entries with a description of host and traffic', () => {
@@ -58,6 +59,7 @@ test('values are read from list entries with a description of host and traffic',
   assert.deepEqual({ value: v?.value, description: v?.description }, { value: '10.0.0.1', description: 'gw · 3.0 KB' });
   assert.equal(valueOfItem(spec(':port'), 443)?.value, '443');
   assert.equal(valueOfItem(spec(':ip'), { other: 1 }), undefined);
+  assert.deepEqual(valueOfItem(spec(':country'), { countryCode: 'DE', countryName: 'Germany' })?.value, 'DE');
 });
 
 test('path segments keep colons readable and encode the rest', () => {
