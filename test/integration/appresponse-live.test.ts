@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpStatusError } from '../../src/http/errors';
 import type { DataDefRequest, DataDefResponse, InstanceResponse } from '../../src/appresponse/types';
-import { sleep, startRig, type Rig } from './appresponse-support';
+import { readAll, sleep, startRig, type Rig } from './appresponse-support';
+import { readCaptureFile } from '../../src/simulator/model/pcap';
 
 const JOB = 'c69a9a14-fb82-46a7-b7c1-70751b70f69b';
 const perSecond: DataDefRequest = {
@@ -83,6 +84,12 @@ describe('AppResponse simulator: live API', () => {
     assert.equal(milli.body.meta.count, milli.body.data.length);
     assert.ok(milli.body.data.length >= 1 && milli.body.data.length <= 5);
     for (const [t] of milli.body.data) assert.ok(Number(t) >= Number(s) && Number(t) < Number(e));
+    // The millisecond bins hold exactly the packets a packet export of the same window holds.
+    const exported = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'LEGACY', start_time: s, end_time: e });
+    await rig.client.waitForExport(exported.id, ['RUNNING'], { intervalMs: 5 });
+    const packets = readCaptureFile(await readAll(await rig.client.exportCapture(exported.id, 'LEGACY')));
+    assert.equal(milli.body.data.reduce((acc, r) => acc + Number(r[1]), 0), packets.reduce((acc, p) => acc + p.origLen, 0));
+    assert.ok(milli.body.data.every((r) => Number.isInteger(Number(r[1]))));
 
     const x = Math.floor(Date.now() / 10_000) * 10 - 20;
     const seconds = await rig.client.data(ref, 1, { resolution: '1', startTime: String(x), endTime: String(x + 5) });

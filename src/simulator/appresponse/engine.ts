@@ -9,7 +9,7 @@ import { badRequest } from './router';
 import {
   NS, TimeSpecError, ceilTo, floorTo, formatEpochNs, nsToSeconds, resolveGranularity, resolveResolution, resolveTimeRange, type TimeRange,
 } from './time';
-import { keyValue, metricContribution, trafficRecords, type Contribution, type TrafficRecord } from './traffic-view';
+import { keyValue, metricContribution, subSecondRecords, trafficRecords, type Contribution, type TrafficRecord } from './traffic-view';
 import { compilePacketFilter, type PacketTuple } from './packet-filters';
 
 /** A deeper validation / processing failure: the data_def goes to `error` state with this message. */
@@ -328,9 +328,16 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
   const groups: Group[] = [];
   const overall = new Map<string, Accumulator>();
 
-  for (const [w0, w1] of windows) {
+  // Whole-second windows use the per-second counters; finer ones place every packet exactly.
+  const exact = windows.some(([w0, w1]) => w0 % NS !== 0n || w1 % NS !== 0n);
+  const exactRecords = exact
+    ? plan.timeSeries
+      ? subSecondRecords(ctx.model, Number(start / 1000n), Number(end / 1000n), Number(bin / 1000n), plan.mode)
+      : subSecondRecords(ctx.model, Number(start / 1000n), Number(end / 1000n), Number((end - start) / 1000n), plan.mode)
+    : undefined;
+  for (const [wi, [w0, w1]] of windows.entries()) {
     const binMap = new Map<string, Group>();
-    for (const r of trafficRecords(ctx.model, nsToSeconds(w0), nsToSeconds(w1), plan.mode)) {
+    for (const r of exactRecords ? exactRecords[wi] ?? [] : trafficRecords(ctx.model, nsToSeconds(w0), nsToSeconds(w1), plan.mode)) {
       if (!plan.selects(r)) continue;
       if (!plan.filters.record.every((f) => f(r))) continue;
       const keyValues = keyOrder.map((k) => keyValue(r, k));

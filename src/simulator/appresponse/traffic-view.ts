@@ -1,7 +1,8 @@
 // How AppResponse sees the shared traffic model: per-connection records with key values (IPs,
 // ports, application, host group, DNS name) and metric contributions for a time window. Every report
 // source is computed from these records, so reports agree with the packets and with the Allegro view.
-import type { TrafficModel } from '../model/traffic';
+import { frameLength, type TrafficModel } from '../model/traffic';
+import { packetOffsetUs } from '../model/capture';
 import type { Connection, Host } from '../model/types';
 import { hash32 } from '../model/rng';
 
@@ -98,6 +99,52 @@ export function trafficRecords(model: TrafficModel, t0: number, t1: number, mode
     }
   }
   return out;
+}
+
+/**
+ * Records of consecutive sub-second bins [start + k·bin, ...) up to end (µs), exact to the packet:
+ * each packet is placed at the offset the capture writer gives it, so the bins add up to the pcap.
+ * Returns one record list per bin.
+ */
+export function subSecondRecords(model: TrafficModel, startUs: number, endUs: number, binUs: number, mode: 'flow' | 'host' | 'dir'): TrafficRecord[][] {
+  const bins = Math.max(0, Math.ceil((endUs - startUs) / binUs));
+  const perBin: Map<Connection, [number, number, number, number]>[] = Array.from({ length: bins }, () => new Map());
+  const firstSecond = Math.floor(startUs / 1e6);
+  const lastSecond = Math.ceil(endUs / 1e6);
+  for (let sec = firstSecond; sec < lastSecond; sec++) {
+    for (const conn of model.connectionsInMinute(Math.floor(sec / 60))) {
+      if (sec < conn.start || sec >= conn.end) continue;
+      for (const dir of ['c2s', 's2c'] as const) {
+        const profile = conn[dir];
+        const n = profile.packets;
+        for (let j = 0; j < n; j++) {
+          const t = sec * 1e6 + packetOffsetUs(conn, dir, j, n);
+          if (t < startUs || t >= endUs) continue;
+          const b = Math.floor((t - startUs) / binUs);
+          let acc = perBin[b].get(conn);
+          if (!acc) perBin[b].set(conn, (acc = [0, 0, 0, 0]));
+          const len = frameLength(conn.client.family, conn.l4, conn.vlan, profile.payloads[j]);
+          if (dir === 'c2s') { acc[0]++; acc[1] += len; } else { acc[2]++; acc[3] += len; }
+        }
+      }
+    }
+  }
+  const seconds = binUs / 1e6;
+  return perBin.map((m) => {
+    const out: TrafficRecord[] = [];
+    for (const [conn, [c2sPackets, c2sBytes, s2cPackets, s2cBytes]] of m) {
+      const base = { conn, seconds, c2sPackets, s2cPackets, c2sBytes, s2cBytes };
+      if (mode === 'dir') {
+        if (c2sPackets) out.push({ ...base, perspective: 'c2s', packets: c2sPackets, bytes: c2sBytes, s2cPackets: 0, s2cBytes: 0 });
+        if (s2cPackets) out.push({ ...base, perspective: 's2c', packets: s2cPackets, bytes: s2cBytes, c2sPackets: 0, c2sBytes: 0 });
+        continue;
+      }
+      const total = { ...base, packets: c2sPackets + s2cPackets, bytes: c2sBytes + s2cBytes };
+      if (mode === 'host') out.push({ ...total, perspective: 'cli' }, { ...total, perspective: 'srv' });
+      else out.push({ ...total, perspective: 'flow' });
+    }
+    return out;
+  });
 }
 
 /** The host a host-centric record is about; for flows and directions, the sender. */
