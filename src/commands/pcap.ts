@@ -14,7 +14,8 @@ import {
   type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../appresponse/packetExport';
 import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
-import { parse as parseSteelFilter } from '../steelfilter';
+import { complete as completeSteelFilter, parse as parseSteelFilter, type Source as FilterSchema } from '../steelfilter';
+import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
 import { defaultBaseName, sanitizeBaseName, splitName } from '../pcap/naming';
 import { ProgressMeter } from '../pcap/progress';
@@ -25,7 +26,7 @@ import { captureLinkLine } from '../pcap/markdown';
 import { summaryMarkdown, summaryTables } from '../pcap/report';
 import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
 import type { ResultsService } from '../panels/results';
-import { BACK, inputStep, outcome, pickStep, runSteps } from './quickInput';
+import { BACK, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
 
 export interface PcapDeps {
   log: vscode.LogOutputChannel;
@@ -398,7 +399,64 @@ async function pickSource(deps: PcapDeps, deviceName: string): Promise<PacketSou
   return { type, id: rest.join('/') };
 }
 
-async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined): Promise<ExportState | undefined> {
+/**
+ * STEELFILTER entry with the core's completion: the typed text is the filter, the list offers
+ * what may come next (columns of the `packets` source, operators, values, connectives).
+ */
+function steelFilterInput(o: { title: string; step: number; totalSteps: number; value: string; schema: Promise<FilterSchema | undefined> }): Promise<StepResult<string>> {
+  return new Promise((resolve) => {
+    type Item = vscode.QuickPickItem & { use?: boolean; insert?: { start: number; end: number; text: string } };
+    const pick = vscode.window.createQuickPick<Item>();
+    pick.title = `${o.title}: STEELFILTER`;
+    pick.step = o.step;
+    pick.totalSteps = o.totalSteps;
+    pick.placeholder = "e.g. ip.addr == '10.1.2.3' and tcp.port == 443 (Enter on a suggestion inserts it)";
+    pick.value = o.value;
+    pick.ignoreFocusOut = true;
+    pick.buttons = [vscode.QuickInputButtons.Back];
+    let schema: FilterSchema | undefined;
+    let done = false;
+    const finish = (r: StepResult<string>) => {
+      if (done) return;
+      done = true;
+      resolve(r);
+      pick.dispose();
+    };
+    const refresh = () => {
+      const text = pick.value;
+      const problem = filterProblem('STEELFILTER', text);
+      const use: Item = problem
+        ? { label: `$(error) ${problem.message}`, use: false, alwaysShow: true }
+        : { label: '$(check) Use this filter', description: text, use: true, alwaysShow: true };
+      const items: Item[] = [use];
+      for (const c of completeSteelFilter(text, text.length, schema).slice(0, 60)) {
+        items.push({ label: c.label, ...(c.detail ? { description: c.detail } : {}), alwaysShow: true, insert: { start: c.replaceStart, end: c.replaceEnd, text: c.insertText ?? c.label } });
+      }
+      pick.items = items;
+    };
+    pick.onDidChangeValue(refresh);
+    pick.onDidAccept(() => {
+      const item = pick.activeItems[0];
+      if (!item) return;
+      if (item.insert) {
+        const v = pick.value;
+        const next = `${v.slice(0, item.insert.start)}${item.insert.text}${v.slice(item.insert.end)}`;
+        pick.value = /\s$/.test(next) ? next : `${next} `;
+        refresh();
+      } else if (item.use) finish(pick.value.trim());
+    });
+    pick.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(BACK));
+    pick.onDidHide(() => finish(undefined));
+    refresh();
+    pick.show();
+    void o.schema.then((sc) => {
+      schema = sc;
+      if (!done) refresh();
+    });
+  });
+}
+
+async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined, schema: Promise<FilterSchema | undefined>): Promise<ExportState | undefined> {
   const now = Date.now() / 1000;
   const end = target.timeRange?.end ?? source.endTime ?? Math.floor(now);
   const start = target.timeRange?.start ?? Math.max(source.startTime ?? 0, end - 300);
@@ -454,7 +512,11 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     }
     if (existing && picked.label.startsWith('$(filter) keep')) return 'next';
     const type = picked.type;
-    const r = await inputStep({ title, step: 2, totalSteps: total, value: existing?.type === type ? existing.value : '', prompt: `${type} filter`, back: true, validate: (v) => filterProblem(type, v) });
+    const initial = existing?.type === type ? existing.value : '';
+    const r =
+      type === 'STEELFILTER'
+        ? await steelFilterInput({ title, step: 2, totalSteps: total, value: initial, schema })
+        : await inputStep({ title, step: 2, totalSteps: total, value: initial, prompt: `${type} filter`, back: true, validate: (v) => filterProblem(type, v) });
     if (r === BACK) return filterStep();
     return outcome(r, (v) => (state.form.filters = [{ type, value: v.trim() }]));
   };
@@ -630,7 +692,15 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
     }
     if (!source) return;
   }
-  const state = await exportForm(target, source, dest);
+  // The `packets` source of the catalogue feeds STEELFILTER completion; the form works without it.
+  const schema = deps
+    .http(device.name)
+    .then((http) => new AppResponseClient(http).source('packets'))
+    .then((src) => src as unknown as FilterSchema, (err: unknown) => {
+      deps.log.warn(`STEELFILTER completion without a catalogue: ${(err as Error).message}`);
+      return undefined;
+    });
+  const state = await exportForm(target, source, dest, schema);
   if (!state) return;
   await runExport(deps, provider, device, state, dest?.note ? { folder: state.folder, note: dest.note } : undefined);
 }
