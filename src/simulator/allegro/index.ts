@@ -70,6 +70,8 @@ export interface AllegroSimulator {
 }
 
 const ASYNC_KEEP_MS = 10 * 60_000;
+/** Length of the recording analysed in slot 1 (a parallel pcap analysis of the three minutes before the start). */
+const RECORDING_SECONDS = 180;
 
 /** Link groups: 0 = all traffic, 1 = office VLANs, 2 = voice VLAN. */
 export const LINK_GROUPS: ((c: Connection) => boolean)[] = [() => true, (c) => c.vlan === 10 || c.vlan === 20, (c) => c.vlan === 100];
@@ -80,10 +82,10 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
   const history = options.historySeconds ?? 3600;
   const startedAt = Math.floor(clock() / 60_000) * 60 - history;
   const model = new TrafficModel({ seed, startedAt });
-  const recording = new TrafficModel({ seed: seed + 101, startedAt: startedAt - 600 });
+  const recording = new TrafficModel({ seed: seed + 101, startedAt: startedAt - RECORDING_SECONDS });
   const slots = new Map<number, TrafficSource>([
     [0, new ModelSource(model)],
-    [1, new ModelSource(recording, startedAt - 600, startedAt)],
+    [1, new ModelSource(recording, startedAt - RECORDING_SECONDS, startedAt)],
   ]);
   const devices: MultideviceEntry[] = [
     { id: 'allegro-mm-branch1', host: 'allegro-mm-branch1', name: 'Branch office 1', active: true, version: '4.3.2' },
@@ -327,7 +329,8 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
         const handler = ctx.method === 'GET' || ctx.method === 'HEAD' ? target.get : ctx.method === 'POST' ? target.post : undefined;
         if (!handler) throw new ApiError(target.get || target.post ? 405 : 404, `${ctx.method} is not supported on ${ctx.path}`);
         if (ctx.method !== 'GET' && user.role !== 'admin') throw new ApiError(403, `user "${user.username}" may not change the configuration`);
-        const sel = selectSource(ctx);
+        // the upload flow names slots that do not exist yet: its mm-id is not a view
+        const sel = /^\/API\/(system|data\/pcap)\b/.test(ctx.path) ? { source: slots.get(0)!, name: 'allegro-mm-sim', live: true } : selectSource(ctx);
         const groupText = param(ctx.query, 'group') ?? '0';
         const group = /^\d+$/.test(groupText) ? LINK_GROUPS[Number(groupText)] : undefined;
         if (!group) throw new ApiError(404, `no virtual link group ${groupText}`);
