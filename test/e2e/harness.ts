@@ -17,7 +17,7 @@ export const outputDir = path.join(repoRoot, 'test-output', 'e2e');
 export const vsixPath = path.join(repoRoot, 'dist', 'probe-explorer.vsix');
 
 /** Generous but bounded timeouts (2 shared cores; code-server's first load compiles a lot). */
-export const T = { boot: 90_000, ui: 30_000, remote: 45_000 } as const;
+export const T: { readonly boot: number; readonly ui: number; readonly remote: number } = { boot: 90_000, ui: 30_000, remote: 45_000 };
 
 export interface ToolsManifest {
   node: { version: string; bin: string; dir: string };
@@ -60,25 +60,41 @@ export function freePort(): Promise<number> {
  */
 export function installedExtensionsDir(manifest = readManifest()): string {
   if (!fs.existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run \`npm run package\` first`);
-  const hash = createHash('sha256').update(fs.readFileSync(vsixPath)).digest('hex').slice(0, 12);
+  // Work on a copy: another `npm run package` in the shared tree may rewrite the vsix meanwhile.
+  const bytes = fs.readFileSync(vsixPath);
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
   const dir = path.join(outputDir, `.extensions-${hash}`);
   if (fs.existsSync(path.join(dir, '.ok'))) return dir;
   fs.mkdirSync(outputDir, { recursive: true });
+  // Older builds' folders may still serve a running session (parallel runs): only drop stale ones.
   for (const old of fs.readdirSync(outputDir)) {
-    if (old.startsWith('.extensions-')) fs.rmSync(path.join(outputDir, old), { recursive: true, force: true });
+    const p = path.join(outputDir, old);
+    if (old.startsWith('.extensions-') && Date.now() - fs.statSync(p).mtimeMs > 3 * 3600_000) fs.rmSync(p, { recursive: true, force: true });
   }
   const tmpUser = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-e2e-install-'));
+  const staging = fs.mkdtempSync(path.join(outputDir, '.staging-'));
   try {
+    const vsix = path.join(tmpUser, 'probe-explorer.vsix');
+    fs.writeFileSync(vsix, bytes);
     const config = path.join(tmpUser, 'config.yaml');
     fs.writeFileSync(config, 'auth: none\ncert: false\n');
-    const r = spawnSync(manifest.node.bin, [manifest.codeServer.entry, '--config', config, '--extensions-dir', dir, '--user-data-dir', tmpUser, '--install-extension', vsixPath, '--force'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_DATA_HOME: tmpUser } });
+    const r = spawnSync(manifest.node.bin, [manifest.codeServer.entry, '--config', config, '--extensions-dir', staging, '--user-data-dir', tmpUser, '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, XDG_DATA_HOME: tmpUser } });
     if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+    const installed = fs.readdirSync(staging).filter((d) => d.startsWith('probe-explorer.probe-explorer-'));
+    if (!installed.length) throw new Error(`the vsix did not install into ${staging}:\n${r.stdout}\n${r.stderr}`);
+    // extensions.json records absolute locations: rewrite them for the final folder.
+    const index = path.join(staging, 'extensions.json');
+    if (fs.existsSync(index)) fs.writeFileSync(index, fs.readFileSync(index, 'utf8').split(staging).join(dir));
+    fs.writeFileSync(path.join(staging, '.ok'), hash);
+    try {
+      fs.renameSync(staging, dir);
+    } catch {
+      if (!fs.existsSync(path.join(dir, '.ok'))) throw new Error(`could not move ${staging} to ${dir}`);
+    }
   } finally {
     fs.rmSync(tmpUser, { recursive: true, force: true });
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  const installed = fs.readdirSync(dir).filter((d) => d.startsWith('probe-explorer.probe-explorer-'));
-  if (!installed.length) throw new Error(`the vsix did not install into ${dir}`);
-  fs.writeFileSync(path.join(dir, '.ok'), vsixPath);
   return dir;
 }
 
@@ -508,4 +524,37 @@ export async function inlineAction(row: Locator, title: string): Promise<void> {
 
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------- quick input
+
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget');
+}
+
+/** Waits until the quick input shows a title containing `title` (e.g. "(2/3)" for a step). */
+export async function waitForQuickInput(page: Page, title: string | RegExp, timeout: number = T.remote): Promise<Locator> {
+  const widget = quickInput(page);
+  await widget.locator('.quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout });
+  return widget;
+}
+
+/** Types into the quick input's box (replacing its value) and presses Enter. */
+export async function submitQuickInput(page: Page, value?: string): Promise<void> {
+  const input = quickInput(page).locator('input.input');
+  await input.waitFor({ state: 'visible' });
+  if (value !== undefined) await input.fill(value);
+  await input.press('Enter');
+}
+
+/** Clicks the quick-pick row whose label matches. */
+export async function pickQuickItem(page: Page, label: string | RegExp): Promise<void> {
+  const row = quickInput(page).locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: label }) }).first();
+  try {
+    await row.waitFor({ state: 'visible', timeout: T.ui });
+  } catch {
+    const rows = await quickInput(page).locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    throw new Error(`no quick-pick item ${String(label)}; items: ${JSON.stringify(rows)}`);
+  }
+  await row.click();
 }
