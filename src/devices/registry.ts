@@ -9,6 +9,7 @@ import { secretKey, type DeviceProfile } from './profile';
 import { validateProfiles } from './validate';
 
 const SETTING = 'probeExplorer.devices';
+const TRANSPORT_SETTINGS = ['probeExplorer.maxConcurrentRequests', 'probeExplorer.timeouts', 'probeExplorer.retries', 'http.proxy', 'http.noProxy', 'http.proxyStrictSSL'];
 
 interface CachedClient {
   key: string;
@@ -35,7 +36,7 @@ export class DeviceRegistry implements vscode.Disposable {
         if (event.affectsConfiguration(SETTING)) {
           this.reload();
           this.changed.fire();
-        } else if (event.affectsConfiguration('probeExplorer') || event.affectsConfiguration('http')) {
+        } else if (TRANSPORT_SETTINGS.some((key) => event.affectsConfiguration(key))) {
           this.changed.fire(); // clients are rebuilt lazily: their key changed
         }
       }),

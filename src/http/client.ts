@@ -3,15 +3,16 @@
 import { PassThrough, Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { HttpStatusError, InvalidResponseError, NetworkError, ProbeError } from './errors';
+import { HttpStatusError, InvalidResponseError, NetworkError, ProbeError, TlsError } from './errors';
 import type { HttpClientApi, HttpClientOptions, HttpResponse, Logger, RequestOptions, StreamResponse, Timeouts } from './types';
 import { createAuthenticator, type Authenticator } from './auth';
-import { createDispatcher } from './dispatcher';
+import { createDispatcher, type DispatcherOptions } from './dispatcher';
 import { parseErrorBody, excerpt } from './error-body';
 import { Limiter, type Release } from './limiter';
 import { toProbeError } from './map-error';
 import { proxyFor, type ProxyRoute } from './proxy';
 import { redact, redactingLogger, silentLogger } from './redact';
+import { CertificateRejected } from './tls';
 import { encodeBody, flattenHeaders, mergeHeaders, queryString } from './request-parts';
 import { RETRY_STATUSES, backoffDelay, isConnectionReset, isIdempotent, retryAfterMs, sleep } from './retry';
 
@@ -43,7 +44,8 @@ export class HttpClient implements HttpClientApi {
   readonly route: ProxyRoute;
   private readonly origin: string;
   private readonly basePath: string;
-  private readonly dispatcher: Dispatcher;
+  private readonly dispatcherOptions: DispatcherOptions;
+  private dispatcherInstance: Dispatcher | undefined;
   private readonly limiter: Limiter;
   private readonly auth: Authenticator;
   private readonly log: Logger;
@@ -68,13 +70,13 @@ export class HttpClient implements HttpClientApi {
     this.limiter = new Limiter(maxConcurrency);
     this.headers = mergeHeaders({ 'user-agent': 'probe-explorer' }, withoutCredentials(options.headers));
     this.route = proxyFor(url, options.proxy, options.env ?? process.env);
-    this.dispatcher = createDispatcher({
+    this.dispatcherOptions = {
       policy: options.tls ?? { mode: 'verify' },
       route: this.route,
       connections: maxConcurrency,
       connectTimeoutMs: this.timeouts.connectMs,
       keepAliveTimeoutMs: options.keepAliveTimeoutMs,
-    });
+    };
     this.auth = createAuthenticator(options.credentials, {
       post: (path, body, signal) => this.raw({ method: 'POST', path, body, signal, anonymous: true, idempotent: true }),
       fail: (path, response) => this.statusError('POST', path, response.status, response.headers, response.body),
@@ -143,7 +145,18 @@ export class HttpClient implements HttpClientApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    await this.dispatcherInstance?.close();
+  }
+
+  /** Built on the first request, so a bad CA file fails that request with a TlsError naming the path. */
+  private dispatcher(path: string): Dispatcher {
+    if (this.dispatcherInstance) return this.dispatcherInstance;
+    try {
+      return (this.dispatcherInstance = createDispatcher(this.dispatcherOptions));
+    } catch (error) {
+      if (error instanceof CertificateRejected) throw new TlsError(this.deviceName, path, error.reason, undefined, { cause: error });
+      throw error;
+    }
   }
 
   /** Sends the request until it gets a final answer: auth renewal once, retries when safe. */
@@ -169,7 +182,7 @@ export class HttpClient implements HttpClientApi {
       try {
         authorization = options.anonymous ? undefined : await this.auth.authorization(signal);
         release = await this.limiter.acquire(signal);
-        response = await this.dispatcher.request({
+        response = await this.dispatcher(path).request({
           origin: this.origin,
           path: wirePath,
           method,

@@ -120,3 +120,15 @@ test('fetchCertificate reports subject, issuer, validity and fingerprint without
   assert.match(info.issuer, /CN=Probe Test CA/);
   assert.ok(Date.parse(info.validFrom) < Date.now());
 });
+
+test('an unreadable CA file fails the request with a TlsError naming the file', async () => {
+  const client = createHttpClient({ deviceName: 'lab', baseUrl: caSigned.url, tls: { mode: 'ca', caFile: path.join(tmp, 'missing.pem') } });
+  try {
+    const error = await client.json({ path: '/api/common/1.0/info' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof TlsError, String(error));
+    assert.match(error.message, /^lab: certificate not trusted: cannot read CA file .*missing\.pem/);
+    assert.equal(error.path, '/api/common/1.0/info');
+  } finally {
+    await client.close();
+  }
+});
