@@ -96,6 +96,41 @@ async function installGenerator(page: Page): Promise<void> {
   }, columns);
 }
 
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; tdur?: number; args?: { name?: string } }
+
+/** Starts a Chromium trace of the page (timeline categories); stop() returns its events. */
+async function startTrace(page: Page): Promise<{ stop(): Promise<TraceEvent[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  return {
+    async stop() {
+      const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+      await cdp.send('Tracing.end');
+      await done;
+      await cdp.detach();
+      return events;
+    },
+  };
+}
+
+/** Main-thread CPU time (thread duration of its tasks) per frame, frames cut at BeginMainThreadFrame. */
+function frameCpu(events: TraceEvent[]): { worst: number; p99: number; median: number; frames: number } {
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`));
+  const frames = onMain.filter((e) => e.name === 'BeginMainThreadFrame').map((e) => e.ts).sort((a, b) => a - b);
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined).sort((a, b) => a.ts - b.ts);
+  const perFrame = new Array(Math.max(0, frames.length - 1)).fill(0);
+  let f = 0;
+  for (const t of tasks) {
+    while (f < frames.length - 1 && t.ts >= frames[f + 1]) f++;
+    if (t.ts >= frames[0] && f < perFrame.length) perFrame[f] += t.tdur! / 1000;
+  }
+  perFrame.sort((a, b) => a - b);
+  return { worst: perFrame[perFrame.length - 1] ?? 0, p99: perFrame[Math.floor(perFrame.length * 0.99)] ?? 0, median: perFrame[Math.floor(perFrame.length / 2)] ?? 0, frames: perFrame.length };
+}
+
 /** Bundles the peer (archived toolkit's data grid) to an IIFE script the harness can load from file://. */
 async function peerBundle(dir: string): Promise<string> {
   const out = path.join(dir, 'toolkit-grid.js');
@@ -153,9 +188,12 @@ async function main(): Promise<void> {
       const t = (await page.evaluate((seq) => (window as unknown as { __load: (s: number, n: number, o: { holdLast: boolean }) => Promise<{ lastChunkToPaint: number }> }).__load(seq, 100_000, { holdLast: true }), run)) as { lastChunkToPaint: number };
       firsts.push(t.lastChunkToPaint);
     }
+    const trace = await startTrace(page);
     scroll = await page.evaluate(() => (window as unknown as { __scroll: (f: number) => Promise<typeof scroll> }).__scroll(240));
+    const cpu = frameCpu(await trace.stop());
     emit('results-table: last data chunk → first painted screen, 100,000 rows × 8 columns', median(firsts), 250, 'ms', `median of 3; peer = the 250 ms target; runs ${firsts.map(round).join(', ')}`);
-    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`);
+    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (wall clock)', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames (120 jumps through all rows, 120 wheel steps); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores inflates wall-clock frames`);
+    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (renderer main-thread CPU)', cpu.worst, 32, 'ms', `peer = the 32 ms target; CPU time of the renderer main thread per frame from a Chromium trace (independent of other processes); p99 ${round(cpu.p99)} ms, median ${round(cpu.median)} ms over ${cpu.frames} frames`);
 
     // ours at 10k, from the result message to the painted table
     const ours10k: number[] = [];

@@ -120,6 +120,7 @@ export async function openHarness(browser: Browser, options: HarnessOptions = {}
 <link rel="stylesheet" href="theme.css">
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="${cssUrl}">
 <script nonce="${nonce}">
+  window.__name = (f) => f; // tsx keeps function names through this helper in evaluated callbacks
   window.__sent = [];
   window.__state = undefined;
   window.acquireVsCodeApi = () => ({

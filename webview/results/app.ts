@@ -90,6 +90,7 @@ export class ResultsApp {
         break;
       case 'failed':
         this.progress.hidden = true;
+        if (!this.meta) this.subtitleEl.textContent = '';
         this.showBanner(m.message, 'error');
         break;
       case 'reply':

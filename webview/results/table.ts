@@ -41,9 +41,12 @@ export class VirtualTable {
   private readonly scroller: HTMLDivElement;
   private readonly header: HTMLDivElement;
   private readonly body: HTMLDivElement;
-  /** Holds the pooled rows in normal flow; one transform moves them all to the first visible row. */
-  private readonly win: HTMLDivElement;
-  private winOffset = -1;
+  /**
+   * Row elements by view position. A row keeps its element (and its text) while it stays in the
+   * rendered range, so a scroll of a few rows lays out and paints only the rows that came in.
+   */
+  private assigned = new Map<number, HTMLDivElement>();
+  private readonly offsets = new WeakMap<HTMLDivElement, number>();
   private readonly empty: HTMLDivElement;
   private columns: ColumnState[] = [];
   private rows: CellValue[][] = [];
@@ -65,8 +68,6 @@ export class VirtualTable {
     this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid' });
     this.header = el('div', 'vt-header', undefined, { role: 'row' });
     this.body = el('div', 'vt-body', undefined, { role: 'rowgroup' });
-    this.win = el('div', 'vt-window');
-    this.body.append(this.win);
     this.empty = el('div', 'vt-empty');
     this.scroller.append(this.header, this.body);
     this.root.append(this.scroller, this.empty);
@@ -74,7 +75,7 @@ export class VirtualTable {
       count: 0,
       getScrollElement: () => this.scroller,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 6,
+      overscan: 4,
       paddingStart: HEADER_HEIGHT,
       scrollPaddingStart: HEADER_HEIGHT,
       scrollToFn: elementScroll,
@@ -121,8 +122,7 @@ export class VirtualTable {
     this.sort = null;
     this.selected.clear();
     this.anchor = -1;
-    for (const row of this.pool) row.remove();
-    this.pool = [];
+    this.dropRows();
     this.renderHeader();
     this.updateCount();
   }
@@ -136,7 +136,7 @@ export class VirtualTable {
     this.searchText = [];
     this.view = this.filter || this.sort ? new Uint32Array(0) : null;
     this.selected.clear();
-    for (const row of this.pool) row.dataset.v = '0';
+    this.unassign();
     this.updateCount();
   }
 
@@ -183,8 +183,7 @@ export class VirtualTable {
     if (!col || col.visible === visible) return;
     if (!visible && this.columns.filter((c) => c.visible).length === 1) return; // keep one
     col.visible = visible;
-    for (const row of this.pool) row.remove();
-    this.pool = [];
+    this.dropRows();
     this.renderHeader();
     this.renderRows();
     this.events.onHiddenChange(this.columns.filter((c) => !c.visible).map((c) => c.spec.id));
@@ -289,6 +288,7 @@ export class VirtualTable {
       this.view = Uint32Array.from(idx);
     }
     this.selected.clear();
+    this.unassign();
     this.updateCount();
   }
 
@@ -382,8 +382,38 @@ export class VirtualTable {
       cell.append(document.createTextNode(''));
       row.append(cell);
     }
-    this.win.append(row);
+    this.body.append(row);
     return row;
+  }
+
+  /** Removes every row element (columns changed). */
+  private dropRows(): void {
+    for (const row of this.pool) row.remove();
+    this.pool = [];
+    this.assigned.clear();
+  }
+
+  /** Forgets which element shows which position (the view changed: sort, filter, new rows). */
+  private unassign(): void {
+    this.assigned.clear();
+    for (const row of this.pool) row.dataset.v = '0';
+  }
+
+  private fillRow(rowEl: HTMLDivElement, dataIndex: number, visible: ColumnState[]): void {
+    const data = this.rows[dataIndex];
+    rowEl.dataset.row = String(dataIndex);
+    rowEl.dataset.v = '1';
+    const cells = rowEl.children;
+    for (let c = 0; c < visible.length; c++) {
+      const cell = cells[c] as HTMLElement;
+      const col = visible[c];
+      const v = data ? data[col.index] : null;
+      const special = isSpecial(v);
+      // A text node's data: device strings can never become markup.
+      (cell.firstChild as Text).data = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
+      const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.numeric ? 'vt-cell num' : 'vt-cell';
+      if (cell.className !== cls) cell.className = cls;
+    }
   }
 
   private renderRows(): void {
@@ -391,50 +421,46 @@ export class VirtualTable {
     const total = this.virtualizer.getTotalSize();
     const height = `${Math.max(0, total - HEADER_HEIGHT)}px`;
     if (this.body.style.height !== height) this.body.style.height = height;
-    while (this.pool.length < items.length) this.pool.push(this.makeRow());
-    const offset = items.length ? items[0].start - HEADER_HEIGHT : 0;
-    if (offset !== this.winOffset) {
-      this.winOffset = offset;
-      this.win.style.transform = `translateY(${offset}px)`;
+    const wanted = new Set<number>();
+    for (const item of items) wanted.add(item.index);
+    const free: HTMLDivElement[] = [];
+    for (const [index, rowEl] of this.assigned) {
+      if (!wanted.has(index)) {
+        this.assigned.delete(index);
+        free.push(rowEl);
+      }
     }
+    const inUse = new Set(this.assigned.values());
+    for (const rowEl of this.pool) if (!inUse.has(rowEl) && !free.includes(rowEl)) free.push(rowEl);
     const visible = this.columns.filter((c) => c.visible);
     const view = this.view;
-    for (let p = 0; p < this.pool.length; p++) {
-      const rowEl = this.pool[p];
-      const item = items[p];
-      if (!item) {
-        if (!rowEl.hidden) rowEl.hidden = true;
-        continue;
-      }
-      if (rowEl.hidden) rowEl.hidden = false;
+    for (const item of items) {
+      let rowEl = this.assigned.get(item.index);
       const dataIndex = view ? view[item.index] : item.index;
-      const data = this.rows[dataIndex];
-      const key = String(dataIndex);
-      if (rowEl.dataset.row !== key || rowEl.dataset.v !== '1') {
-        rowEl.dataset.row = key;
-        rowEl.dataset.v = '1';
-        const cells = rowEl.children;
-        for (let c = 0; c < visible.length; c++) {
-          const cell = cells[c] as HTMLElement;
-          const col = visible[c];
-          const v = data ? data[col.index] : null;
-          const special = isSpecial(v);
-          // A text node's data: device strings can never become markup.
-          (cell.firstChild as Text).data = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
-          const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.numeric ? 'vt-cell num' : 'vt-cell';
-          if (cell.className !== cls) cell.className = cls;
+      if (!rowEl) {
+        rowEl = free.pop();
+        if (!rowEl) {
+          rowEl = this.makeRow();
+          this.pool.push(rowEl);
         }
+        this.assigned.set(item.index, rowEl);
+        this.fillRow(rowEl, dataIndex, visible);
+      } else if (rowEl.dataset.v !== '1') this.fillRow(rowEl, dataIndex, visible);
+      if (rowEl.hidden) rowEl.hidden = false;
+      const top = item.start - HEADER_HEIGHT;
+      if (this.offsets.get(rowEl) !== top) {
+        this.offsets.set(rowEl, top);
+        rowEl.style.transform = `translateY(${top}px)`;
       }
-      const odd = (item.index & 1) === 1;
-      const selected = this.selected.has(dataIndex);
-      const cls = `vt-row${odd ? ' odd' : ''}${selected ? ' selected' : ''}`;
+      const cls = `vt-row${(item.index & 1) === 1 ? ' odd' : ''}${this.selected.has(dataIndex) ? ' selected' : ''}`;
       if (rowEl.className !== cls) rowEl.className = cls;
     }
+    for (const rowEl of free) if (!rowEl.hidden) rowEl.hidden = true;
   }
 
   /** Forces every pooled row to redraw (after selection or column changes). */
   private invalidate(): void {
-    for (const row of this.pool) row.dataset.v = '0';
+    this.unassign();
     this.renderRows();
   }
 
