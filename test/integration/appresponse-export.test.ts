@@ -153,7 +153,7 @@ describe('AppResponse simulator: packet export', () => {
   it('LIVE_STREAM follows the clock: STREAMING while packets are awaited, NODATA keepalives, EOF at end_time', async () => {
     const now = Date.now() / 1000;
     const created = await rig.client.createExport({
-      path: 'vifgs/1000', mode: 'LIVE_STREAM', start_time: now.toFixed(3), end_time: (now + 0.7).toFixed(3),
+      path: 'vifgs/1000', mode: 'LIVE_STREAM', start_time: (now + 1).toFixed(3), end_time: (now + 1.5).toFixed(3),
       filters: [{ type: 'BPF', value: 'host 192.0.2.1' }], handle_timeout_msec: 5000,
     });
     await rig.client.waitForExport(created.id, ['READY'], { intervalMs: 5 });
@@ -189,6 +189,36 @@ describe('AppResponse simulator: packet export', () => {
     assert.ok(second.equals(reference));
     await rig.client.deleteExport(created.id);
     await assert.rejects(rig.client.exportStatus(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
+  });
+
+  it("replays the document's BUFFER_STREAM config (start 123456789, end 2345678890, size_limit 1e9) within the appliance's storage", async () => {
+    rig.sim.knobs.maxStoredBytes = 300_000;
+    try {
+      const created = await rig.client.createExport({
+        path: `jobs/${JOB}`, mode: 'BUFFER_STREAM', filters: [{ type: 'STEELFILTER', value: `(ip.addr == '${HOST}' and ip.addr == '${HOST}')` }],
+        start_time: '123456789', end_time: '2345678890', stop_rule: { size_limit: 1000000000 },
+      });
+      const ready = await rig.client.waitForExport(created.id, ['READY'], { intervalMs: 10, timeoutMs: 20_000 });
+      assert.equal(ready.status.state, 'READY');
+      assert.equal(ready.status.stats!.truncated, true);
+      assert.ok(ready.status.stats!.exported_bytes <= 300_000);
+      const pcap = await readAll(await rig.client.exportCapture(created.id, 'BUFFER_STREAM'));
+      assert.equal(Number(capinfos(tmpFile('doc-buffer.pcap', pcap))['Number of packets']), ready.status.stats!.exported_packets);
+      await rig.client.deleteExport(created.id);
+    } finally {
+      rig.sim.knobs.maxStoredBytes = 256 * 1024 * 1024;
+    }
+  });
+
+  it('GET packets before the handle is ready answers "state is not RUNNING: state UNINITIALIZED"', async () => {
+    rig.sim.knobs.stepMs = 300;
+    try {
+      const created = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'LEGACY', ...window, filters: HOST_FILTER });
+      await assert.rejects(rig.client.exportPackets(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 409 && /state is not RUNNING: state UNINITIALIZED/.test(e.errorText ?? ''));
+      await rig.client.deleteExport(created.id);
+    } finally {
+      rig.sim.knobs.stepMs = 15;
+    }
   });
 
   it('STREAM_TO_FILE: UNINITIALIZED → RUNNING → DONE, the file is listed, downloadable with fileop/download and deletable', async () => {

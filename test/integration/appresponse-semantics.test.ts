@@ -80,6 +80,24 @@ describe('AppResponse simulator: report semantics on the traffic model', () => {
     }
   });
 
+  it('time series: gaps are omitted (bins where a conversation was silent have no row)', async () => {
+    const now = Math.floor(Date.now() / 60_000) * 60;
+    const conn = rig.sim.model.connections(now - 3600, now - 60).find((c) => Number.isFinite(c.end) && c.start >= now - 3000 && c.end - c.start <= 600 && c.l4 === 'TCP')!;
+    assert.ok(conn, 'a short conversation in the last hour');
+    const { rows } = await run({
+      source: { name: 'flow_tcp' }, time: { granularity: '60', duration: 'last 1 hour' }, group_by: ['start_time'],
+      filters: [{ value: `cli_tcp.ip == '${conn.client.ip}' and cli_tcp.port == ${conn.clientPort} and srv_tcp.port == ${conn.serverPort}` }],
+      columns: ['start_time', 'sum_tcp.total_bytes'],
+    });
+    const expected: number[] = [];
+    for (let t = conn.start; t < conn.end; t += 60) expected.push(t);
+    assert.deepEqual(rows.map((r) => Number(r[0])), expected);
+    for (const [t, b] of rows) {
+      const f = rig.sim.model.flowCounters(conn, Number(t), Number(t) + 60);
+      assert.equal(Number(b), f.c2sBytes + f.s2cBytes);
+    }
+  });
+
   it('time series per key with limit keeps the top keys of the whole range', async () => {
     const { rows } = await run({
       source: { name: 'aggregates' }, time: { granularity: '60', duration: 'last 1 hour' }, group_by: ['start_time', 'host_group.id'],

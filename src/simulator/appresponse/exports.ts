@@ -22,6 +22,8 @@ export interface ExportKnobs {
   keepaliveMs: number;
   /** Default time span exported when the config gives no time at all (seconds, ending at the source's end). */
   defaultSpanSec: number;
+  /** Largest BUFFER_STREAM / STREAM_TO_FILE result kept in memory; beyond it the export is truncated. */
+  maxStoredBytes: number;
 }
 
 export interface ExportFaults {
@@ -274,7 +276,9 @@ export class ExportService {
 
   private async collect(h: Handle): Promise<Buffer> {
     const ac = new AbortController();
-    const { stream, rewriter } = this.capture(h, ac.signal, () => ac.abort());
+    const limit = h.config.stop_rule?.size_limit;
+    const capped = { ...h, config: { ...h.config, stop_rule: { ...h.config.stop_rule, size_limit: Math.min(limit ?? Infinity, this.env.knobs.maxStoredBytes) } } };
+    const { stream, rewriter } = this.capture(capped, ac.signal, () => ac.abort());
     const chunks: Buffer[] = [];
     for await (const chunk of stream) {
       if (h.deleted) {
@@ -399,7 +403,9 @@ export class ExportService {
     const ready = (h.mode === 'LEGACY' && h.state === 'RUNNING' && !h.config.output_filename) || ((h.mode === 'LIVE_STREAM' || h.mode === 'BUFFER_STREAM') && h.state === 'READY');
     if (!ready) {
       if (h.mode === 'BUFFER_STREAM' && h.state === 'NODATA') throw new ApiError(404, 'NODATA', `Export ${id} has no packets`);
-      throw new ApiError(409, 'EXPORT_NOT_READY', `Export ${id} is not ready for download (mode ${h.mode}, state ${h.state})`);
+      // The wording public clients see right after creation.
+      const want = h.mode === 'LEGACY' ? 'RUNNING' : 'READY';
+      throw new ApiError(409, 'EXPORT_NOT_READY', `Export ${id}: state is not ${want}: state ${h.state}`);
     }
     if (h.streaming) throw new ApiError(409, 'EXPORT_BUSY', `Export ${id} is already being downloaded`);
     h.streaming = true;

@@ -108,6 +108,7 @@ const DEFAULT_KNOBS: AppResponseKnobs = {
   doneGraceMs: 60_000,
   keepaliveMs: 1_000,
   defaultSpanSec: 60,
+  maxStoredBytes: 256 * 1024 * 1024,
   historySec: 86_400,
 };
 
