@@ -138,6 +138,8 @@ export class AllegroApiNodeView extends TreeNode {
 
   item(): ItemSpec {
     const c = this.core;
+    // A level known to be empty (loaded by a walk or an earlier expansion) is drawn as a leaf.
+    const collapsible = c.children && c.children.length === 0 ? 'none' : 'collapsed';
     switch (c.kind) {
       case 'resource':
         return {
@@ -145,7 +147,7 @@ export class AllegroApiNodeView extends TreeNode {
           tooltip: `${c.templatePath}\nOPTIONS lists what lies below; Open sends GET.`,
           icon: 'symbol-namespace',
           contextValue: 'refreshable openable api',
-          collapsible: 'collapsed',
+          collapsible,
         };
       case 'parameter':
         return {
@@ -163,7 +165,7 @@ export class AllegroApiNodeView extends TreeNode {
           tooltip: `${c.path}${c.description ? `\n${c.description}` : ''}`,
           icon: valueIcons[c.spec?.kind ?? ''] ?? 'symbol-constant',
           contextValue: ['refreshable openable api', this.capturable ? 'capturable' : ''].filter(Boolean).join(' '),
-          collapsible: 'collapsed',
+          collapsible,
         };
       case 'enterValue':
         return {
