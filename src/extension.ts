@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerPcap(context, { log, devices: () => registry.list(), http: (name) => registry.http(name), results });
   const catalogues = createCatalogueProvider({ http: (name) => registry.http(name) });
   context.subscriptions.push(registry.onDidChangeDevices(() => catalogues.invalidate()));
-  registerLanguageFeatures(context, { ...catalogues, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), log });
+  registerLanguageFeatures(context, { ...catalogues, onDidChangeDevices: registry.onDidChangeDevices, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), log });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 

@@ -14,8 +14,13 @@ export interface LanguageFeatureDeps {
   getSourceNames?(device: string): Promise<string[]>;
   /** Names of the configured AppResponse devices. */
   listDevices?(): string[];
+  /** Devices or their secrets changed: open documents are checked again. */
+  onDidChangeDevices?: vscode.Event<unknown>;
   log?: vscode.LogOutputChannel;
 }
+
+/** A document whose catalogue could not be read is checked again after this long. */
+const RETRY_MS = 10_000;
 
 export const STEELFILTER_SELECTOR: vscode.DocumentSelector = [{ language: 'steelfilter' }];
 export const REPORT_SELECTOR: vscode.DocumentSelector = [
@@ -35,13 +40,23 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     return fallback;
   });
 
-  /** The source a .steelfilter file is written for, if its name and the devices say so. */
-  async function steelfilterSource(doc: vscode.TextDocument): Promise<Source | undefined> {
+  /**
+   * The source a .steelfilter file is written for, if its name and the devices say so.
+   * `unavailable` is set when the device could not be asked (worth trying again later).
+   */
+  async function steelfilterSource(doc: vscode.TextDocument): Promise<{ source?: Source; unavailable?: boolean }> {
     const { device, sourceCandidates } = steelfilterTarget(doc.fileName, devices());
-    if (!device || !sourceCandidates.length) return undefined;
-    const names = deps.getSourceNames ? await quiet(deps.getSourceNames(device), [], `sources of ${device}`) : sourceCandidates;
+    if (!device || !sourceCandidates.length) return {};
+    let unavailable = false;
+    const names = deps.getSourceNames
+      ? await quiet(deps.getSourceNames(device).then((n) => (n.length ? n : Promise.reject(new Error('no sources')))), undefined, `sources of ${device}`)
+      : sourceCandidates;
+    if (!names) return { unavailable: true };
     const name = sourceCandidates.find((c) => names.includes(c));
-    return name ? quiet(deps.getSource(device, name), undefined, `source ${name} of ${device}`) : undefined;
+    if (!name) return {};
+    const source = await quiet(deps.getSource(device, name), undefined, `source ${name} of ${device}`);
+    if (!source) unavailable = true;
+    return { source, unavailable };
   }
 
   /** Catalogues a report file needs, fetched before the synchronous validator and assistant run. */
@@ -69,15 +84,23 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
 
   // ---------- diagnostics ----------
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  const retryLater = (doc: vscode.TextDocument) => {
+    const key = doc.uri.toString();
+    if (retries.has(key)) return;
+    retries.set(key, setTimeout(() => { retries.delete(key); if (!doc.isClosed) schedule(doc, 0); }, RETRY_MS));
+  };
   const check = async (doc: vscode.TextDocument): Promise<void> => {
     const version = doc.version;
     const text = doc.getText();
     let out: vscode.Diagnostic[];
     if (isSteelfilter(doc)) {
-      const source = await steelfilterSource(doc);
+      const { source, unavailable } = await steelfilterSource(doc);
+      if (unavailable) retryLater(doc);
       out = validate(text, source).map((d) => toDiagnostic(doc, d, 'STEELFILTER', d.fix));
     } else if (isReport(doc)) {
       const cat = await reportCatalogues(text);
+      if (cat.offline) retryLater(doc);
       const { problems, parsed } = checkReportFile(text, {
         getSource: (n) => cat.sources.get(n), sourceNames: cat.names, offline: !cat.known || cat.offline !== undefined,
       });
@@ -115,21 +138,23 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       pending.delete(doc.uri.toString());
       diagnostics.delete(doc.uri);
     }),
-    { dispose: () => { for (const t of pending.values()) clearTimeout(t); pending.clear(); } },
+    { dispose: () => { for (const t of [...pending.values(), ...retries.values()]) clearTimeout(t); pending.clear(); retries.clear(); } },
   );
-  for (const doc of vscode.workspace.textDocuments) schedule(doc, 0);
+  const checkAll = () => { for (const doc of vscode.workspace.textDocuments) schedule(doc, 0); };
+  if (deps.onDidChangeDevices) context.subscriptions.push(deps.onDidChangeDevices(checkAll));
+  checkAll();
 
   // ---------- .steelfilter ----------
   context.subscriptions.push(
     vscode.languages.registerCompletionItemProvider(STEELFILTER_SELECTOR, {
       async provideCompletionItems(doc, position) {
-        const source = await steelfilterSource(doc);
+        const { source } = await steelfilterSource(doc);
         return complete(doc.getText(), doc.offsetAt(position), source).map((i) => toCompletionItem(doc, i));
       },
     }, ' ', '(', "'", ',', '.'),
     vscode.languages.registerHoverProvider(STEELFILTER_SELECTOR, {
       async provideHover(doc, position) {
-        return toHover(doc, hover(doc.getText(), doc.offsetAt(position), await steelfilterSource(doc)));
+        return toHover(doc, hover(doc.getText(), doc.offsetAt(position), (await steelfilterSource(doc)).source));
       },
     }),
     vscode.languages.registerDocumentFormattingEditProvider(STEELFILTER_SELECTOR, {
