@@ -30,7 +30,7 @@ export interface HttpClientExtras {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** A response whose headers arrived; `release` frees the concurrency slot (also done when the body closes). */
+/** A response whose headers arrived; its concurrency slot is freed when the body closes. */
 interface Exchange {
   status: number;
   headers: Record<string, string>;
@@ -78,7 +78,7 @@ export class HttpClient implements HttpClientApi {
       keepAliveTimeoutMs: options.keepAliveTimeoutMs,
     };
     this.auth = createAuthenticator(options.credentials, {
-      post: (path, body, signal) => this.raw({ method: 'POST', path, body, signal, anonymous: true, idempotent: true }),
+      post: (path, body, signal) => this.raw({ method: 'POST', path, body, signal, anonymous: true, idempotent: true, headers: { accept: 'application/json' } }),
       fail: (path, response) => this.statusError('POST', path, response.status, response.headers, response.body),
       invalid: (path, detail, body) => new InvalidResponseError(this.deviceName, path, detail, excerpt(body)),
     });
@@ -213,7 +213,9 @@ export class HttpClient implements HttpClientApi {
       const headers = flattenHeaders(response.headers as Record<string, string | string[] | undefined>);
       this.log.debug(`${this.deviceName}: ${method} ${logPath} ${status} ${elapsed(attemptStarted)} ms`);
       const body = response.body as unknown as Readable;
-      body.once('close', release);
+      // The slot is held until the body is consumed or destroyed (streams count until they end).
+      if (body.destroyed) release();
+      else body.once('close', release);
 
       if (status === 401 && !options.anonymous && !renewed && encoded.replayable) {
         renewed = true;
