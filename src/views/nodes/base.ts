@@ -241,11 +241,6 @@ export class ErrorNode extends TreeNode {
       command: { command: 'probeExplorer.retryNode', title: 'Retry', arguments: [this] },
     };
   }
-
-  /** Retry reloads the parent. */
-  retryTarget(): TreeNode {
-    return this.parent!.refresh();
-  }
 }
 
 /** A leaf that only says something ("No report instances", "Granularities: ..."). */
