@@ -90,12 +90,12 @@ describe('AppResponse simulator: auth and discovery', () => {
     const anon = anonymousClient(rig.sim);
     const old = rig.sim.tokenLifetimeSec;
     try {
-      rig.sim.tokenLifetimeSec = 0.4;
+      rig.sim.tokenLifetimeSec = 1.5;
       const login = await anon.json<{ access_token: string }>({ method: 'POST', path: '/api/mgmt.aaa/1.0/token', body: { user_credentials: { username: rig.sim.username, password: rig.sim.password } } });
       const bearer = bearerClient(rig.sim, login.body.access_token);
       const ok = await bearer.raw({ path: '/api/npm.clips/1.0/clips' });
       assert.equal(ok.status, 200);
-      await new Promise((r) => setTimeout(r, 450));
+      await new Promise((r) => setTimeout(r, 1600));
       const expired = await bearer.raw({ path: '/api/npm.clips/1.0/clips' });
       await bearer.close();
       assert.equal(expired.status, 401);

@@ -153,7 +153,7 @@ describe('AppResponse simulator: packet export', () => {
   it('LIVE_STREAM follows the clock: STREAMING while packets are awaited, NODATA keepalives, EOF at end_time', async () => {
     const now = Date.now() / 1000;
     const created = await rig.client.createExport({
-      path: 'vifgs/1000', mode: 'LIVE_STREAM', start_time: (now + 1).toFixed(3), end_time: (now + 1.5).toFixed(3),
+      path: 'vifgs/1000', mode: 'LIVE_STREAM', start_time: (now + 2).toFixed(3), end_time: (now + 2.5).toFixed(3),
       filters: [{ type: 'BPF', value: 'host 192.0.2.1' }], handle_timeout_msec: 5000,
     });
     await rig.client.waitForExport(created.id, ['READY'], { intervalMs: 5 });
@@ -211,7 +211,7 @@ describe('AppResponse simulator: packet export', () => {
   });
 
   it('GET packets before the handle is ready answers "state is not RUNNING: state UNINITIALIZED"', async () => {
-    rig.sim.knobs.stepMs = 300;
+    rig.sim.knobs.stepMs = 1500;
     try {
       const created = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'LEGACY', ...window, filters: HOST_FILTER });
       await assert.rejects(rig.client.exportPackets(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 409 && /state is not RUNNING: state UNINITIALIZED/.test(e.errorText ?? ''));
@@ -330,9 +330,9 @@ describe('AppResponse simulator: packet export', () => {
   });
 
   it('connection_timeout_msec: a handle nobody downloads goes away', async () => {
-    const created = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'LEGACY', ...window, filters: HOST_FILTER, connection_timeout_msec: 100 });
-    await rig.client.waitForExport(created.id, ['RUNNING'], { intervalMs: 5 });
-    await sleep(250);
+    const created = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'LEGACY', ...window, filters: HOST_FILTER, connection_timeout_msec: 300 });
+    assert.ok(['UNINITIALIZED', 'RUNNING'].includes((await rig.client.exportStatus(created.id)).status.state));
+    await sleep(1200);
     await assert.rejects(rig.client.exportStatus(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
   });
 

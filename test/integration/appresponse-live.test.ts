@@ -125,13 +125,13 @@ describe('AppResponse simulator: live API', () => {
       rig.client.createLive([{ ...perSecond, time: { retention_time: '3600' } }]),
       (e: unknown) => e instanceof HttpStatusError && e.status === 400 && /granularity/.test(e.errorText ?? ''),
     );
-    const { ref, instance } = await rig.client.createLive([perSecond], { idleTimeoutSec: 0.25 });
-    assert.equal(instance.idle_timeout, '0.25');
-    await sleep(100);
+    const { ref, instance } = await rig.client.createLive([perSecond], { idleTimeoutSec: 1.5 });
+    assert.equal(instance.idle_timeout, '1.5');
+    await sleep(600);
     await rig.client.getInstance(ref);
-    await sleep(150);
+    await sleep(600);
     await rig.client.getInstance(ref); // seen within its idle time: still there
-    await sleep(450);
+    await sleep(2500);
     await assert.rejects(rig.client.getInstance(ref), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
   });
 

@@ -33,13 +33,14 @@ describe('AppResponse simulator: asynchronous report instances', () => {
   after(() => rig.close());
 
   it('POST answers 201 with Location and pending data_defs that walk pending → initializing → executing → completed', async () => {
+    rig.sim.knobs.stepMs = 400;
     const r = await rig.http.json<InstanceResponse>({ method: 'POST', path: '/api/npm.reports/1.0/instances', body: { data_defs: [topHostGroups, topIps] } });
     assert.equal(r.status, 201);
     assert.equal(r.headers.location, `/api/npm.reports/1.0/instances/items/${r.body.id}`);
     assert.equal(typeof r.body.id, 'number');
     assert.deepEqual(r.body.data_defs.map((d) => [d.id, d.status.state]), [[1, 'pending'], [2, 'pending']]);
     const seen = new Set<string>();
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 1000; i++) {
       const one = await rig.http.json<{ id: number; status: { state: string; progress: { percent: number; remaining_sec: number } } }>({ path: `${r.headers.location}/data_defs/items/1/status` });
       seen.add(one.body.status.state);
       assert.equal(one.body.id, 1);
@@ -49,6 +50,7 @@ describe('AppResponse simulator: asynchronous report instances', () => {
       }
       await sleep(5);
     }
+    rig.sim.knobs.stepMs = 60;
     assert.ok(seen.has('initializing') && seen.has('executing') && seen.has('completed'), [...seen].join(','));
     // Status of all data objects, also at the document's literal (repeated) paths.
     const all = await rig.http.json<{ id: number; status: { state: string } }[]>({ path: `${r.headers.location}/data_defs/status` });
@@ -124,11 +126,11 @@ describe('AppResponse simulator: asynchronous report instances', () => {
   });
 
   it('purges instances after the idle time', async () => {
-    rig.sim.knobs.instanceIdleMs = 150;
+    rig.sim.knobs.instanceIdleMs = 600;
     try {
       const { ref } = await rig.client.createInstance([topHostGroups]);
       assert.ok((await rig.client.listInstances()).some((i) => i.id === ref.id));
-      await sleep(400);
+      await sleep(1500);
       await assert.rejects(rig.client.getInstance(ref), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
     } finally {
       rig.sim.knobs.instanceIdleMs = 86_400_000;
@@ -137,7 +139,7 @@ describe('AppResponse simulator: asynchronous report instances', () => {
 
   it('a data_def that never completes stays executing while its siblings complete (fault)', async () => {
     const { ref } = await rig.client.createInstance([{ ...topHostGroups, reference: 'never-complete' }, topIps]);
-    await sleep(300);
+    await sleep(600);
     const statuses = await rig.client.statusAll(ref);
     assert.equal(statuses[0].status.state, 'executing');
     assert.equal(statuses[1].status.state, 'completed');
@@ -167,7 +169,7 @@ describe('AppResponse simulator: synchronous report instances', () => {
   });
 
   it('Case 2: after the re-attach window it answers the unfinished state; GET items/<id>/sync re-attaches and completes', async () => {
-    rig.sim.knobs.stepMs = 60;
+    rig.sim.knobs.stepMs = 200;
     rig.sim.knobs.syncWindowMs = 100;
     try {
       const first = await rig.client.createSync([topHostGroups, topIps]);
@@ -175,7 +177,7 @@ describe('AppResponse simulator: synchronous report instances', () => {
       assert.ok(first.instance.data_defs.every((d) => ['pending', 'initializing', 'executing'].includes(d.status.state)));
       assert.ok(first.instance.data_defs.every((d) => d.data === undefined));
       let again = await rig.client.reattach(first.ref);
-      for (let i = 0; !again.done && i < 5; i++) again = await rig.client.reattach(first.ref);
+      for (let i = 0; !again.done && i < 20; i++) again = await rig.client.reattach(first.ref);
       assert.equal(again.done, true);
       assert.deepEqual(again.instance.data_defs.map((d) => d.status.state), ['completed', 'completed']);
       assert.ok(again.instance.data_defs[1].data!.length === 10);
