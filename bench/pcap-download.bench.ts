@@ -8,8 +8,10 @@
 //
 // The simulator runs in a child process so that its memory and CPU are not counted as ours.
 import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createHttpClient } from '../src/http/index';
 import type { HttpClientApi } from '../src/http/types';
 import { buildCaptureRequest, capturePathWithQuery, downloadAllegroCapture, type AllegroCaptureForm } from '../src/allegro/capture';
@@ -18,6 +20,10 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const TARGET_MB = Number(process.env.PCAP_BENCH_MB ?? 2048);
 const RUNS = Math.max(1, Number(process.env.PCAP_BENCH_RUNS ?? 2));
 const HISTORY_SECONDS = 6 * 3600;
+
+// A real GC before the idle measurement, so "growth over idle" is not hidden by warm-up garbage.
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
 
 interface ServerInfo {
   url: string;
@@ -51,15 +57,27 @@ function startServer(): Promise<{ info: ServerInfo; stop: () => void }> {
   });
 }
 
-function runCurl(url: string, info: ServerInfo, file: string): Promise<number> {
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** curl's wall time, and its CPU seconds (user + system) when /usr/bin/time is there. */
+function runCurl(url: string, info: ServerInfo, file: string): Promise<{ seconds: number; cpu?: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const curl = spawn('curl', ['-k', '-s', '-S', '-u', `${info.username}:${info.password}`, '-o', file, url], { stdio: ['ignore', 'ignore', 'inherit'] });
-    curl.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`curl exited ${code}`))));
+    const args = ['-k', '-s', '-S', '-u', `${info.username}:${info.password}`, '-o', file, url];
+    const curl = TIME ? spawn(TIME, ['-f', 'cpu %U %S', 'curl', ...args], { stdio: ['ignore', 'ignore', 'pipe'] }) : spawn('curl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    curl.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    curl.on('exit', (code) => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) return reject(new Error(`curl exited ${code}: ${err}`));
+      const m = /cpu ([\d.]+) ([\d.]+)/.exec(err);
+      resolve({ seconds, ...(m ? { cpu: Number(m[1]) + Number(m[2]) } : {}) });
+    });
   });
 }
 
-async function runOurs(http: HttpClientApi, form: AllegroCaptureForm, dir: string, stem: string): Promise<{ seconds: number; bytes: number; peakRss: number; path: string }> {
+async function runOurs(http: HttpClientApi, form: AllegroCaptureForm, dir: string, stem: string): Promise<{ seconds: number; cpu: number; bytes: number; peakRss: number; path: string }> {
+  const cpuBefore = process.cpuUsage();
   let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
     const rss = process.memoryUsage.rss();
@@ -70,7 +88,8 @@ async function runOurs(http: HttpClientApi, form: AllegroCaptureForm, dir: strin
     const saved = await downloadAllegroCapture({ http, device: { name: 'bench-mm' }, form, writer: { folder: dir, stem } });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    return { seconds, bytes: saved.capture.size, peakRss, path: saved.capture.path };
+    const cpu = process.cpuUsage(cpuBefore);
+    return { seconds, cpu: (cpu.user + cpu.system) / 1e6, bytes: saved.capture.size, peakRss, path: saved.capture.path };
   } finally {
     clearInterval(sampler);
   }
@@ -99,21 +118,25 @@ async function main(): Promise<void> {
     const url = http.url(capturePathWithQuery(buildCaptureRequest(form)));
     console.error(`pcap-download: ${(bytesPerSecond / 1048576).toFixed(1)} MB/s of simulated traffic; a ${seconds} s window for ~${TARGET_MB} MB`);
 
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
     const idleRss = process.memoryUsage.rss();
     let bestOurs = Infinity;
     let bestCurl = Infinity;
     let bytes = 0;
     let peakGrowth = 0;
+    let bestOursCpu = Infinity;
+    let bestCurlCpu = Infinity;
     for (let run = 0; run < RUNS; run++) {
       const curlFile = path.join(dir, `curl-${run}.pcap`);
       const curlSide = async () => {
-        const t = await runCurl(url, server.info, curlFile);
+        const r = await runCurl(url, server.info, curlFile);
         const size = statSync(curlFile).size;
         rmSync(curlFile, { force: true });
-        return { t, size };
+        return { t: r.seconds, cpu: r.cpu, size };
       };
       // Alternate who goes first: the simulator caches recently built minutes of traffic.
-      let curl: { t: number; size: number };
+      let curl: { t: number; cpu?: number; size: number };
       let ours: Awaited<ReturnType<typeof runOurs>>;
       if (run % 2 === 0) {
         curl = await curlSide();
@@ -131,13 +154,20 @@ async function main(): Promise<void> {
       bestCurl = Math.min(bestCurl, curlSeconds);
       bestOurs = Math.min(bestOurs, ours.seconds);
       peakGrowth = Math.max(peakGrowth, ours.peakRss - idleRss);
-      console.error(`pcap-download run ${run + 1}: ${(bytes / 1048576).toFixed(0)} MB, curl ${curlSeconds.toFixed(2)} s, ours ${ours.seconds.toFixed(2)} s, RSS +${((ours.peakRss - idleRss) / 1048576).toFixed(1)} MB`);
+      bestOursCpu = Math.min(bestOursCpu, ours.cpu);
+      if (curl.cpu !== undefined) bestCurlCpu = Math.min(bestCurlCpu, curl.cpu);
+      console.error(`pcap-download run ${run + 1}: ${(bytes / 1048576).toFixed(0)} MB, curl ${curlSeconds.toFixed(2)} s (CPU ${curl.cpu?.toFixed(2) ?? '?'} s), ours ${ours.seconds.toFixed(2)} s (CPU ${ours.cpu.toFixed(2)} s), RSS +${((ours.peakRss - idleRss) / 1048576).toFixed(1)} MB`);
     }
     const mb = bytes / 1048576;
     const oursRate = mb / bestOurs;
     const curlRate = mb / bestCurl;
     const growthMb = peakGrowth / 1048576;
     console.log(JSON.stringify({ bench: `pcap-download throughput (${mb.toFixed(0)} MB, vs curl -k -o)`, ours: round(oursRate), peer: round(curlRate), ratio: round(oursRate / curlRate, 3), unit: 'MB/s' }));
+    // CPU per GB does not depend on how busy the machine is (wall-clock throughput does).
+    if (Number.isFinite(bestCurlCpu)) {
+      const gb = bytes / 1073741824;
+      console.log(JSON.stringify({ bench: 'pcap-download CPU seconds per GB (validate + SHA-256 + write, vs curl)', ours: round(bestOursCpu / gb, 2), peer: round(bestCurlCpu / gb, 2), ratio: round(bestOursCpu / bestCurlCpu, 2), unit: 's/GB' }));
+    }
     console.log(JSON.stringify({ bench: 'pcap-download peak RSS growth over idle (peer = 64 MB budget)', ours: round(growthMb), peer: 64, ratio: round(growthMb / 64, 3), unit: 'MB' }));
   } finally {
     await http.close();
