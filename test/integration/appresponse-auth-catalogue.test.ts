@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpStatusError } from '../../src/http/errors';
 import { AppResponseClient } from '../../src/appresponse/client';
+import { createHttpClient } from '../../src/http/index';
+import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
 import { anonymousClient, bearerClient, clientFor, startRig, type Rig } from './appresponse-support';
 
 describe('AppResponse simulator: auth and discovery', () => {
@@ -103,6 +105,35 @@ describe('AppResponse simulator: auth and discovery', () => {
     } finally {
       rig.sim.tokenLifetimeSec = old;
       await anon.close();
+    }
+  });
+});
+
+describe('AppResponse simulator: releases with other token services', () => {
+  for (const [versions, expected] of [[['2.0'], 'POST /api/mgmt.aaa/2.0/token'], [['1.0'], 'POST /api/mgmt.aaa/1.0/token']] as const) {
+    it(`logs in where only mgmt.aaa ${versions[0]} exists`, async () => {
+      const rig = await startRig({ tokenApiVersions: [...versions] });
+      try {
+        assert.ok((await rig.client.clips()).length > 0);
+        assert.equal(rig.sim.stats.byRoute[expected], 1);
+        assert.deepEqual((await rig.client.services()).find((s) => s.id === 'mgmt.aaa')?.versions, [...versions]);
+      } finally {
+        await rig.close();
+      }
+    });
+  }
+
+  it('without a token service, Basic auth works when the profile allows the fallback', async () => {
+    const sim = await startAppResponseSimulator({ tokenApiVersions: [] });
+    const http = createHttpClient({
+      deviceName: 'ar-basic', baseUrl: sim.url, tls: { mode: 'pin', fingerprint: sim.fingerprint },
+      credentials: { kind: 'appresponse', username: sim.username, password: sim.password, allowBasicFallback: true }, retries: 0,
+    });
+    try {
+      assert.ok((await new AppResponseClient(http).clips()).length > 0);
+    } finally {
+      await http.close();
+      await sim.close();
     }
   });
 });

@@ -35,6 +35,8 @@ export interface AppResponseSimulatorOptions {
   users?: SimUser[];
   /** Generated metric columns added to `aggregates` (large catalogues). */
   extraColumns?: number;
+  /** Token services offered (default both; releases before 11.6 have only 1.0; [] = Basic auth only). */
+  tokenApiVersions?: ('1.0' | '2.0')[];
 }
 
 export interface AppResponseKnobs extends ReportKnobs, ExportKnobs {
@@ -114,7 +116,7 @@ const DEFAULT_KNOBS: AppResponseKnobs = {
 
 const SERVICES = [
   { id: 'common', versions: ['1.0'] },
-  { id: 'mgmt.aaa', versions: ['1.0', '2.0'] },
+  { id: 'mgmt.aaa', versions: ['1.0', '2.0'] as string[] },
   { id: 'npm.reports', versions: ['1.0'] },
   { id: 'npm.reports.sources', versions: ['1.0'] },
   { id: 'npm.probe.reports', versions: ['1.0'] },
@@ -180,13 +182,13 @@ export async function startAppResponseSimulator(options: AppResponseSimulatorOpt
     if (!user) throw new ApiError(401, 'AUTH_INVALID_CREDENTIALS', 'Invalid username or password');
     return send(ctx, 201, tokens.issue(user, body.generate_refresh_token === true));
   };
-  route('POST', '/api/mgmt.aaa/1.0/token', 'none', tokenLogin);
-  route('POST', '/api/mgmt.aaa/2.0/token', 'none', tokenLogin);
+  for (const version of options.tokenApiVersions ?? ['1.0', '2.0']) route('POST', `/api/mgmt.aaa/${version}/token`, 'none', tokenLogin);
   route('GET', '/api/common/1.0/info', 'none', (ctx) => send(ctx, 200, {
     device_name: 'ar11-sim', model: 'SCAN-8180', sw_version: '11.13.0 #27741', serial: `SIM${String(seed).padStart(9, '0')}`, hw_version: 'SCAN-8180-10G',
     mgmt_addresses: [host],
   }));
-  route('GET', '/api/common/1.0/services', 'none', (ctx) => send(ctx, 200, SERVICES));
+  const services = SERVICES.map((s) => (s.id === 'mgmt.aaa' ? { ...s, versions: options.tokenApiVersions ?? s.versions } : s)).filter((s) => s.versions.length);
+  route('GET', '/api/common/1.0/services', 'none', (ctx) => send(ctx, 200, services));
   route('GET', '/api/common/1.0/auth_info', 'none', (ctx) => send(ctx, 200, { supported_methods: ['BASIC', 'COOKIE', 'OAUTH_2_PASSWORD'], specify_purpose: false, login_banner: 'Probe Explorer simulated AppResponse' }));
   route('GET', '/api/common/1.0/ping', 'none', (ctx) => send(ctx, 204));
 
