@@ -12,7 +12,8 @@ async function main(): Promise<void> {
       sim.stats.reset();
       process.send!({ id: m.id });
     } else if (m.type === 'stats') {
-      process.send!({ id: m.id, stats: sim.stats.toJSON() });
+      const cpu = process.cpuUsage();
+      process.send!({ id: m.id, stats: { ...sim.stats.toJSON(), cpuMs: (cpu.user + cpu.system) / 1000 } });
     } else if (m.type === 'close') {
       void sim.close().then(() => process.exit(0));
     }

