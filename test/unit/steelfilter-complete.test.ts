@@ -165,3 +165,16 @@ test('formatting keeps the meaning: the formatted filter parses to the same cond
     assert.equal(after({ a, b, c }), before({ a, b, c }));
   }
 });
+
+test('the simulator\'s own 1,200-column catalogue works the same: completion, diagnostics, hover', async () => {
+  const { buildLargeSource } = await import('../../src/simulator/appresponse/catalogue');
+  const sim = buildLargeSource(1200) as unknown as import('../../src/steelfilter/index').Source;
+  assert.ok(sim.columns.length >= 1200);
+  const columns = complete('', 0, sim).filter((i) => i.kind === 'column');
+  assert.ok(columns.length >= 1000, `${columns.length} columns offered`);
+  assert.ok(complete('srv_tcp.port ', 13, sim).some((i) => i.label === '>='));
+  const { validate } = await import('../../src/steelfilter/index');
+  assert.deepEqual(validate("srv_tcp.port == 80 and cli_tcp.ip == '10.0.0.0/8'", sim), []);
+  assert.match(validate('srv_tcp.prot == 80', sim)[0].message, /did you mean "srv_tcp.port"/);
+  assert.match(hover('srv_tcp.port == 80', 3, sim)!.contents, /Server Port/);
+});
