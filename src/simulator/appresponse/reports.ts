@@ -348,6 +348,13 @@ function page(rows: string[][], requestColumns: string[], source: ReportSource |
     });
     out = [...out].sort((a, b) => {
       for (const k of keys) {
+        // #N/A, #N/D and NULL sort last in either direction.
+        const sa = isSpecial(a[k.index]);
+        const sb = isSpecial(b[k.index]);
+        if (sa || sb) {
+          if (sa !== sb) return sa ? 1 : -1;
+          continue;
+        }
         const d = compareCells(a[k.index], b[k.index], k.numeric);
         if (d) return k.dir === 'desc' ? -d : d;
       }
@@ -392,9 +399,11 @@ function intParam(params: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
+function isSpecial(v: string): boolean {
+  return v === '#N/A' || v === '#N/D' || v === 'NULL';
+}
+
 function compareCells(a: string, b: string, numeric: boolean): number {
-  const special = (v: string) => v === '#N/A' || v === '#N/D' || v === 'NULL';
-  if (special(a) || special(b)) return special(a) === special(b) ? 0 : special(a) ? 1 : -1;
   if (numeric) {
     const x = Number(a);
     const y = Number(b);

@@ -58,7 +58,16 @@ export function dnsNameOf(host: Host): string | undefined {
 }
 
 /** Deterministic per-server characteristics (response times, loss), stable across queries. */
-export function serverTraits(server: Host): { responseTime: number; rtt: number; errorRate: number; retransC2s: number; retransS2c: number; dnsTime: number } {
+export interface ServerTraits { responseTime: number; rtt: number; errorRate: number; retransC2s: number; retransS2c: number; dnsTime: number }
+const traitsCache = new WeakMap<Host, ServerTraits>();
+
+export function serverTraits(server: Host): ServerTraits {
+  let traits = traitsCache.get(server);
+  if (!traits) traitsCache.set(server, (traits = computeTraits(server)));
+  return traits;
+}
+
+function computeTraits(server: Host): ServerTraits {
   const h = hash32(server.index, 0x5e7);
   const unit = (k: number) => (hash32(h, k) % 10_000) / 10_000;
   const rtt = server.local ? 0.0004 + unit(1) * 0.002 : 0.01 + unit(1) * 0.09;
@@ -85,20 +94,24 @@ export function trafficRecords(model: TrafficModel, t0: number, t1: number, mode
     const s2cPackets = seconds * conn.s2c.packets;
     const c2sBytes = seconds * conn.c2s.bytes;
     const s2cBytes = seconds * conn.s2c.bytes;
-    const base = { conn, seconds, c2sPackets, s2cPackets, c2sBytes, s2cBytes };
-    if (mode === 'dir') {
-      if (c2sPackets > 0) out.push({ ...base, perspective: 'c2s', packets: c2sPackets, bytes: c2sBytes, s2cPackets: 0, s2cBytes: 0 });
-      if (s2cPackets > 0) out.push({ ...base, perspective: 's2c', packets: s2cPackets, bytes: s2cBytes, c2sPackets: 0, c2sBytes: 0 });
-      continue;
-    }
-    const total = { ...base, packets: c2sPackets + s2cPackets, bytes: c2sBytes + s2cBytes };
-    if (mode === 'host') {
-      out.push({ ...total, perspective: 'cli' }, { ...total, perspective: 'srv' });
-    } else {
-      out.push({ ...total, perspective: 'flow' });
-    }
+    pushRecords(out, conn, seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes, mode);
   }
   return out;
+}
+
+function record(conn: Connection, perspective: Perspective, seconds: number, c2sPackets: number, c2sBytes: number, s2cPackets: number, s2cBytes: number): TrafficRecord {
+  return { conn, perspective, seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes, packets: c2sPackets + s2cPackets, bytes: c2sBytes + s2cBytes };
+}
+
+function pushRecords(out: TrafficRecord[], conn: Connection, seconds: number, c2sPackets: number, c2sBytes: number, s2cPackets: number, s2cBytes: number, mode: 'flow' | 'host' | 'dir'): void {
+  if (mode === 'dir') {
+    if (c2sPackets > 0) out.push(record(conn, 'c2s', seconds, c2sPackets, c2sBytes, 0, 0));
+    if (s2cPackets > 0) out.push(record(conn, 's2c', seconds, 0, 0, s2cPackets, s2cBytes));
+  } else if (mode === 'host') {
+    out.push(record(conn, 'cli', seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes), record(conn, 'srv', seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes));
+  } else {
+    out.push(record(conn, 'flow', seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes));
+  }
 }
 
 /**
@@ -132,17 +145,7 @@ export function subSecondRecords(model: TrafficModel, startUs: number, endUs: nu
   const seconds = binUs / 1e6;
   return perBin.map((m) => {
     const out: TrafficRecord[] = [];
-    for (const [conn, [c2sPackets, c2sBytes, s2cPackets, s2cBytes]] of m) {
-      const base = { conn, seconds, c2sPackets, s2cPackets, c2sBytes, s2cBytes };
-      if (mode === 'dir') {
-        if (c2sPackets) out.push({ ...base, perspective: 'c2s', packets: c2sPackets, bytes: c2sBytes, s2cPackets: 0, s2cBytes: 0 });
-        if (s2cPackets) out.push({ ...base, perspective: 's2c', packets: s2cPackets, bytes: s2cBytes, c2sPackets: 0, c2sBytes: 0 });
-        continue;
-      }
-      const total = { ...base, packets: c2sPackets + s2cPackets, bytes: c2sBytes + s2cBytes };
-      if (mode === 'host') out.push({ ...total, perspective: 'cli' }, { ...total, perspective: 'srv' });
-      else out.push({ ...total, perspective: 'flow' });
-    }
+    for (const [conn, [c2sPackets, c2sBytes, s2cPackets, s2cBytes]] of m) pushRecords(out, conn, seconds, c2sPackets, c2sBytes, s2cPackets, s2cBytes, mode);
     return out;
   });
 }
