@@ -103,7 +103,7 @@ async function startTrace(page: Page): Promise<{ stop(): Promise<TraceEvent[]> }
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
-  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,disabled-by-default-devtools.timeline.frame', transferMode: 'ReportEvents' });
   return {
     async stop() {
       const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
@@ -204,6 +204,10 @@ async function main(): Promise<void> {
     await page.close();
     cleanup(dir);
 
+    if (process.env.RESULTS_BENCH_PEER === '0') {
+      emit('results-table: 10,000 rows × 8 columns, result → painted table', median(ours10k), null, 'ms', `peer skipped (RESULTS_BENCH_PEER=0); runs ${ours10k.map(round).join(', ')}`);
+      return;
+    }
     // peer: the toolkit data grid, same harness page and theme, same 10k rows
     const peerJs = await peerBundle(tmp);
     const peerPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });

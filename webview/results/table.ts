@@ -16,6 +16,8 @@ interface ColumnState {
   width: number;
   visible: boolean;
   numeric: boolean;
+  /** Right-aligned (numbers; dates read better left-aligned). */
+  right: boolean;
 }
 
 export interface TableEvents {
@@ -115,7 +117,7 @@ export class VirtualTable {
   /** Starts a new table: columns, no rows. */
   setColumns(specs: ColumnSpec[], hidden?: string[]): void {
     const hide = hidden ? new Set(hidden) : undefined;
-    this.columns = specs.map((spec, index) => ({ spec, index, width: defaultWidth(spec), visible: hide ? !hide.has(spec.id) : !spec.hidden, numeric: isNumericKind(spec.kind) }));
+    this.columns = specs.map((spec, index) => ({ spec, index, width: defaultWidth(spec), visible: hide ? !hide.has(spec.id) : !spec.hidden, numeric: isNumericKind(spec.kind), right: isNumericKind(spec.kind) && spec.kind !== 'timestamp' }));
     this.rows = [];
     this.searchText = [];
     this.view = null;
@@ -316,7 +318,7 @@ export class VirtualTable {
     this.header.replaceChildren();
     this.columns.forEach((c, col) => {
       if (!c.visible) return;
-      const cell = el('div', `vt-hcell${c.numeric ? ' num' : ''}`, undefined, { role: 'columnheader' });
+      const cell = el('div', `vt-hcell${c.right ? ' num' : ''}`, undefined, { role: 'columnheader' });
       cell.style.width = `${c.width}px`;
       cell.dataset.col = String(col);
       cell.title = c.spec.description ? `${c.spec.label}\n${c.spec.description}` : c.spec.label;
@@ -377,7 +379,7 @@ export class VirtualTable {
     const row = el('div', 'vt-row', undefined, { role: 'row' });
     for (const c of this.columns) {
       if (!c.visible) continue;
-      const cell = el('div', c.numeric ? 'vt-cell num' : 'vt-cell', undefined, { role: 'gridcell' });
+      const cell = el('div', c.right ? 'vt-cell num' : 'vt-cell', undefined, { role: 'gridcell' });
       cell.style.width = `${c.width}px`;
       cell.append(document.createTextNode(''));
       row.append(cell);
@@ -411,8 +413,10 @@ export class VirtualTable {
       const special = isSpecial(v);
       // A text node's data: device strings can never become markup.
       (cell.firstChild as Text).data = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
-      const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.numeric ? 'vt-cell num' : 'vt-cell';
+      const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.right ? 'vt-cell num' : 'vt-cell';
       if (cell.className !== cls) cell.className = cls;
+      const tip = special ? (v === '#N/A' ? '#N/A: not applicable' : '#N/D: no data') : '';
+      if (cell.title !== tip) cell.title = tip;
     }
   }
 
