@@ -7,7 +7,7 @@ import type { HttpClientApi, StreamResponse } from '../http/types';
 import { HttpStatusError } from '../http/errors';
 import { AppResponseClient } from './client';
 import { LiveStreamDecoder } from './livestream';
-import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
+import type { CaptureJob, Clip, ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats, FsEntry, ItemsList, Vifg } from './types';
 import type { ReportFilter } from './types';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import { SIDECAR_SCHEMA, type CaptureSidecar } from '../pcap/sidecar';
@@ -392,41 +392,29 @@ export async function listPacketSources(http: HttpClientApi, signal?: AbortSigna
     }
   };
   const [jobs, vifgs, clips, files] = await Promise.all([
-    get<{ items?: Array<Record<string, any>> }>('/api/npm.packet_capture/3.0/jobs'),
-    get<{ items?: Array<Record<string, any>> }>('/api/npm.packet_capture/2.0/vifgs'),
-    get<{ items?: Array<Record<string, any>> }>('/api/npm.clips/1.0/clips'),
-    get<Record<string, any>>('/api/npm.filesystem/1.0/fs'),
+    get<ItemsList<CaptureJob>>('/api/npm.packet_capture/3.0/jobs'),
+    get<ItemsList<Vifg>>('/api/npm.packet_capture/2.0/vifgs'),
+    get<ItemsList<Clip>>('/api/npm.clips/1.0/clips'),
+    get<FsEntry>('/api/npm.filesystem/1.0/fs'),
   ]);
   const sources: PacketSourceRef[] = [];
+  const withTimes = (s: PacketSourceRef, start: unknown, end: unknown): PacketSourceRef => {
+    const a = epochSeconds(start);
+    const b = epochSeconds(end);
+    if (a !== undefined) s.startTime = a;
+    if (b !== undefined) s.endTime = b;
+    return s;
+  };
   for (const j of jobs?.items ?? []) {
-    const status = j.state?.status ?? {};
-    const s: PacketSourceRef = { type: 'job', id: String(j.id), name: String(j.config?.name ?? j.id) };
-    const start = epochSeconds(j.packet_start_time ?? status.packet_start_time);
-    const end = epochSeconds(j.packet_end_time ?? status.packet_end_time);
-    if (start !== undefined) s.startTime = start;
-    if (end !== undefined) s.endTime = end;
-    sources.push(s);
+    const status = j.state?.status;
+    sources.push(withTimes({ type: 'job', id: String(j.id), name: String(j.config?.name ?? j.id) }, j.packet_start_time ?? status?.packet_start_time, j.packet_end_time ?? status?.packet_end_time));
   }
   for (const v of vifgs?.items ?? []) sources.push({ type: 'vifg', id: String(v.id), name: String(v.config?.name ?? v.id) });
-  for (const c of clips?.items ?? []) {
-    const s: PacketSourceRef = { type: 'clip', id: String(c.id), name: String(c.config?.description || c.id) };
-    const start = epochSeconds(c.config?.start_time);
-    const end = epochSeconds(c.config?.end_time);
-    if (start !== undefined) s.startTime = start;
-    if (end !== undefined) s.endTime = end;
-    sources.push(s);
-  }
-  const walk = (e: Record<string, any> | undefined): void => {
+  for (const c of clips?.items ?? []) sources.push(withTimes({ type: 'clip', id: String(c.id), name: String(c.config?.description || c.id) }, c.config?.start_time, c.config?.end_time));
+  const walk = (e: FsEntry | undefined): void => {
     if (!e) return;
-    if (e.type === 'FILE' && typeof e.path === 'string') {
-      const s: PacketSourceRef = { type: 'file', id: e.path.replace(/^\/+/, ''), name: e.path };
-      const start = epochSeconds(e.start_time);
-      const end = epochSeconds(e.end_time);
-      if (start !== undefined) s.startTime = start;
-      if (end !== undefined) s.endTime = end;
-      sources.push(s);
-    }
-    for (const child of [...(e.dirs ?? []), ...(e.files ?? []), ...(e.items ?? [])]) walk(child);
+    if (e.type === 'FILE' && typeof e.path === 'string') sources.push(withTimes({ type: 'file', id: e.path.replace(/^\/+/, ''), name: e.path }, e.start_time, e.end_time));
+    for (const child of [...(e.dirs ?? []), ...(e.files ?? [])]) walk(child);
   };
   walk(files);
   return { sources, problems };

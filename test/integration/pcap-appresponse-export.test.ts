@@ -67,6 +67,13 @@ function checkFile(path: string, packets: number): void {
 }
 
 describe('AppResponse packet export, each mode', () => {
+  test('the source picker lists jobs, VIFGs, clips and files, with time ranges where known', async () => {
+    const listed = await listPacketSources(http);
+    assert.deepEqual(listed.problems, []);
+    assert.deepEqual([...new Set(listed.sources.map((s) => s.type))].sort(), ['clip', 'file', 'job', 'vifg']);
+    assert.ok(job.startTime! < job.endTime!, 'a job carries its packet time range');
+  });
+
   for (const mode of ['LEGACY', 'LIVE_STREAM', 'BUFFER_STREAM', 'STREAM_TO_FILE'] as const) {
     test(`${mode}: a valid filtered pcap and its sidecar land in the folder, the handle is deleted`, async (t) => {
       const dir = tempFolder(t);
