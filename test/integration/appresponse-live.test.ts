@@ -62,6 +62,9 @@ describe('AppResponse simulator: live API', () => {
     const r2 = (await rig.client.liveRange(ref, 2))!;
     assert.equal(r2.start, r1.start, 'the start stays while the retention is not reached');
     assert.ok(Number(r2.end) > Number(r1.end), `${r2.end} > ${r1.end}`);
+    const literal = await rig.http.json<DataDefResponse[]>({ path: `/api/npm.reports/1.0/instances/items/${ref.id}/` });
+    assert.ok(Array.isArray(literal.body) && literal.body.length === 2 && literal.body[0].status.state === 'collecting');
+    assert.equal((await rig.client.getInstance(ref)).id, ref.id);
     const bulk = await rig.client.dataDefs(ref);
     assert.equal(bulk.length, 2);
     assert.ok(bulk.every((d) => d.status.state === 'collecting' && d.actual_time!.time_ranges.length === 1));

@@ -59,6 +59,11 @@ describe('AppResponse simulator: asynchronous report instances', () => {
     assert.equal(literalAll.body.length, 2);
     const literalOne = await rig.http.json<{ id: number }>({ path: `${r.headers.location}/data_defs/items/1/data_defs/items/1/status` });
     assert.equal(literalOne.body.id, 1);
+    const literalData = await rig.http.json<{ meta: { count: number }; columns: string[] }>({ path: `${r.headers.location}/data_defs/items/1/data_defs/data` });
+    assert.deepEqual(literalData.body.columns, topHostGroups.columns);
+    const listed = await rig.client.listInstances();
+    assert.ok(listed.some((i) => i.id === r.body.id && (i as { owner?: string }).owner === rig.sim.username));
+    assert.ok(!(await rig.client.listInstances({ namespace: 'npm.probe.reports' })).some((i) => i.id === r.body.id));
     await rig.client.deleteInstance(r.body.id);
   });
 

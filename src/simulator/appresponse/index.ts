@@ -235,8 +235,13 @@ export async function startAppResponseSimulator(options: AppResponseSimulatorOpt
       await waitSync(ctx, instance);
       return send(ctx, 201, reports.instanceJson(instance, true), { Location: location(ns, instance.id) });
     });
-    route('GET', base, 'reports', (ctx) => send(ctx, 200, { items: reports.list().map((i) => reports.instanceJson(i)) }));
-    route('GET', `${base}/items/:id`, 'reports', (ctx) => send(ctx, 200, reports.instanceJson(reports.get(ctx.params.id))));
+    route('GET', base, 'reports', (ctx) => send(ctx, 200, { items: reports.list().filter((i) => i.namespace === ns).map((i) => reports.instanceJson(i)) }));
+    route('GET', `${base}/items/:id`, 'reports', (ctx) => {
+      const i = reports.get(ctx.params.id);
+      // The document's live example: ".../instances/items/1234/" answers the data objects as an array.
+      if (ctx.path.endsWith('/')) return send(ctx, 200, i.defs.map((d) => reports.defJson(i, d)));
+      return send(ctx, 200, reports.instanceJson(i));
+    });
     route('DELETE', `${base}/items/:id`, 'reports', (ctx) => {
       reports.get(ctx.params.id);
       reports.delete(ctx.params.id);
