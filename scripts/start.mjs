@@ -257,6 +257,8 @@ async function main() {
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
       'extensions.autoUpdate': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
       'files.exclude': { '.vscode-demo': true },
     }, null, 2)}\n`);
   }
