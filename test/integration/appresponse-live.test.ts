@@ -123,6 +123,33 @@ describe('AppResponse simulator: live API', () => {
     await rig.client.deleteInstance(ref);
   });
 
+  it('WIRESHARK and BPF filters apply to packet data_defs (and are refused elsewhere)', async () => {
+    const udpOnly: DataDefRequest = { ...perSecond, columns: ['start_time', 'sum_traffic.total_bytes', 'sum_udp.total_bytes', 'sum_tcp.total_bytes'], filters: [{ type: 'WIRESHARK', value: 'udp' }] };
+    const tcp443: DataDefRequest = { ...perSecond, columns: ['start_time', 'sum_tcp.total_bytes'], filters: [{ type: 'BPF', value: 'tcp port 443' }] };
+    const { ref, instance } = await rig.client.createLive([udpOnly, tcp443]);
+    assert.deepEqual(instance.data_defs[0].filters, [{ type: 'WIRESHARK', value: 'udp' }]);
+    await rig.client.waitForInstance(ref, { intervalMs: 10 });
+    const x = Math.floor(Date.now() / 1000) - 10;
+    const udp = await rig.client.data(ref, 1, { startTime: String(x), endTime: String(x + 3) });
+    assert.equal(udp.data!.length, 3);
+    for (const [, total, udpBytes, tcpBytes] of udp.data!) {
+      assert.equal(total, udpBytes);
+      assert.equal(tcpBytes, '0');
+    }
+    let expected = 0;
+    for (const c of rig.sim.model.connections(x, x + 3)) {
+      if (c.l4 !== 'TCP' || (c.serverPort !== 443 && c.clientPort !== 443)) continue;
+      const f = rig.sim.model.flowCounters(c, x, x + 3);
+      expected += f.c2sBytes + f.s2cBytes;
+    }
+    const https = await rig.client.data(ref, 2, { startTime: String(x), endTime: String(x + 3), resolution: '3' });
+    assert.equal(Number(https.data![0][1]), expected);
+    await rig.client.deleteInstance(ref);
+    const refused = await rig.client.runSync([{ source: { name: 'aggregates' }, columns: ['sum_traffic.total_bytes'], filters: [{ type: 'BPF', value: 'udp' }] }]);
+    assert.equal(refused.instance.data_defs[0].status.state, 'error');
+    assert.equal(refused.instance.data_defs[0].status.messages![0].id, 'unsupported_filter_type');
+  });
+
   it('requires a granularity, and honours idle_timeout', async () => {
     await assert.rejects(
       rig.client.createLive([{ ...perSecond, time: { retention_time: '3600' } }]),
