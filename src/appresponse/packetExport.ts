@@ -7,7 +7,7 @@ import type { HttpClientApi, StreamResponse } from '../http/types';
 import { HttpStatusError } from '../http/errors';
 import { AppResponseClient } from './client';
 import { LiveStreamDecoder } from './livestream';
-import type { CaptureJob, Clip, ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats, FsEntry, ItemsList, Vifg } from './types';
+import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import { SIDECAR_SCHEMA, type CaptureSidecar } from '../pcap/sidecar';
@@ -382,20 +382,21 @@ function epochSeconds(v: unknown): number | undefined {
 
 /** Jobs, VIFGs, clips and files of a device, for the source picker. Each category may fail alone. */
 export async function listPacketSources(http: HttpClientApi, signal?: AbortSignal): Promise<ListedPacketSources> {
+  const client = new AppResponseClient(http);
   const problems: string[] = [];
-  const get = async <T>(path: string): Promise<T | undefined> => {
+  const attempt = async <T>(what: string, run: () => Promise<T[]>): Promise<T[]> => {
     try {
-      return (await http.json<T>({ path, ...(signal ? { signal } : {}) })).body;
+      return await run();
     } catch (err) {
-      problems.push(`${path}: ${(err as Error).message}`);
-      return undefined;
+      problems.push(`${what}: ${(err as Error).message}`);
+      return [];
     }
   };
   const [jobs, vifgs, clips, files] = await Promise.all([
-    get<ItemsList<CaptureJob>>('/api/npm.packet_capture/3.0/jobs'),
-    get<ItemsList<Vifg>>('/api/npm.packet_capture/2.0/vifgs'),
-    get<ItemsList<Clip>>('/api/npm.clips/1.0/clips'),
-    get<FsEntry>('/api/npm.filesystem/1.0/fs'),
+    attempt('capture jobs', () => client.jobs({ signal })),
+    attempt('virtual interface groups', () => client.vifgs({ signal })),
+    attempt('clips', () => client.clips({ signal })),
+    attempt('files', () => client.listFiles('', { signal })),
   ]);
   const sources: PacketSourceRef[] = [];
   const withTimes = (s: PacketSourceRef, start: unknown, end: unknown): PacketSourceRef => {
@@ -405,17 +406,12 @@ export async function listPacketSources(http: HttpClientApi, signal?: AbortSigna
     if (b !== undefined) s.endTime = b;
     return s;
   };
-  for (const j of jobs?.items ?? []) {
+  for (const j of jobs) {
     const status = j.state?.status;
     sources.push(withTimes({ type: 'job', id: String(j.id), name: String(j.config?.name ?? j.id) }, j.packet_start_time ?? status?.packet_start_time, j.packet_end_time ?? status?.packet_end_time));
   }
-  for (const v of vifgs?.items ?? []) sources.push({ type: 'vifg', id: String(v.id), name: String(v.config?.name ?? v.id) });
-  for (const c of clips?.items ?? []) sources.push(withTimes({ type: 'clip', id: String(c.id), name: String(c.config?.description || c.id) }, c.config?.start_time, c.config?.end_time));
-  const walk = (e: FsEntry | undefined): void => {
-    if (!e) return;
-    if (e.type === 'FILE' && typeof e.path === 'string') sources.push(withTimes({ type: 'file', id: e.path.replace(/^\/+/, ''), name: e.path }, e.start_time, e.end_time));
-    for (const child of [...(e.dirs ?? []), ...(e.files ?? [])]) walk(child);
-  };
-  walk(files);
+  for (const v of vifgs) sources.push({ type: 'vifg', id: String(v.id), name: String(v.config?.name ?? v.id) });
+  for (const c of clips) sources.push(withTimes({ type: 'clip', id: String(c.id), name: String(c.config?.description || c.id) }, c.config?.start_time, c.config?.end_time));
+  for (const f of files) if (f.type === 'FILE') sources.push(withTimes({ type: 'file', id: f.path.replace(/^\/+/, ''), name: f.path }, f.start_time, f.end_time));
   return { sources, problems };
 }

@@ -104,6 +104,23 @@ describe('AppResponse packet export, each mode', () => {
     });
   }
 
+  test('VIFG, clip and file sources export too (their own config.path)', async (t) => {
+    const listed = await listPacketSources(http);
+    for (const type of ['vifg', 'clip', 'file'] as const) {
+      const source = listed.sources.find((s) => s.type === type)!;
+      const dir = tempFolder(t);
+      const start = source.startTime ?? t0;
+      const r = await runPacketExport({
+        transport: httpPacketExportTransport(http), device: { name: 'ar-sim' },
+        form: { source, startTime: start, endTime: Math.min(source.endTime ?? t1, start + 1), mode: 'LEGACY' },
+        writer: { folder: dir, stem: type }, pollMs: 20,
+      });
+      assert.equal(r.sidecar.query.path, { vifg: `vifgs/${source.id}`, clip: `clips/${source.id}`, file: `fs/${source.id}` }[type]);
+      assert.equal(capinfosPackets(r.capture.path), r.capture.packetCount, `${type} capture passes capinfos`);
+    }
+    await expectNoHandles();
+  });
+
   test('PCAPNG_NS output becomes a .pcapng that tshark reads', async (t) => {
     const dir = tempFolder(t);
     const r = await runPacketExport({
