@@ -30,12 +30,13 @@ export interface HttpClientExtras {
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** A response whose headers arrived; its concurrency slot is freed when the body closes. */
+/** A response whose headers arrived; its concurrency slot is freed once the body is read or closes. */
 interface Exchange {
   status: number;
   headers: Record<string, string>;
   body: Readable;
   started: number;
+  release: Release;
 }
 
 export class HttpClient implements HttpClientApi {
@@ -219,14 +220,14 @@ export class HttpClient implements HttpClientApi {
 
       if (status === 401 && !options.anonymous && !renewed && encoded.replayable) {
         renewed = true;
-        const text = await this.readAll({ status, headers, body, started }, options, MAX_ERROR_BODY);
+        const text = await this.readAll({ status, headers, body, started, release }, options, MAX_ERROR_BODY);
         if (await this.renewAuth(authorization, signal, path, timeouts)) continue;
-        return { status, headers, body: Readable.from([text]), started };
+        return { status, headers, body: Readable.from([text]), started, release };
       }
       if (RETRY_STATUSES.has(status) && retryable && attempt < this.retries) {
         const wait = retryAfterMs(headers['retry-after']);
         if (wait === undefined || wait <= this.maxRetryAfterMs) {
-          await this.readAll({ status, headers, body, started }, options, MAX_ERROR_BODY).catch(() => undefined);
+          await this.readAll({ status, headers, body, started, release }, options, MAX_ERROR_BODY).catch(() => undefined);
           const delay = wait ?? backoffDelay(attempt, this.retryBaseDelayMs);
           attempt++;
           this.log.debug(`${this.deviceName}: ${method} ${logPath} ${status}; retry ${attempt}/${this.retries} in ${delay} ms`);
@@ -234,7 +235,7 @@ export class HttpClient implements HttpClientApi {
           continue;
         }
       }
-      return { status, headers, body, started };
+      return { status, headers, body, started, release };
     }
   }
 
@@ -259,13 +260,19 @@ export class HttpClient implements HttpClientApi {
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of exchange.body) {
-        const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-        if (size < limit) chunks.push(buffer);
-        size += buffer.length;
-      }
+      await new Promise<void>((resolve, reject) => {
+        exchange.body.on('data', (chunk: Buffer | string) => {
+          const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          if (size < limit) chunks.push(buffer);
+          size += buffer.length;
+        });
+        exchange.body.once('end', resolve);
+        exchange.body.once('error', reject);
+      });
     } catch (error) {
       throw toProbeError(error, this.deviceName, options.path, this.timeoutsOf(options), options.signal);
+    } finally {
+      exchange.release(); // at once: waiting for 'close' would hold the slot into the caller's next request
     }
     const all = Buffer.concat(chunks);
     return all.length > limit ? all.subarray(0, limit) : all;
