@@ -102,3 +102,22 @@ test('the expression goes on the wire with %20 for blanks, never "+"', async () 
   assert.ok(p.startsWith('/API/data/modules/capture?expression=IP%3D%3D10.1.2.3%3A62887%20and%20l4Protocol%3D%3DTCP&endTime='), p);
   assert.ok(!p.includes('+'));
 });
+
+test('the validator agrees with the simulated device on what it accepts', async () => {
+  const { compileExpression } = await import('../../src/simulator/allegro/expression');
+  const cases = [
+    'ip==10.1.2.3', 'IP==10.1.2.3:62887 and IP==10.1.2.100:548 and l4Protocol==TCP', 'mac==aa:bb:cc:dd:ee:ff', 'port==443 and l4Protocol==TCP',
+    'IP==[2001:db8::1]:5', 'ip==10.0.0.0/8', '(ip==1.2.3.4 || ip==5.6.7.8) && !port==22', 'not vlan==7', 'ip!=10.1.2.3',
+    'ip==10.1.2', 'port==70000', 'ip==1.2.3.4 and', '(ip==1.2.3.4', 'ip==1.2.3.4 ip==5.6.7.8', 'l4Protocol==FOO', 'mac==zz:bb:cc:dd:ee:ff',
+  ];
+  for (const c of cases) {
+    let deviceAccepts = true;
+    try {
+      compileExpression(c);
+    } catch {
+      deviceAccepts = false;
+    }
+    const weAccept = validateExpression(c).every((d) => d.severity !== 'error');
+    assert.equal(weAccept, deviceAccepts, c);
+  }
+});
