@@ -34,20 +34,6 @@ test('sequential requests reuse one kept-alive connection', async () => {
   }
 });
 
-test('a read response frees its slot at once, before the next request is sent', async () => {
-  const server = await startHttpsServer((_req, res) => sendJson(res, 200, {}));
-  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, maxConcurrency: 1 });
-  try {
-    await http.json({ path: '/a' });
-    assert.equal(http.inFlight, 0);
-    await http.text({ path: '/b' });
-    assert.equal(http.inFlight, 0);
-  } finally {
-    await http.close();
-    await server.close();
-  }
-});
-
 test('an open stream holds its slot until its body ends', async () => {
   const server = await startHttpsServer((req, res) => {
     if (req.url === '/stream') {
