@@ -2,6 +2,7 @@
 // (media/probe-report.schema.json is this module's output, checked by a unit test) and schemas
 // generated from a device's live source catalogue, with the column ids each property accepts.
 import { columnDetail, topByOf, usableInFilters, type Source } from '../steelfilter/index';
+import type { ReportFile } from './types';
 
 type Schema = Record<string, unknown>;
 
@@ -107,6 +108,32 @@ export function dataDefSchema(source?: Source): Schema {
   };
 }
 
+/** A small, valid report file (the document's top host groups and a time series), e.g. for a demo workspace. */
+export function exampleReportFile(device: string): ReportFile {
+  return {
+    device,
+    data_defs: [
+      {
+        reference: 'Top 20 host groups by throughput',
+        source: { name: 'aggregates' },
+        time: { duration: 'last 1 hour', granularity: '60' },
+        group_by: ['host_group.id'],
+        columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
+        top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
+        limit: 20,
+        filters: [{ type: 'STEELFILTER', value: "cli_tcp.ip == '10.0.0.0/8'" }],
+      },
+      {
+        reference: 'Throughput per minute',
+        source: { name: 'aggregates' },
+        time: { duration: 'last 1 hour', granularity: '60' },
+        group_by: ['start_time'],
+        columns: ['start_time', 'avg_traffic.total_bytes_ps'],
+      },
+    ],
+  };
+}
+
 /** Schema of a whole report file; with sources, each data_def is checked against its own source. */
 export function reportFileSchema(sources?: Source[]): Schema {
   const dataDef: Schema = sources?.length
@@ -126,19 +153,7 @@ export function reportFileSchema(sources?: Source[]): Schema {
     title: 'Probe Explorer report file (*.probe-report.json)',
     description: 'An AppResponse report request and the device it runs on. "data_defs" is sent as is to POST /api/npm.reports/1.0/instances (or npm.probe.reports for live reports).',
     type: 'object',
-    examples: [{
-      device: 'lab-appresponse',
-      data_defs: [{
-        reference: 'Top 20 host groups by throughput',
-        source: { name: 'aggregates' },
-        time: { duration: 'last 1 hour', granularity: '60' },
-        group_by: ['host_group.id'],
-        columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
-        top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
-        limit: 20,
-        filters: [{ type: 'STEELFILTER', value: "cli_tcp.ip == '10.0.0.0/8'" }],
-      }],
-    }],
+    examples: [exampleReportFile('lab-appresponse')],
     required: ['device', 'data_defs'],
     additionalProperties: false,
     properties: {

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpStatusError } from '../../src/http/errors';
 import type { InstanceResponse } from '../../src/appresponse/types';
-import { validateReportRequest, type ReportProblem } from '../../src/report/index';
+import { exampleReportFile, validateReportRequest, type ReportProblem } from '../../src/report/index';
 import { createCatalogueProvider, type CatalogueProvider } from '../../src/views/language/catalogue';
 import type { Source } from '../../src/steelfilter/index';
 import { startRig, type Rig } from './appresponse-support';
@@ -85,6 +85,13 @@ describe('report validator and the device agree on why a data_def is refused', (
   it('the document\'s top host groups request passes our validator and completes on the device', async () => {
     assert.deepEqual(ours(base()), []);
     assert.equal((await device(base())).kind, 'ok');
+  });
+
+  it('the example report file passes our validator and every data_def completes on the device', async () => {
+    for (const def of exampleReportFile('sim').data_defs) {
+      assert.deepEqual(ours(def), []);
+      assert.equal((await device(def)).kind, 'ok');
+    }
   });
 
   for (const [name, def] of INVALID) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, type ReportProblem, type ValidateOptions,
+  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, exampleReportFile, type ReportProblem, type ValidateOptions,
 } from '../../src/report/index';
 import type { Source } from '../../src/steelfilter/index';
 import { bigCatalogue } from './steelfilter-catalogue';
@@ -199,4 +199,8 @@ test('a schema generated from a live source enumerates its column ids per proper
   const file = reportFileSchema([aggregates, packets]) as any;
   assert.equal(file.properties.data_defs.items.allOf.length, 3);
   assert.equal(file.properties.data_defs.items.allOf[2].if.properties.source.properties.name.const, 'packets');
+});
+
+test('the example report file is valid for the device\'s catalogue', () => {
+  assert.deepEqual(validateReportFile(exampleReportFile('lab'), options), []);
 });
