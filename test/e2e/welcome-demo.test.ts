@@ -1,16 +1,17 @@
-// Spec (a), first half, and smoke: the packaged .vsix installs into code-server; its activity-bar
-// container shows the Devices and Captures views; with no device configured the Devices view shows
-// the welcome content with "Add Device" and "Start Demo Appliances"; "Add Device" opens the device
-// wizard; "Show Log" opens the extension's log channel.
+// Spec (a) and smoke: the packaged .vsix installs into code-server; its activity-bar container shows
+// the Devices and Captures views; with no device configured the Devices view shows the welcome
+// content with "Add Device" and "Start Demo Appliances"; "Add Device" opens the device wizard;
+// "Show Log" opens the extension's log channel; "Start Demo Appliances" starts both simulated
+// appliances in the extension host and both demo devices appear in the tree, connected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openProbeExplorer, openSession, runCommand, step, T, viewPane, type Session } from './harness';
+import { expand, openProbeExplorer, openSession, runCommand, step, T, treeItem, treeLabels, viewPane, waitForNotification, type Session } from './harness';
 
 let s: Session;
-before(async () => { s = await openSession('smoke'); });
+before(async () => { s = await openSession('a-welcome-demo'); });
 after(async () => { await s?.close(); });
 
-test('welcome view with Add Device and Start Demo Appliances; Add Device opens the wizard; Show Log opens the log', async () => {
+test('welcome view with Add Device and Start Demo Appliances; Add Device opens the wizard; Show Log opens the log; the demo adds both devices', async () => {
   const { page } = s;
   const welcome = viewPane(page, 'Devices').locator('.welcome-view-content');
   await step(s, 'welcome-view', async () => {
@@ -45,5 +46,23 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
       await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(selected, 'Probe Explorer', 'the Output panel shows the extension log channel');
+  });
+
+  await step(s, 'demo-devices-in-tree', async () => {
+    await openProbeExplorer(page);
+    await welcome.getByRole('button', { name: 'Start Demo Appliances' }).click();
+    await waitForNotification(page, 'Demo Allegro and Demo AppResponse are running on this machine.', T.remote);
+    await treeItem(page, 'Demo Allegro').waitFor({ state: 'visible', timeout: T.remote });
+    await treeItem(page, 'Demo AppResponse').waitFor({ state: 'visible', timeout: T.remote });
+    await welcome.waitFor({ state: 'hidden' });
+    assert.deepEqual((await treeLabels(page)).filter((l) => l.startsWith('Demo ')).sort(), ['Demo Allegro', 'Demo AppResponse']);
+  });
+
+  await step(s, 'demo-devices-connect', async () => {
+    // Both answer with the credentials the demo stored in SecretStorage, over their pinned certificates.
+    await expand(treeItem(page, 'Demo AppResponse'));
+    await treeItem(page, 'Report sources').waitFor({ state: 'visible', timeout: T.remote });
+    await expand(treeItem(page, 'Demo Allegro'));
+    await treeItem(page, /^modules$/).waitFor({ state: 'visible', timeout: T.remote });
   });
 });
