@@ -28,6 +28,7 @@ export const REPORT_SELECTOR: vscode.DocumentSelector = [
   { language: 'jsonc', pattern: '**/*.probe-report.json' },
 ];
 
+const rangeOfNode = (doc: vscode.TextDocument, offset: number) => new vscode.Range(doc.positionAt(offset), doc.positionAt(offset));
 const isReport = (doc: vscode.TextDocument) => doc.fileName.endsWith('.probe-report.json') && (doc.languageId === 'json' || doc.languageId === 'jsonc');
 const isSteelfilter = (doc: vscode.TextDocument) => doc.languageId === 'steelfilter';
 
@@ -185,6 +186,31 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
       },
     }),
   );
+
+  // "Run report" / "Run live" above a report file, once the commands that run reports exist.
+  // They receive the report file's URI: probeExplorer.runReport(uri) / probeExplorer.runLiveReport(uri).
+  let commandsSeen: { at: number; names: Set<string> } | undefined;
+  const available = async (): Promise<Set<string>> => {
+    if (!commandsSeen || Date.now() - commandsSeen.at > 5000) {
+      commandsSeen = { at: Date.now(), names: new Set((await vscode.commands.getCommands(true)).filter((c) => c.startsWith('probeExplorer.'))) };
+    }
+    return commandsSeen.names;
+  };
+  context.subscriptions.push(vscode.languages.registerCodeLensProvider(REPORT_SELECTOR, {
+    async provideCodeLenses(doc) {
+      const names = await available();
+      const parsed = parseReportFile(doc.getText());
+      const at = parsed.root?.children?.find((c) => c.key === 'data_defs');
+      const range = rangeOfNode(doc, at?.keyStart ?? 0);
+      const lenses: vscode.CodeLens[] = [];
+      const live = (parsed.value as { live?: unknown } | undefined)?.live === true;
+      if (names.has('probeExplorer.runReport') && !live) lenses.push(new vscode.CodeLens(range, { title: '$(run) Run report', command: 'probeExplorer.runReport', arguments: [doc.uri] }));
+      if (names.has('probeExplorer.runLiveReport') && (live || parsed.sourceNames.includes('packets'))) {
+        lenses.push(new vscode.CodeLens(range, { title: '$(pulse) Run live', command: 'probeExplorer.runLiveReport', arguments: [doc.uri] }));
+      }
+      return lenses;
+    },
+  }));
 
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider([...STEELFILTER_SELECTOR as vscode.DocumentFilter[], ...REPORT_SELECTOR as vscode.DocumentFilter[]], new FixProvider(), { providedCodeActionKinds: FixProvider.kinds }),
