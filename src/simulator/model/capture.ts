@@ -3,7 +3,7 @@
 // second of that minute is then one memory copy plus a few patched fields per record (timestamp,
 // TCP sequence/ack, RTP sequence/timestamp, checksum). This keeps generation far above 500 MB/s.
 import { fileHeader, recordDataOffset, recordSize, type CaptureFormat } from './pcap';
-import { PatchKind, frameTemplate, fold } from './frames';
+import { PatchKind, frameTemplate, type FrameTemplate } from './frames';
 import type { TrafficModel } from './traffic';
 import type { Connection, Direction } from './types';
 
@@ -55,47 +55,76 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
   const format = options.format ?? 'pcap';
   const snap = options.snapLength ?? 65535;
   const dataAt = recordDataOffset(format);
-  interface Entry { c: Connection; dir: Direction; j: number; usec: number }
-  const entries: Entry[] = [];
+  // One group per kept direction of a connection; its packets are spread evenly over the second.
+  interface Group { c: Connection; dir: Direction; first: number; templates: FrameTemplate[]; prefix: number[] }
+  const groups: Group[] = [];
+  let total = 0;
   for (const c of model.connectionsInMinute(minute)) {
     for (const dir of ['c2s', 's2c'] as const) {
       const n = c[dir].packets;
       if (n === 0 || (options.filter && !options.filter(c, dir))) continue;
-      for (let j = 0; j < n; j++) entries.push({ c, dir, j, usec: packetOffsetUs(c, dir, j, n) });
+      const templates: FrameTemplate[] = new Array(n);
+      const prefix: number[] = new Array(n);
+      let sum = 0;
+      for (let j = 0; j < n; j++) {
+        templates[j] = j > 0 && c[dir].payloads[j] === c[dir].payloads[j - 1] ? templates[j - 1]! : frameTemplate(c, dir, j);
+        prefix[j] = sum;
+        sum += c[dir].payloads[j]!;
+      }
+      groups.push({ c, dir, first: total, templates, prefix });
+      total += n;
     }
   }
-  entries.sort((a, b) => a.usec - b.usec || a.c.id - b.c.id || (a.dir === b.dir ? a.j - b.j : a.dir === 'c2s' ? -1 : 1));
-  const count = entries.length;
-  const recordStart = new Int32Array(count + 1);
-  const templates = entries.map((e) => frameTemplate(e.c, e.dir, e.j));
-  let total = 0;
-  let bytesPerSecond = 0;
-  for (let i = 0; i < count; i++) {
-    recordStart[i] = total;
-    const len = templates[i]!.bytes.length;
-    bytesPerSecond += len;
-    total += recordSize(format, Math.min(len, snap));
+  // Sort by (offset within the second, entry number): one numeric key per packet.
+  const count = total;
+  const keys = new Float64Array(count);
+  const owner = new Int32Array(count);
+  for (let g = 0; g < groups.length; g++) {
+    const { c, dir, first } = groups[g]!;
+    const n = c[dir].packets;
+    for (let j = 0; j < n; j++) {
+      keys[first + j] = packetOffsetUs(c, dir, j, n) * 4194304 + first + j;
+      owner[first + j] = g;
+    }
   }
-  recordStart[count] = total;
+  keys.sort();
+  const recordStart = new Int32Array(count + 1);
+  let bytes = 0;
+  let bytesPerSecond = 0;
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const entry = keys[i]! % 4194304;
+    order[i] = entry;
+    const g = groups[owner[entry]!]!;
+    const len = g.templates[entry - g.first]!.bytes.length;
+    recordStart[i] = bytes;
+    bytesPerSecond += len;
+    bytes += recordSize(format, Math.min(len, snap));
+  }
+  recordStart[count] = bytes;
   const block: MinuteBlock = {
-    minute, format, count, buffer: Buffer.alloc(total), recordStart,
+    minute, format, count, buffer: Buffer.alloc(bytes), recordStart,
     usec: new Int32Array(count), patch: new Uint8Array(count), l4Offset: new Int32Array(count), capLen: new Int32Array(count),
     base1: new Float64Array(count), delta1: new Float64Array(count), base2: new Float64Array(count), delta2: new Float64Array(count),
     checksumBase: new Int32Array(count), connectionStart: new Float64Array(count), packetsPerSecond: count, bytesPerSecond,
   };
+  const b = block.buffer;
   for (let i = 0; i < count; i++) {
-    const { c, dir, j, usec } = entries[i]!;
-    const t = templates[i]!;
+    const entry = order[i]!;
+    const g = groups[owner[entry]!]!;
+    const j = entry - g.first;
+    const { c, dir } = g;
+    const t = g.templates[j]!;
+    const usec = Math.floor(keys[i]! / 4194304);
     const at = recordStart[i]!;
     const origLen = t.bytes.length;
     const capLen = Math.min(origLen, snap);
-    const size = recordStart[i + 1]! - at;
-    const b = block.buffer;
     if (format === 'pcap') {
       b.writeUInt32LE(usec, at + 4);
       b.writeUInt32LE(capLen, at + 8);
       b.writeUInt32LE(origLen, at + 12);
     } else {
+      const size = recordStart[i + 1]! - at;
       b.writeUInt32LE(6, at);
       b.writeUInt32LE(size, at + 4);
       b.writeUInt32LE(capLen, at + 20);
@@ -109,21 +138,19 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
     block.capLen[i] = capLen;
     block.checksumBase[i] = t.checksumBase;
     block.connectionStart[i] = c.start;
-    const mine = c[dir];
-    const other = c[dir === 'c2s' ? 's2c' : 'c2s'];
     if (t.patch === PatchKind.Tcp) {
-      let prefix = 0;
-      for (let k = 0; k < j; k++) prefix += mine.payloads[k]!;
-      block.base1[i] = (dir === 'c2s' ? c.isnC2s : c.isnS2c) + prefix;
+      const mine = c[dir];
+      const other = c[dir === 'c2s' ? 's2c' : 'c2s'];
+      block.base1[i] = (dir === 'c2s' ? c.isnC2s : c.isnS2c) + g.prefix[j]!;
       block.delta1[i] = mine.payloadBytes;
       block.base2[i] = dir === 'c2s' ? c.isnS2c : c.isnC2s;
       block.delta2[i] = other.payloadBytes;
     } else if (t.patch === PatchKind.Rtp) {
       const ssrc = dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
       block.base1[i] = (ssrc & 0xffff) + j;
-      block.delta1[i] = mine.packets;
+      block.delta1[i] = c[dir].packets;
       block.base2[i] = (ssrc >>> 8) + j * 160;
-      block.delta2[i] = mine.packets * 160;
+      block.delta2[i] = c[dir].packets * 160;
     }
   }
   return block;
@@ -146,7 +173,8 @@ const LARGE_RANGE = 256 * 1024;
 
 /**
  * Records [from, to) of the block as they are in second `second` (epoch seconds), as a new buffer,
- * or (inPlace) as a view of the block patched in place: valid only until the next render.
+ * or (inPlace) as a view of the block patched in place: valid only until the render after next.
+ * The loop writes bytes directly (no Buffer helpers): it runs once per packet of the capture.
  */
 export function renderSecond(block: MinuteBlock, second: number, from = 0, to = block.count, inPlace = false): Buffer {
   const shift = inPlace ? 0 : block.recordStart[from]!;
@@ -161,36 +189,60 @@ export function renderSecond(block: MinuteBlock, second: number, from = 0, to = 
   const pcap = block.format === 'pcap';
   const dataAt = recordDataOffset(block.format);
   const usBase = second * 1e6;
+  const s0 = second & 0xff, s1 = (second >>> 8) & 0xff, s2 = (second >>> 16) & 0xff, s3 = (second >>> 24) & 0xff;
+  const { recordStart, usec, patch, connectionStart, base1, delta1, base2, delta2, checksumBase, l4Offset, capLen } = block;
   for (let i = from; i < to; i++) {
-    const at = block.recordStart[i]! - shift;
-    if (pcap) out.writeUInt32LE(second, at);
-    else {
-      const ts = usBase + block.usec[i]!;
-      out.writeUInt32LE(Math.floor(ts / TWO32), at + 12);
-      out.writeUInt32LE(ts % TWO32, at + 16);
-    }
-    const kind = block.patch[i]!;
-    if (kind === PatchKind.None) continue;
-    const k = second - block.connectionStart[i]!;
-    const v1 = (block.base1[i]! + k * block.delta1[i]!) % TWO32;
-    const v2 = (block.base2[i]! + k * block.delta2[i]!) % TWO32;
-    const l4 = at + dataAt + block.l4Offset[i]!;
-    const end = at + dataAt + block.capLen[i]!;
-    if (kind === PatchKind.Tcp) {
-      const sum = fold(block.checksumBase[i]! + Math.floor(v1 / 65536) + (v1 & 0xffff) + Math.floor(v2 / 65536) + (v2 & 0xffff));
-      if (l4 + 8 <= end) out.writeUInt32BE(v1, l4 + 4);
-      if (l4 + 12 <= end) out.writeUInt32BE(v2, l4 + 8);
-      if (l4 + 18 <= end) out.writeUInt16BE(~sum & 0xffff, l4 + 16);
+    const at = recordStart[i]! - shift;
+    if (pcap) {
+      out[at] = s0; out[at + 1] = s1; out[at + 2] = s2; out[at + 3] = s3;
     } else {
-      const seq = v1 % 65536;
-      const sum = fold(block.checksumBase[i]! + seq + Math.floor(v2 / 65536) + (v2 & 0xffff));
-      const csum = ~sum & 0xffff;
-      if (l4 + 8 <= end) out.writeUInt16BE(csum === 0 ? 0xffff : csum, l4 + 6);
-      if (l4 + 12 <= end) out.writeUInt16BE(seq, l4 + 10);
-      if (l4 + 16 <= end) out.writeUInt32BE(v2, l4 + 12);
+      const ts = usBase + usec[i]!;
+      const hi = Math.floor(ts / TWO32);
+      const lo = ts - hi * TWO32;
+      out[at + 12] = hi & 0xff; out[at + 13] = (hi >>> 8) & 0xff; out[at + 14] = (hi >>> 16) & 0xff; out[at + 15] = hi >>> 24;
+      out[at + 16] = lo & 0xff; out[at + 17] = (lo >>> 8) & 0xff; out[at + 18] = (lo >>> 16) & 0xff; out[at + 19] = lo >>> 24;
+    }
+    const kind = patch[i]!;
+    if (kind === PatchKind.None) continue;
+    const k = second - connectionStart[i]!;
+    let v1 = base1[i]! + k * delta1[i]!;
+    v1 -= Math.floor(v1 / TWO32) * TWO32;
+    let v2 = base2[i]! + k * delta2[i]!;
+    v2 -= Math.floor(v2 / TWO32) * TWO32;
+    const l4 = at + dataAt + l4Offset[i]!;
+    const room = at + dataAt + capLen[i]! - l4;
+    const v1hi = Math.floor(v1 / 65536), v1lo = v1 - v1hi * 65536;
+    const v2hi = Math.floor(v2 / 65536), v2lo = v2 - v2hi * 65536;
+    if (kind === PatchKind.Tcp) {
+      let sum = checksumBase[i]! + v1hi + v1lo + v2hi + v2lo;
+      sum = (sum & 0xffff) + (sum >>> 16);
+      sum = (sum & 0xffff) + (sum >>> 16);
+      const c = ~sum & 0xffff;
+      if (room >= 18) {
+        out[l4 + 4] = v1hi >>> 8; out[l4 + 5] = v1hi & 0xff; out[l4 + 6] = v1lo >>> 8; out[l4 + 7] = v1lo & 0xff;
+        out[l4 + 8] = v2hi >>> 8; out[l4 + 9] = v2hi & 0xff; out[l4 + 10] = v2lo >>> 8; out[l4 + 11] = v2lo & 0xff;
+        out[l4 + 16] = c >>> 8; out[l4 + 17] = c & 0xff;
+      } else {
+        if (room >= 8) out.writeUInt32BE(v1, l4 + 4);
+        if (room >= 12) out.writeUInt32BE(v2, l4 + 8);
+      }
+    } else {
+      const seq = v1lo;
+      let sum = checksumBase[i]! + seq + v2hi + v2lo;
+      sum = (sum & 0xffff) + (sum >>> 16);
+      sum = (sum & 0xffff) + (sum >>> 16);
+      const c = ~sum & 0xffff || 0xffff;
+      if (room >= 16) {
+        out[l4 + 6] = c >>> 8; out[l4 + 7] = c & 0xff;
+        out[l4 + 10] = seq >>> 8; out[l4 + 11] = seq & 0xff;
+        out[l4 + 12] = v2hi >>> 8; out[l4 + 13] = v2hi & 0xff; out[l4 + 14] = v2lo >>> 8; out[l4 + 15] = v2lo & 0xff;
+      } else {
+        if (room >= 8) out.writeUInt16BE(c, l4 + 6);
+        if (room >= 12) out.writeUInt16BE(seq, l4 + 10);
+      }
     }
   }
-  return inPlace ? out.subarray(block.recordStart[from]!, block.recordStart[to]!) : out;
+  return inPlace ? out.subarray(recordStart[from]!, recordStart[to]!) : out;
 }
 
 /** A time range [fromUs, toUs) of packets to stream; toUs may be Infinity (until cancelled). */

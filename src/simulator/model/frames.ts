@@ -137,6 +137,7 @@ function ttl(h: Host): number {
 
 function writePayload(f: Buffer, at: number, len: number, c: Connection, dir: Direction): void {
   if (len === 0) return;
+  if (c.app === 'HTTP' && len >= 100) return writeHttp(f, at, len, c, dir);
   switch (c.kind) {
     case 'dns': return writeDns(f, at, c, dir);
     case 'ntp':
@@ -164,6 +165,21 @@ function writePayload(f: Buffer, at: number, len: number, c: Connection, dir: Di
     default:
       for (let i = 0; i < len; i++) f[at + i] = (i * 31 + c.id) & 0xff;
   }
+}
+
+/** A complete HTTP/1.1 request or response of exactly `len` bytes (padding in a header or the body). */
+function writeHttp(f: Buffer, at: number, len: number, c: Connection, dir: Direction): void {
+  let text: string;
+  if (dir === 'c2s') {
+    const head = `GET /app/${c.id}/resource HTTP/1.1\r\nHost: ${c.server.hostName}\r\nX-Pad: `;
+    text = head + 'p'.repeat(Math.max(0, len - head.length - 4)) + '\r\n\r\n';
+  } else {
+    const headFor = (n: number) => `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${n}\r\n\r\n`;
+    let body = len - headFor(len).length;
+    body = len - headFor(body).length;
+    text = headFor(body) + 'x'.repeat(Math.max(0, body));
+  }
+  f.write(text.slice(0, len), at, 'latin1');
 }
 
 function writeDns(f: Buffer, at: number, c: Connection, dir: Direction): void {
