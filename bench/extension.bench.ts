@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 /** The stand-in `vscode`: real answers where activation reads values, inert proxies elsewhere. */
 const VSCODE_STUB = String.raw`
 const inert = () => new Proxy(function () {}, {
-  get: (_t, key) => (key === 'then' || typeof key === 'symbol' ? undefined : key === 'dispose' ? () => {} : inert()),
+  get: (_t, key) => (key === Symbol.iterator ? function* () {} : key === 'then' || typeof key === 'symbol' ? undefined : key === 'dispose' ? () => {} : inert()),
   apply: () => inert(),
   construct: () => inert(),
 });
@@ -83,7 +83,7 @@ const event = () => ({ dispose() {} });
 const base = {
   EventEmitter,
   Disposable: class { constructor(f) { this.f = f; } dispose() { this.f && this.f(); } static from() { return { dispose() {} }; } },
-  workspace: new Proxy({ getConfiguration: () => configuration, onDidChangeConfiguration: event, workspaceFolders: undefined }, { get: (t, k) => (k in t ? t[k] : inert()) }),
+  workspace: new Proxy({ getConfiguration: () => configuration, onDidChangeConfiguration: event, workspaceFolders: undefined, textDocuments: [] }, { get: (t, k) => (k in t ? t[k] : inert()) }),
   commands: new Proxy({ registerCommand: () => ({ dispose() {} }), executeCommand: async () => undefined }, { get: (t, k) => (k in t ? t[k] : inert()) }),
 };
 // esbuild's import * copies own keys, so the namespaces and classes features touch must exist as keys.
