@@ -22,7 +22,7 @@ import { ProgressMeter } from '../pcap/progress';
 import { describeFailure, type SavedCapture } from '../pcap/download';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
 import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
-import { captureLinkLine } from '../pcap/markdown';
+import { captureLinkLine, sidecarOneLine } from '../pcap/markdown';
 import { summaryMarkdown, summaryTables } from '../pcap/report';
 import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
 import type { ResultsService } from '../panels/results';
@@ -122,23 +122,13 @@ async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => 
 async function insertNoteLink(dest: Destination, saved: SavedCapture, deps: PcapDeps): Promise<void> {
   if (!dest.note) return;
   const c = saved.capture;
-  const line = captureLinkLine(dest.note.uri.fsPath, c.path, `${saved.sidecar.device.name}, ${oneLineSummaryOfSaved(saved)}`);
+  const line = captureLinkLine(dest.note.uri.fsPath, c.path, sidecarOneLine(saved.sidecar));
   const doc = dest.note.editor.document;
   const position = doc.isClosed ? dest.note.position : dest.note.editor.selection.active;
   const edit = new vscode.WorkspaceEdit();
   const atLineStart = position.character === 0;
   edit.insert(dest.note.uri, position, `${atLineStart ? '' : '\n'}${line}\n`);
   if (!(await vscode.workspace.applyEdit(edit))) deps.log.warn(`Could not insert the capture link into ${dest.note.uri.fsPath}`);
-}
-
-function oneLineSummaryOfSaved(saved: SavedCapture): string {
-  const s = saved.sidecar;
-  const parts = [`${s.packetCount} packets`, formatBytes(s.size)];
-  if (s.firstPacketTime && s.lastPacketTime) parts.push(`${s.firstPacketTime.replace('T', ' ').slice(0, 19)} to ${s.lastPacketTime.slice(11, 19)} UTC`);
-  const q = s.query as Record<string, unknown>;
-  if (typeof q.expression === 'string') parts.push(`expression ${q.expression}`);
-  else if (Array.isArray(q.filters) && q.filters.length) parts.push(`filter ${(q.filters as { value: string }[]).map((f) => f.value).join(' and ')}`);
-  return parts.join(', ');
 }
 
 async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: CapturesProvider, warnings: string[] = []): Promise<void> {

@@ -67,7 +67,7 @@ export class CapturesProvider implements vscode.TreeDataProvider<CaptureItem>, v
   private pending: NodeJS.Timeout | undefined;
 
   constructor(private readonly log?: vscode.LogOutputChannel) {
-    this.watcher = vscode.workspace.createFileSystemWatcher('**/*.{pcap,pcapng,cap,json}');
+    this.watcher = vscode.workspace.createFileSystemWatcher('**/*.{pcap,pcapng,cap,pcap.json,pcapng.json,cap.json}');
     const soon = () => {
       if (this.pending) clearTimeout(this.pending);
       this.pending = setTimeout(() => this.refresh(), 300);

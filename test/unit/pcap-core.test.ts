@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { sanitizeBaseName, insideFolder, firstFreeName, defaultBaseName } from '../../src/pcap/naming';
 import { ProgressMeter } from '../../src/pcap/progress';
 import { summarizeFile, oneLineSummary, CaptureSummarizer } from '../../src/pcap/summary';
-import { parseSidecar, SIDECAR_SCHEMA } from '../../src/pcap/sidecar';
+import { parseSidecar, SIDECAR_SCHEMA, type CaptureSidecar } from '../../src/pcap/sidecar';
 import { captureTargetOf, packetSourcePath } from '../../src/pcap/target';
 import { captureLinkLine } from '../../src/pcap/markdown';
 import { decodePacket, ipv6Text } from '../../src/pcap/decode';
@@ -156,4 +156,17 @@ test('the summary Markdown has an overview and a table per counter', async (t) =
   assert.match(md, /^# Summary of m\.pcap/);
   assert.match(md, /\| packets \| 9 \|/);
   assert.match(md, /\| 10\.1\.2\.3 \| 6 \|/);
+});
+
+test('the one-line summary of a sidecar names device, packets, size, times and query', async () => {
+  const { sidecarOneLine } = await import('../../src/pcap/markdown');
+  const base: Omit<CaptureSidecar, 'device' | 'mode' | 'query'> = { schema: SIDECAR_SCHEMA, file: 'a.pcap', timeRange: {}, format: 'pcap', size: 2048, packetCount: 12, sha256: 'x', linkTypes: [1], startedAt: '', finishedAt: '', rerun: { kind: 'allegro', form: {} } };
+  assert.equal(
+    sidecarOneLine({ ...base, device: { name: 'mm', kind: 'allegro' }, mode: 'allegro', query: { expression: 'ip==10.1.2.3' }, firstPacketTime: '2026-01-02T03:04:05.000001Z', lastPacketTime: '2026-01-02T03:09:05.000000Z' }),
+    'mm, 12 packets, 2.0 KiB, 2026-01-02 03:04:05 to 03:09:05 UTC, expression ip==10.1.2.3',
+  );
+  assert.equal(
+    sidecarOneLine({ ...base, device: { name: 'ar', kind: 'appresponse' }, mode: 'LIVE_STREAM', query: { path: 'jobs/x', filters: [{ type: 'BPF', value: 'port 53' }] } }),
+    'ar, 12 packets, 2.0 KiB, filter port 53, LIVE_STREAM',
+  );
 });
