@@ -83,9 +83,13 @@ export class PacketListSource implements TrafficSource {
         dir = 's2c';
       }
       if (!c) {
-        dir = 'c2s';
-        c = newFlow(this.flows.length + 1, src, dst, d.srcPort, d.dstPort, d.l4, d.vlan, p.timeUs);
-        byKey.set(fwd, c);
+        // the client is the side with the higher (ephemeral) port; on a tie, the first sender
+        const reversed = d.srcPort < d.dstPort;
+        dir = reversed ? 's2c' : 'c2s';
+        c = reversed
+          ? newFlow(this.flows.length + 1, dst, src, d.dstPort, d.srcPort, d.l4, d.vlan, p.timeUs)
+          : newFlow(this.flows.length + 1, src, dst, d.srcPort, d.dstPort, d.l4, d.vlan, p.timeUs);
+        byKey.set(reversed ? rev : fwd, c);
         this.flows.push(c);
         this.flowPackets.set(c, { times: { c2s: [], s2c: [] }, bytesPrefix: { c2s: [0], s2c: [0] } });
       }
