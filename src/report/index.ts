@@ -7,3 +7,4 @@ export { dataDefSchema, reportFileSchema, exampleReportFile, DURATION_EXAMPLES }
 export { parseReportFile, checkReportFile, locate, REPORT_FILE_SUFFIX, type LocatedProblem, type ParsedReportFile } from './file';
 export { parseJsonTree, nodeAtOffset, nodeAtPath, pathOf, toValue, stringOffset, stringIndexAt, splitPath, type JsonNode } from './jsonTree';
 export { slotAt, completeReport, hoverReport, describeSeconds, type AssistContext, type Slot, type SlotKind } from './assist';
+export { scaffoldDataDef, scaffoldReportFile } from './scaffold';

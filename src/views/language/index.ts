@@ -1,11 +1,13 @@
 // Native editor features from the shared cores: the `steelfilter` language (.steelfilter files)
 // and report files (*.probe-report.json, language json). Completion, hover, diagnostics with quick
-// fixes, formatting. Catalogues come from the `getSource` callback, so this module knows no HTTP.
+// fixes, formatting, Run CodeLenses; and the New Report… command that writes a report file.
+// Catalogues come from the `getSource` callback, so this module knows no HTTP.
 import * as vscode from 'vscode';
 import { complete, format, hover, validate, type Source } from '../../steelfilter/index';
 import { checkReportFile, completeReport, hoverReport, parseReportFile } from '../../report/index';
 import { FixProvider, toCompletionItem, toDiagnostic, toHover } from './convert';
 import { steelfilterTarget } from './context';
+import { registerNewReportCommand } from './newReport';
 
 export interface LanguageFeatureDeps {
   /** The catalogue of source `name` on AppResponse `device` (undefined: no such source). */
@@ -33,6 +35,7 @@ const isReport = (doc: vscode.TextDocument) => doc.fileName.endsWith('.probe-rep
 const isSteelfilter = (doc: vscode.TextDocument) => doc.languageId === 'steelfilter';
 
 export function registerLanguageFeatures(context: vscode.ExtensionContext, deps: LanguageFeatureDeps): void {
+  registerNewReportCommand(context, deps);
   const diagnostics = vscode.languages.createDiagnosticCollection('probe-explorer');
   context.subscriptions.push(diagnostics);
   const devices = () => deps.listDevices?.() ?? [];
