@@ -45,8 +45,16 @@ export function redactingLogger(logger: Logger, secrets: () => Iterable<string |
     if (value instanceof Error) return redactValues(redact(value.message), secrets());
     return value;
   };
-  const wrap = (level: 'trace' | 'debug' | 'info' | 'warn') => (message: string, ...args: unknown[]) =>
-    logger[level](clean(message) as string, ...args.map(clean));
+  // A vscode.LogOutputChannel tells its level (Off 0, Trace 1, Debug 2, Info 3, Warning 4, Error 5):
+  // below it, skip the redaction work altogether. Other loggers get everything.
+  const rank = { trace: 1, debug: 2, info: 3, warn: 4 } as const;
+  const shown = (level: keyof typeof rank) => {
+    const current = (logger as { logLevel?: unknown }).logLevel;
+    return typeof current !== 'number' || (current !== 0 && current <= rank[level]);
+  };
+  const wrap = (level: keyof typeof rank) => (message: string, ...args: unknown[]) => {
+    if (shown(level)) logger[level](clean(message) as string, ...args.map(clean));
+  };
   return {
     trace: wrap('trace'),
     debug: wrap('debug'),

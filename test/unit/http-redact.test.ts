@@ -40,3 +40,17 @@ test('the redacting logger scrubs messages, errors and known secret values', () 
   log.error(new Error('Authorization: Bearer xyz'));
   assert.deepEqual(lines, ['password=[redacted] and [redacted]', 'Authorization: Bearer [redacted]']);
 });
+
+test('below the level of a LogOutputChannel nothing is formatted or passed on', () => {
+  const lines: string[] = [];
+  const sink = (m: string | Error) => lines.push(String(m));
+  const channel = { logLevel: 3, trace: sink, debug: sink, info: sink, warn: sink, error: sink };
+  const log = redactingLogger(channel);
+  log.debug('GET /x 200 1 ms');
+  log.info('shown');
+  channel.logLevel = 2;
+  log.debug('now shown');
+  channel.logLevel = 0;
+  log.warn('off');
+  assert.deepEqual(lines, ['shown', 'now shown']);
+});
