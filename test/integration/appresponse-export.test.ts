@@ -30,6 +30,8 @@ describe('AppResponse simulator: packet sources', () => {
     assert.equal(job.config.name, 'default_job');
     assert.equal(job.state.status.state, 'RUNNING');
     assert.ok(Number(job.state.status.packet_start_time) < Number(job.state.status.packet_end_time));
+    assert.equal(job.packet_start_time, job.state.status.packet_start_time);
+    assert.ok(job.capture_size! > 0);
     const jobs2 = await rig.client.jobs({ version: '2.0' });
     assert.ok(jobs2[0].packet_start_time && jobs2[0].capture_size! > 0);
     const literal = await rig.http.json<{ items: unknown[] }>({ path: '/api/npm.packet.capture/2.0/jobs' });

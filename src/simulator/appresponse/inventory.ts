@@ -57,7 +57,7 @@ export class Inventory {
     return [JOB_DEFAULT, JOB_VOIP];
   }
 
-  jobs(version: '2.0' | '3.0', nowMs: number): CaptureJob[] {
+  jobs(_version: '2.0' | '3.0', nowMs: number): CaptureJob[] {
     const end = String(Math.floor(nowMs / 1000));
     const start = String(this.startedAtSec);
     const make = (id: string, name: string, vifgs: number[], filter: string, size: number): CaptureJob => {
@@ -66,11 +66,10 @@ export class Inventory {
         config: { name, vifgs, enabled: true, filter: { type: 'BPF', value: filter }, retention_rules: { max_data_size: 10_000_000_000 }, indexing: { enabled: true } },
         state: { status: { state: 'RUNNING', packet_start_time: start, packet_end_time: end, capture_size: size } },
       };
-      if (version === '2.0') {
-        job.packet_start_time = start;
-        job.packet_end_time = end;
-        job.capture_size = size;
-      }
+      // Public clients read these at item level too.
+      job.packet_start_time = start;
+      job.packet_end_time = end;
+      job.capture_size = size;
       return job;
     };
     const age = Math.max(1, Math.floor(nowMs / 1000) - this.startedAtSec);
