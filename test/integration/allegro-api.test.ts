@@ -153,6 +153,9 @@ describe('lists', () => {
     const res = await http.json<{ itemsPerPage: number; displayedItems: unknown[] }>({ path: '/API/stats/modules/ip/ips/10.1.2.3/peers', query: { sort: 'bytes', reverse: true, page: 0, count: 9999, timespan: 60, values: 100 } });
     assert.equal(res.body.itemsPerPage, 100);
     assert.ok(res.body.displayedItems.length <= 100);
+    // the document's example as printed (its "&timespan" became "×pan")
+    const literal = await http.json<{ itemsPerPage: number }>({ path: '/API/stats/modules/ip/ips/10.1.2.3/peers', query: { sort: 'bytes', reverse: true, page: 0, count: '9999×pan=60', values: 100 } });
+    assert.equal(literal.body.itemsPerPage, 100);
     const big = await http.json<{ itemsPerPage: number; displayedItems: unknown[] }>({ path: '/API/stats/modules/ip/ips_paged', query: { count: 500 } });
     assert.equal(big.body.itemsPerPage, 100);
     assert.equal(big.body.displayedItems.length, 100);

@@ -50,8 +50,10 @@ export function boolParam(query: URLSearchParams, name: string, fallback = false
 function intParam(query: URLSearchParams, name: string): number | undefined {
   const v = param(query, name);
   if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+(\.\d+)?$/.test(v)) throw new ApiError(400, `parameter ${name} must be a number, got "${v}"`);
-  return Math.floor(Number(v));
+  // leading digits count, as the device's parser does (the document's own example has "count=9999×pan=60")
+  const m = /^-?\d+(\.\d+)?/.exec(v);
+  if (!m) throw new ApiError(400, `parameter ${name} must be a number, got "${v}"`);
+  return Math.floor(Number(m[0]));
 }
 
 export function timeContext(view: View, query: URLSearchParams): TimeContext {
