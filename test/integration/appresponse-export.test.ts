@@ -223,6 +223,15 @@ describe('AppResponse simulator: packet export', () => {
     }
   });
 
+  it('BUFFER_STREAM with nothing to export ends in NODATA', async () => {
+    const created = await rig.client.createExport({ path: `jobs/${JOB}`, mode: 'BUFFER_STREAM', ...window, filters: [{ type: 'BPF', value: 'host 192.0.2.1' }], stop_rule: { size_limit: 1_000_000 } });
+    const h = await rig.client.waitForExport(created.id, ['READY'], { intervalMs: 5 });
+    assert.equal(h.status.state, 'NODATA');
+    assert.equal(h.status.stats!.exported_packets, 0);
+    await assert.rejects(rig.client.exportPackets(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
+    await rig.client.deleteExport(created.id);
+  });
+
   it('STREAM_TO_FILE: UNINITIALIZED → RUNNING → DONE, the file is listed, downloadable with fileop/download and deletable', async () => {
     await assert.rejects(rig.client.createExport({ path: `jobs/${JOB}`, mode: 'STREAM_TO_FILE', ...window, filters: HOST_FILTER }), (e: unknown) => e instanceof HttpStatusError && e.status === 400);
     const reference = (await legacy({})).bytes;
