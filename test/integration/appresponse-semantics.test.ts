@@ -106,6 +106,12 @@ describe('AppResponse simulator: report semantics on the traffic model', () => {
     });
     const groups = new Set(rows.map((r) => r[1]));
     assert.equal(groups.size, 2);
+    // The same with a key that is grouped by but not among the columns.
+    const hidden = await run({
+      source: { name: 'aggregates' }, time: { granularity: '60', duration: 'last 1 hour' }, group_by: ['start_time', 'host_group.id'],
+      columns: ['start_time', 'avg_traffic.total_bytes_ps'], limit: 2, top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
+    });
+    assert.equal(hidden.rows.length, rows.length);
     const times = rows.map((r) => Number(r[0]));
     assert.deepEqual(times, [...times].sort((a, b) => a - b));
   });

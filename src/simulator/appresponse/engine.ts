@@ -324,7 +324,7 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
   const keyOrder = plan.groupBy.filter((g) => !TIME_COLUMNS.has(g));
   const metricCols = plan.columns.filter((c) => c.metric);
   const infoCols = plan.columns.filter((c) => !c.metric && !TIME_COLUMNS.has(c.id));
-  type Group = Accumulator & { bin: [bigint, bigint] };
+  type Group = Accumulator & { bin: [bigint, bigint]; key: string };
   const groups: Group[] = [];
   const overall = new Map<string, Accumulator>();
 
@@ -345,7 +345,7 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
       const gk = keyValues.join('\u0000');
       let g = binMap.get(gk);
       if (!g) {
-        g = { keys: new Map(), metrics: new Map(), records: 0, bin: [w0, w1] };
+        g = { keys: new Map(), metrics: new Map(), records: 0, bin: [w0, w1], key: gk };
         for (const col of infoCols) g.keys.set(col.id, keyValue(r, col.id) ?? '#N/A');
         binMap.set(gk, g);
       }
@@ -400,7 +400,7 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
         return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
       });
       const keep = new Set(ranked.slice(0, limit).map(([k]) => k));
-      rows = rows.filter(({ g }) => keep.has(keyOrder.map((k) => keyOfGroup(g, k)).join('\u0000')));
+      rows = rows.filter(({ g }) => keep.has(g.key));
     }
     rows.sort((a, b) => (a.g.bin[0] < b.g.bin[0] ? -1 : a.g.bin[0] > b.g.bin[0] ? 1 : 0));
   } else {
@@ -414,10 +414,6 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
     if (limit !== undefined) rows = rows.slice(0, limit);
   }
   return rows.map(({ row }) => plan.columns.map((c) => row[c.id]));
-
-  function keyOfGroup(g: Group, k: string): string {
-    return g.keys.get(k) ?? '';
-  }
 }
 
 /** Sources whose rows are not traffic records: alert_list and system_metrics.*. */
