@@ -403,6 +403,7 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
       rows = rows.filter(({ g }) => keep.has(g.key));
     }
     rows.sort((a, b) => (a.g.bin[0] < b.g.bin[0] ? -1 : a.g.bin[0] > b.g.bin[0] ? 1 : 0));
+    if (!keyOrder.length && limit !== undefined) rows = rows.slice(0, limit);
   } else {
     rows.sort((a, b) => {
       for (const t of topBy) {
