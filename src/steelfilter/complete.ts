@@ -3,7 +3,7 @@
 // the word being typed. Column entries are precomputed once per catalogue object, so a keystroke
 // costs one lex of the text and one pass over the columns.
 import { lex, type Token } from './lexer';
-import { compareOpOf } from './parser';
+import { KEYWORDS, compareOpOf } from './parser';
 import { type Column, type Source, NUMERIC_TYPES, columnIndex, enumValuesOf } from './schema';
 import { OPERATOR_MEANING, KEYWORD_MEANING, columnDetail, columnMarkdown, usableInFilters } from './describe';
 import type { CompletionItem } from './types';
@@ -100,8 +100,6 @@ type ScanState = Exclude<State, { kind: 'connective' }> | { kind: 'connective' }
 function isWord(t: Token, w: string): boolean {
   return t.kind === 'word' && t.value.toLowerCase() === w;
 }
-
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'any', 'is', 'eq', 'ne', 'le', 'ge', 'gt', 'lt']);
 
 /** Runs the grammar's state machine over the tokens before the cursor. */
 function stateAfter(tokens: Token[], count: number): State {

@@ -20,14 +20,10 @@ const WORD_OPS: Record<string, CompareOp> = { is: 'eq', eq: 'eq', ne: 'ne', le: 
 const MISSPELLED_OPS: Record<string, { op: CompareOp; write: string }> = {
   '=>': { op: 'ge', write: '>=' }, '=<': { op: 'le', write: '<=' },
 };
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'any', ...Object.keys(WORD_OPS)]);
+export const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'in', 'any', ...Object.keys(WORD_OPS)]);
 
 export const OPERATOR_LIST = '=, ==, is, eq, !=, <>, ne, <, lt, <=, le, >, gt, >=, ge, in, in any';
 const MAX_DEPTH = 256;
-
-export function isKeyword(word: string): boolean {
-  return KEYWORDS.has(word.toLowerCase());
-}
 
 export function compareOpOf(text: string): CompareOp | undefined {
   return SYMBOL_OPS[text] ?? WORD_OPS[text.toLowerCase()];
@@ -362,4 +358,3 @@ export function parse(text: string): ParseResult {
   return { ast, diagnostics };
 }
 
-export { lex };
