@@ -157,7 +157,20 @@ export class VirtualTable {
         this.view = next;
       }
     }
-    this.updateCount();
+    // Chunks arriving within one frame share one count update (the virtualizer re-measures on each).
+    if (start === 0) this.updateCount();
+    else this.scheduleCount();
+  }
+
+  private countPending = false;
+
+  private scheduleCount(): void {
+    if (this.countPending) return;
+    this.countPending = true;
+    requestAnimationFrame(() => {
+      this.countPending = false;
+      this.updateCount();
+    });
   }
 
   get rowCount(): number {
