@@ -376,8 +376,11 @@ describe('AppResponse simulator: packet export', () => {
       const info = capinfos(tmpFile(`src-${path.replace(/\W+/g, '_')}.pcap`, await readAll(await rig.client.exportCapture(created.id, 'LEGACY'))));
       assert.equal(info['Number of packets'], '50', path);
     }
-    const file = await rig.client.download('admin/web.pcap');
-    const web = tmpFile('web.pcap', await readAll(file.body));
-    assert.ok(Number(capinfos(web)['Number of packets']) > 0);
+    for (const name of ['admin/web.pcap', 'admin/mytrace.pcap', 'analyst/voip.pcap']) {
+      const listed = (await rig.client.listFiles()).find((f) => f.path === name)!;
+      const bytes = await readAll((await rig.client.download(name)).body);
+      assert.equal(bytes.length, listed.size, `${name}: listed size`);
+      assert.equal(Number(capinfos(tmpFile(name.replace(/\W+/g, '_'), bytes))['Number of packets']), listed.packets, name);
+    }
   });
 });

@@ -141,7 +141,7 @@ export async function startAppResponseSimulator(options: AppResponseSimulatorOpt
   const tokens = new TokenStore(users, (options.tokenLifetimeSec ?? 3600) * 1000, clock);
   const startedAt = Math.floor(clock() / 60_000) * 60 - 3600;
   const model = new TrafficModel({ seed, startedAt });
-  const inventory = new Inventory(startedAt);
+  const inventory = new Inventory(startedAt, model);
   const rng = new Rng(seed, 0xfa17);
   const cert = await generateCertificate({ commonName: 'appresponse.simulator' });
 

@@ -2,6 +2,7 @@
 // shapes), clips and the npm file system (a few model-backed pcap files plus the files that
 // STREAM_TO_FILE exports write). Each source knows its time range and which traffic it holds.
 import type { Connection, Direction } from '../model/types';
+import type { TrafficModel } from '../model/traffic';
 import type { CaptureJob, Clip, FsEntry, Vifg } from '../../appresponse/types';
 
 export interface PacketSource {
@@ -35,7 +36,7 @@ export class Inventory {
   vifgSettings: Record<string, unknown>;
   private readonly virtualFiles: { path: string; owner: string; minutesAgo: number; seconds: number; filter?: (c: Connection, dir: Direction) => boolean }[];
 
-  constructor(private readonly startedAtSec: number) {
+  constructor(private readonly startedAtSec: number, private readonly model: TrafficModel) {
     this.vifgs = [
       vifg(1000, 'other_vifg', ['mgmt0']),
       vifg(1004, 'my_vifg', ['eth1', 'eth2']),
@@ -47,8 +48,9 @@ export class Inventory {
       grouping_type: 'INTERFACE',
     };
     this.virtualFiles = [
-      { path: 'admin/web.pcap', owner: 'admin', minutesAgo: 20, seconds: 20, filter: (c) => c.kind === 'web' },
-      { path: 'admin/mytrace.pcap', owner: 'admin', minutesAgo: 30, seconds: 10 },
+      // Small traces, like files analysts upload: one workstation, a web slice, a call.
+      { path: 'admin/web.pcap', owner: 'admin', minutesAgo: 20, seconds: 2, filter: (c) => c.kind === 'web' && c.client.local && c.server.local },
+      { path: 'admin/mytrace.pcap', owner: 'admin', minutesAgo: 30, seconds: 10, filter: (c) => c.client.ip === '10.1.2.3' || c.server.ip === '10.1.2.3' },
       { path: 'analyst/voip.pcap', owner: 'analyst', minutesAgo: 15, seconds: 10, filter: (c) => c.kind === 'rtp' },
     ];
   }
@@ -124,7 +126,8 @@ export class Inventory {
     const out: FsEntry[] = [];
     for (const v of this.virtualFiles) {
       const start = (Math.floor(nowMs / 60_000) - v.minutesAgo) * 60;
-      out.push({ id: v.path, type: 'FILE', path: v.path, owner: v.owner, size: v.seconds * 400_000, modified: String(start + v.seconds), start_time: String(start), end_time: String(start + v.seconds) });
+      const { packets, bytes } = this.measure(start, start + v.seconds, v.filter);
+      out.push({ id: v.path, type: 'FILE', path: v.path, owner: v.owner, size: 24 + bytes + 16 * packets, packets, modified: String(start + v.seconds), start_time: String(start), end_time: String(start + v.seconds) });
     }
     for (const f of this.files.values()) {
       out.push({ id: f.path, type: 'FILE', path: f.path, owner: f.owner, size: f.bytes.length, packets: f.packets, modified: String(Math.floor(f.modifiedMs / 1000)), start_time: String(Math.floor(f.startUs / 1e6)), end_time: String(Math.ceil(f.endUs / 1e6)) });
@@ -153,6 +156,18 @@ export class Inventory {
       }
     }
     return { id: prefix || '/', type: 'DIRECTORY', path: prefix || '/', dirs: [...dirs.values()], files };
+  }
+
+  /** Packets and frame bytes a model-backed file holds (the pcap size follows: header + 16 bytes a record). */
+  private measure(t0: number, t1: number, filter?: (c: Connection, dir: Direction) => boolean): { packets: number; bytes: number } {
+    let packets = 0;
+    let bytes = 0;
+    for (const c of this.model.connections(t0, t1)) {
+      const f = this.model.flowCounters(c, t0, t1);
+      if (!filter || filter(c, 'c2s')) { packets += f.c2sPackets; bytes += f.c2sBytes; }
+      if (!filter || filter(c, 's2c')) { packets += f.s2cPackets; bytes += f.s2cBytes; }
+    }
+    return { packets, bytes };
   }
 
   isVirtualFile(path: string): boolean {
