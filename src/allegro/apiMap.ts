@@ -12,6 +12,8 @@ export interface ApiMapEntry {
   listEndpoint?: string;
   /** Parameter: the value the walk followed to see what lies below. */
   sample?: string;
+  /** Parameter: its list was empty when walked, so nothing below it is known. */
+  noValues?: boolean;
   /** undefined: not loaded (not walked). */
   children?: ApiMapEntry[];
   /** Why this level could not be loaded. */
@@ -53,6 +55,11 @@ function fill(entry: ApiMapEntry, kids: ApiNode[]): void {
         }
         const error = kid.children?.find((c) => c.kind === 'error');
         if (error && !sample) param.error = error.name;
+        else if (kid.children && !sample) {
+          // Walked, but the list had no value to look below with.
+          param.children = [];
+          param.noValues = true;
+        }
         entry.children.push(param);
         break;
       }
@@ -115,7 +122,7 @@ export function apiMapMarkdown(map: ApiMap): string {
     let text = `${pad}- \`${mdEscape(depth === 0 ? e.path : e.name)}\``;
     if (e.kind === 'parameter') {
       const from = e.listEndpoint ? `values from \`${mdEscape(e.listEndpoint)}\`` : 'values entered by hand';
-      text += ` — ${from}${e.sample ? `; walked with \`${mdEscape(e.sample)}\`` : ''}`;
+      text += ` — ${from}${e.sample ? `; walked with \`${mdEscape(e.sample)}\`` : ''}${e.noValues ? '; none listed' : ''}`;
     }
     if (e.children === undefined && !e.error) text += ' _(not walked)_';
     lines.push(text);

@@ -149,7 +149,7 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
     }),
     command('probeExplorer.findInTree', async (arg) => {
       const device = await pickAllegroDevice(provider, arg);
-      if (device) return findInTree(device, provider, view);
+      if (device) return findInTree(device, view);
       return undefined;
     }),
     command('probeExplorer.exportApiMap', async (arg) => {
@@ -240,13 +240,14 @@ interface FoundItem extends vscode.QuickPickItem {
  * A quick pick filled while the hierarchy is walked (bounded concurrency, cancellable from the
  * progress notification or by closing the pick); choosing an item reveals its node in the tree.
  */
-async function findInTree(device: AllegroDeviceNode, provider: DevicesTreeProvider, view: vscode.TreeView<TreeNode>): Promise<void> {
+async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeNode>): Promise<void> {
   const tree: AllegroApiTree = await device.apiTree();
   const controller = new AbortController();
   const pick = vscode.window.createQuickPick<FoundItem>();
   pick.title = `Find in API tree of ${device.deviceName}`;
   pick.placeholder = 'Type part of a name (e.g. peers, :ip, dns)';
-  pick.matchOnDescription = true;
+  // Names are matched; the path is shown beside each name.
+  pick.matchOnDescription = false;
   pick.busy = true;
   const items: FoundItem[] = [];
   const seen = new Set<string>();
@@ -257,10 +258,13 @@ async function findInTree(device: AllegroDeviceNode, provider: DevicesTreeProvid
     items.push({ label: node.name, description: node.templatePath, node });
     dirty = true;
   };
+  const show = () => {
+    pick.items = [...items].sort((a, b) => a.description!.localeCompare(b.description!));
+  };
   const flush = setInterval(() => {
     if (!dirty) return;
     dirty = false;
-    pick.items = [...items].sort((a, b) => a.description!.localeCompare(b.description!));
+    show();
   }, 150);
 
   const chosen = new Promise<FoundItem | undefined>((resolve) => {
@@ -297,10 +301,10 @@ async function findInTree(device: AllegroDeviceNode, provider: DevicesTreeProvid
         pick.title = `Find in API tree of ${device.deviceName}: cancelled, ${items.length} names`;
       } finally {
         clearInterval(flush);
-        pick.items = [...items].sort((a, b) => a.description!.localeCompare(b.description!));
+        show();
         pick.busy = false;
-        // Levels loaded by the walk show up when their parents are expanded; redraw the device.
-        provider.changed(device);
+        // No change event here: it would race with the reveal of the chosen node. Levels the walk
+        // loaded show up from the cache when their parents are expanded.
       }
     },
   );

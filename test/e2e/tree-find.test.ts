@@ -1,10 +1,13 @@
 // Devices tree in real VS Code: an Allegro device's API hierarchy loads level by level, a parameter
 // node lists real values with "Enter value…" first, and "Find in API Tree…" walks the unloaded
-// levels and reveals the chosen node (TreeView.reveal through getParent).
+// levels and reveals the chosen node (TreeView.reveal through getParent); Export API Map writes
+// api-maps/<device>.md and .json into the workspace.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { deviceWorkspaceFiles, expand, expectAttribute, openProbeExplorer, openSession, revealTreeItem, runCommand, step, T, treeItem, type Session, type SimHandle } from './harness';
+import { deviceWorkspaceFiles, expand, expectAttribute, openProbeExplorer, openSession, revealTreeItem, runCommand, sleep, step, T, treeItem, type Session, type SimHandle } from './harness';
 
 let sim: SimHandle;
 let s: Session;
@@ -34,22 +37,44 @@ test('the Allegro hierarchy expands to parameter values, and Find reveals a node
     await expand(await revealTreeItem(page, /^vlan$/));
     await expand(await revealTreeItem(page, /^vlans$/));
     await expand(await revealTreeItem(page, /^:vlan$/));
-    await treeItem(page, 'Enter value…').waitFor({ state: 'visible', timeout: T.remote });
+    await revealTreeItem(page, /^Enter value…$/);
     await (await revealTreeItem(page, /^\d+$/)).waitFor({ state: 'visible' });
   });
 
   await step(s, 'find-reveals', async () => {
-    await runCommand(page, 'Probe Explorer: Find in API Tree…');
+    // Not runCommand: that waits for the palette to close, and this command opens its own pick at once.
     const quickInput = page.locator('.quick-input-widget');
-    await quickInput.waitFor({ state: 'visible' });
+    await page.keyboard.press('F1');
+    await quickInput.locator('input.input').fill('>Probe Explorer: Find in API Tree');
+    await quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'Find in API Tree' }).first().waitFor({ state: 'visible' });
+    await quickInput.locator('input.input').press('Enter');
+    await quickInput.locator('input[placeholder^="Type part of a name"]').waitFor({ state: 'visible', timeout: T.ui });
     await quickInput.locator('input.input').fill('peers_ports');
-    const row = quickInput.locator('.quick-input-list .monaco-list-row', { hasText: '/API/stats/modules/ip/ips/:ip/peers_ports' }).first();
-    await row.waitFor({ state: 'visible', timeout: T.remote });
+    // The walk fills the pick as it goes; its title gives the count when it is done.
+    await quickInput.locator('.quick-input-title', { hasText: /: \d+ names/ }).waitFor({ state: 'visible', timeout: T.remote });
+    const first = quickInput.locator('.quick-input-list .monaco-list-row').first();
+    await first.locator('.label-name', { hasText: /^peers_ports$/ }).waitFor({ state: 'visible', timeout: T.ui });
+    assert.match(await first.innerText(), /\/API\/stats\/modules\/ip\/ips\/:ip\/peers_ports/);
     await quickInput.locator('input.input').press('Enter');
     await quickInput.waitFor({ state: 'hidden', timeout: T.ui });
     const found = treeItem(page, /^peers_ports$/);
     await found.waitFor({ state: 'visible', timeout: T.remote });
     await expectAttribute(found, 'aria-selected', 'true', T.remote);
     await treeItem(page, /^:ip$/).waitFor({ state: 'visible' });
+  });
+
+  await step(s, 'export-api-map', async () => {
+    await runCommand(page, 'Probe Explorer: Export API Map');
+    const file = path.join(s.workspace, 'api-maps', 'lab-mm.md');
+    const deadline = Date.now() + T.remote;
+    while (!fs.existsSync(file) && Date.now() < deadline) await sleep(200);
+    // The map opens in an editor.
+    await page.locator('.editor-instance .view-lines', { hasText: 'API map: lab-mm' }).first().waitFor({ state: 'visible', timeout: T.remote });
+    const md = fs.readFileSync(file, 'utf8');
+    assert.match(md, /^# API map: lab-mm/);
+    assert.match(md, /- `:ip` — values from `\/API\/stats\/modules\/ip\/ips_paged`/);
+    const map = JSON.parse(fs.readFileSync(path.join(s.workspace, 'api-maps', 'lab-mm.json'), 'utf8'));
+    assert.equal(map.device, 'lab-mm');
+    assert.ok(map.paths > 100, `${map.paths} paths`);
   });
 });

@@ -277,6 +277,7 @@ test('an expansion that joined a cancelled load loads again for itself', async (
 test('the API map lists walked paths in template form with list endpoints, errors and cycles', async () => {
   const api = sampleApi();
   (api.modules as Record<string, FakeNode>).weird = { answer: { subResources: ['..'] } };
+  api.modules.vlan.vlans.$list = [];
   const { tree } = treeOf(api);
   await tree.walk();
   const map = apiMapOf(tree, { baseUrl: 'https://allegro-mm', now: new Date('2026-01-01T00:00:00Z') });
@@ -293,6 +294,7 @@ test('the API map lists walked paths in template form with list endpoints, error
   assert.match(md, /↻ `\/API\/stats\/modules` \(cycle, not followed\)/);
   assert.match(md, /⚠ 404 Not found/);
   assert.match(md, /```text\n\/API\/stats\n/);
+  assert.match(md, /- `:vlan` — values from `\/API\/stats\/modules\/vlan\/vlans`; none listed/, 'walked, but nothing to look below with');
 });
 
 test('the API map marks levels that were never loaded', async () => {
