@@ -278,6 +278,7 @@ export async function openSession(name: string, opts: SessionOptions = {}): Prom
         if (!process.env.PROBE_EXPLORER_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
       },
     };
+    workspaceOf.set(page, workspace);
     await openWorkbench(page, server.url, workspace);
     return session;
   } catch (e) {
@@ -302,7 +303,26 @@ export function activityBarItem(page: Page, title: string): Locator {
   return page.locator(`.part.activitybar .action-item a.action-label[aria-label^="${title}"]`).first();
 }
 
+/** Workspaces of open sessions, so helpers can see their files (e.g. the secrets bootstrap). */
+const workspaceOf = new WeakMap<Page, string>();
+
 export async function openProbeExplorer(page: Page): Promise<void> {
+  await revealProbeExplorer(page);
+  // Opening the view activates the extension, which imports (and deletes) a secrets bootstrap file;
+  // the import changes the devices, and the tree redraws them. Wait for that before touching rows.
+  const workspace = workspaceOf.get(page);
+  const bootstrap = workspace && path.join(workspace, '.vscode', 'probe-explorer.secrets.json');
+  if (bootstrap && fs.existsSync(bootstrap)) {
+    const deadline = Date.now() + T.boot;
+    while (fs.existsSync(bootstrap)) {
+      if (Date.now() > deadline) throw new Error(`the extension did not import ${bootstrap}`);
+      await sleep(100);
+    }
+    await sleep(750);
+  }
+}
+
+async function revealProbeExplorer(page: Page): Promise<void> {
   const item = activityBarItem(page, 'Probe Explorer');
   await item.waitFor({ state: 'visible', timeout: T.boot });
   const checked = await item.locator('xpath=..').getAttribute('aria-selected').catch(() => null);
@@ -331,7 +351,15 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const label = (await row.getAttribute('aria-label')) ?? '';
   if (!label.includes(title.replace(/^.*?: /, ''))) throw new Error(`command "${title}" not in palette (first row: ${label})`);
   await input.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: T.ui });
+  // The palette closes, or the command opens its own quick input in the same widget.
+  const deadline = Date.now() + T.ui;
+  for (;;) {
+    const visible = await input.isVisible().catch(() => false);
+    const value = visible ? await input.inputValue().catch(() => '') : '';
+    if (!visible || !value.startsWith('>')) break;
+    if (Date.now() > deadline) throw new Error(`the command palette stayed open after running "${title}"`);
+    await sleep(100);
+  }
   await sleep(300);
   await assertNoErrorDialog(page);
 }
@@ -399,9 +427,18 @@ export async function treeLabels(page: Page, pane: Locator = viewPane(page, 'Dev
 /** Expands a tree row (click its twistie) and waits until it reports expanded. */
 export async function expand(row: Locator): Promise<void> {
   await row.waitFor({ state: 'visible', timeout: T.remote });
-  if ((await row.getAttribute('aria-expanded')) === 'true') return;
-  await row.locator('.monaco-tl-twistie').click();
-  await expectAttribute(row, 'aria-expanded', 'true', T.remote);
+  // A tree refresh (device settings or secrets changed) may redraw the row collapsed: click again.
+  const deadline = Date.now() + T.remote;
+  for (;;) {
+    if ((await row.getAttribute('aria-expanded').catch(() => null)) === 'true') return;
+    await row.locator('.monaco-tl-twistie').click();
+    try {
+      await expectAttribute(row, 'aria-expanded', 'true', Math.min(10_000, Math.max(1000, deadline - Date.now())));
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+  }
 }
 
 export async function expectAttribute(loc: Locator, name: string, value: string, timeout: number = T.ui): Promise<void> {
