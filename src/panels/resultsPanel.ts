@@ -53,7 +53,8 @@ function staticTables(tables: { title: string; columns: (string | ColumnSpec)[];
   return tables.map((t, i) => ({
     id: `t${i}`,
     title: t.title,
-    columns: t.columns.map((c) => (typeof c === 'string' ? { id: c, label: c, kind: t.rows.length && t.rows.every((r) => typeof r[t.columns.indexOf(c)] === 'number' || r[t.columns.indexOf(c)] === null) ? 'number' : 'string' } : c)),
+    // Plain column ids are typed by their values: numbers when every cell is a number (or empty).
+    columns: t.columns.map((c, ci): ColumnSpec => (typeof c === 'string' ? { id: c, label: c, kind: t.rows.length && t.rows.every((r) => typeof r[ci] === 'number' || r[ci] === null) ? 'number' : 'string' } : c)),
     rows: t.rows,
   }));
 }
