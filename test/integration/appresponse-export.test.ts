@@ -232,6 +232,17 @@ describe('AppResponse simulator: packet export', () => {
     await rig.client.deleteExport(created.id);
   });
 
+  it('DELETE stops an export that waits for future packets', async () => {
+    const now = Date.now() / 1000;
+    const created = await rig.client.createExport({ path: 'vifgs/1000', mode: 'BUFFER_STREAM', start_time: now.toFixed(3), end_time: (now + 600).toFixed(3), filters: HOST_FILTER, stop_rule: { size_limit: 100_000_000 } });
+    await sleep(150);
+    assert.equal((await rig.client.exportStatus(created.id)).status.state, 'INITIALIZING');
+    const before = rig.sim.exportCount;
+    await rig.client.deleteExport(created.id);
+    assert.equal(rig.sim.exportCount, before - 1);
+    await assert.rejects(rig.client.exportStatus(created.id), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
+  });
+
   it('STREAM_TO_FILE: UNINITIALIZED → RUNNING → DONE, the file is listed, downloadable with fileop/download and deletable', async () => {
     await assert.rejects(rig.client.createExport({ path: `jobs/${JOB}`, mode: 'STREAM_TO_FILE', ...window, filters: HOST_FILTER }), (e: unknown) => e instanceof HttpStatusError && e.status === 400);
     const reference = (await legacy({})).bytes;

@@ -57,6 +57,8 @@ interface Handle {
   timers: NodeJS.Timeout[];
   streaming: boolean;
   deleted: boolean;
+  /** Aborted when the handle is destroyed: stops background work (buffering, writing files, waiting for live packets). */
+  gone: AbortController;
 }
 
 export interface ExportEnv {
@@ -96,7 +98,7 @@ export class ExportService {
     const h: Handle = {
       id, owner, config: { ...config, mode }, mode, state: 'UNINITIALIZED', createdMs: this.env.clock(), progress: 0,
       stats: { exported_packets: 0, exported_bytes: 0, total_bytes: 0, processed_packets: 0 },
-      source, segments: this.segments(config, source), filter, timers: [], streaming: false, deleted: false,
+      source, segments: this.segments(config, source), filter, timers: [], streaming: false, deleted: false, gone: new AbortController(),
     };
     this.handles.set(id, h);
     this.enterMode(h, mode);
@@ -247,6 +249,7 @@ export class ExportService {
 
   private destroy(h: Handle): void {
     h.deleted = true;
+    h.gone.abort();
     for (const t of h.timers) clearTimeout(t);
     h.timers = [];
     this.handles.delete(h.id);
@@ -255,6 +258,7 @@ export class ExportService {
   /** The capture bytes of this export in its output format, as a Readable with the rewriter's counters. */
   private capture(h: Handle, signal: AbortSignal, onLimit?: () => void): { stream: Readable; rewriter: CaptureRewriter } {
     const format = h.config.output_format ?? 'PCAP_US';
+    signal = AbortSignal.any([signal, h.gone.signal]);
     const gen = captureStream(this.env.model, {
       segments: h.segments,
       filter: h.filter,
