@@ -185,6 +185,8 @@ export class ResultsPanel implements ResultsPanelHandle {
             this.send({ type: 'busy', message: `GET ${r.path}: page ${done} of ${total}…` }),
           );
           shaped = shapeAllegro(raw, { page: typeof query.page === 'number' ? query.page : Number(query.page ?? 0) });
+          // Any answer with displayedItems is a list: offer the query bar even if the path did not say so.
+          if (!this.bar && shaped.paging) this.bar = { ...queryBarFrom(query), allPages: false };
           break;
         }
         case 'report': {
