@@ -9,6 +9,7 @@ import { registerDevicesTree } from './views/devicesTree';
 import { registerResults } from './panels/results';
 import { registerLanguageFeatures } from './views/language';
 import { createCatalogueProvider } from './views/language/catalogue';
+import { registerReportCommands } from './commands/report';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const catalogues = createCatalogueProvider({ http: (name) => registry.http(name) });
   context.subscriptions.push(registry.onDidChangeDevices(() => catalogues.invalidate()));
   registerLanguageFeatures(context, { ...catalogues, onDidChangeDevices: registry.onDidChangeDevices, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), log });
+  registerReportCommands(context, { http: (n) => registry.http(n), listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), getSource: catalogues.getSource, getSourceNames: catalogues.getSourceNames, results, log });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
