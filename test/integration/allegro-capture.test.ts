@@ -94,6 +94,21 @@ describe('capture', () => {
     }
   });
 
+  test('an unfiltered capture streamed zero-copy over HTTPS equals the model\'s capture byte for byte', async () => {
+    const { t0, t1 } = past(3, 30);
+    const res = await client.capture({ startTime: t0 * 1e6 + 500_000, endTime: t1 * 1e6, fromCaptureBuffer: true });
+    const got = await readAll(res.body);
+    const parts: Buffer[] = [];
+    for await (const b of sim.slots.get(0)!.capture({ segments: [{ fromUs: t0 * 1e6 + 500_000, toUs: t1 * 1e6 }], now: () => Date.now() })) parts.push(Buffer.from(b));
+    const expected = Buffer.concat(parts);
+    assert.ok(got.length > 20e6, `${got.length} bytes`);
+    assert.equal(got.length, expected.length);
+    assert.ok(got.equals(expected), 'identical bytes');
+    const packets = readCaptureFile(got);
+    assert.ok(packets.every((p) => p.timeUs >= t0 * 1e6 + 500_000 && p.timeUs < t1 * 1e6));
+    assert.equal(packets.filter((p) => p.timeUs >= (t0 + 1) * 1e6).length, packetsOf(sim.model, t0 + 1, t1, () => true));
+  });
+
   test('a malformed expression is an error, not an empty file', async () => {
     for (const expression of ['ip==10.1.2.3 and', 'ip=10.1.2.3', 'ip==10.1.2.300', 'foo==1', '(ip==10.1.2.3', 'l4Protocol==SCTP']) {
       await assert.rejects(client.capture({ expression }), (e: unknown) => e instanceof HttpStatusError && e.status === 400 && /expression/.test(e.message), expression);
@@ -247,6 +262,22 @@ describe('faults', () => {
     const failing = await client.startAsync('/API/stats/modules/ip/globalConnections', { 'sim.asyncError': 5 });
     await assert.rejects(client.awaitAsync(failing, { intervalMs: 50 }), (e: unknown) => e instanceof AllegroAsyncError && e.errorCode === 5);
     await assert.rejects(client.awaitAsync({ asyncID: never.asyncID, asyncUUID: 'wrong' }), (e: unknown) => e instanceof HttpStatusError && e.status === 404);
+  });
+
+  test('an error rate answers the configured statuses; a slow body still arrives whole', async () => {
+    const noRetry = httpFor(sim, undefined, { retries: 0 });
+    try {
+      sim.faults.errorRate = 1;
+      sim.faults.errorStatuses = [502];
+      await assert.rejects(new AllegroClient(noRetry).ips(), (e: unknown) => e instanceof HttpStatusError && e.status === 502);
+    } finally {
+      sim.faults.clear();
+      await noRetry.close();
+    }
+    const started = Date.now();
+    const info = await client.get<Record<string, unknown>>('/API/info/system', { 'sim.slow': 400 });
+    assert.ok(Date.now() - started >= 100);
+    assert.equal(info.hostname, 'allegro-mm-sim');
   });
 
   test('added latency delays answers', async () => {
