@@ -68,7 +68,7 @@ export class VirtualTable {
   constructor(private readonly events: TableEvents) {
     this.root = el('div', 'vt');
     this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid' });
-    this.header = el('div', 'vt-header', undefined, { role: 'row' });
+    this.header = el('div', 'vt-header', undefined, { role: 'row', 'aria-rowindex': 1 });
     this.body = el('div', 'vt-body', undefined, { role: 'rowgroup' });
     this.empty = el('div', 'vt-empty');
     this.scroller.append(this.header, this.body);
@@ -314,6 +314,7 @@ export class VirtualTable {
       this.virtualizer._willUpdate();
     }
     this.renderRows();
+    this.scroller.setAttribute('aria-rowcount', String(count + 1));
     this.empty.textContent = this.rows.length === 0 ? 'No rows.' : count === 0 ? 'No row matches the filter.' : '';
     this.empty.hidden = count > 0;
     this.events.onStatus();
@@ -464,6 +465,9 @@ export class VirtualTable {
         this.fillRow(rowEl, dataIndex, visible);
       } else if (rowEl.dataset.v !== '1') this.fillRow(rowEl, dataIndex, visible);
       if (rowEl.hidden) rowEl.hidden = false;
+      // Screen readers (and tests) get the row's place in the whole grid; DOM order is recycled.
+      const rowIndex = String(item.index + 2);
+      if (rowEl.getAttribute('aria-rowindex') !== rowIndex) rowEl.setAttribute('aria-rowindex', rowIndex);
       const top = item.start - HEADER_HEIGHT;
       if (this.offsets.get(rowEl) !== top) {
         this.offsets.set(rowEl, top);
