@@ -1,6 +1,7 @@
 // Commands of the Devices tree: Open / Open raw JSON, Copy path / URL / as curl / PowerShell /
 // Python, Refresh, Enter value, Load more, Retry, Find in API Tree, Export API map, report
-// instance deletion and "New report from here".
+// instance deletion and "New report from here" (probeExplorer.newReport with { device, source,
+// column? } from a source or column, { device, source: 'packets', path } from a packet source).
 import * as vscode from 'vscode';
 import { apiMapMarkdown, apiMapOf } from '../allegro/apiMap';
 import { placeholderOf, validateParamValue } from '../allegro/apiParams';
@@ -10,7 +11,7 @@ import type { Logger } from '../http/types';
 import type { ResultsService } from '../panels/results';
 import type { DevicesRegistry, DevicesTreeProvider } from '../views/devicesTree';
 import { AllegroApiNodeView, AllegroDeviceNode } from '../views/nodes/allegro';
-import { ColumnNode, InstanceNode, InstancesNode, SourceNode } from '../views/nodes/appresponse';
+import { ColumnNode, InstanceNode, InstancesNode, PacketSourceNode, SourceNode } from '../views/nodes/appresponse';
 import { ErrorNode, urlOf, type NodeRequest, type TreeNode } from '../views/nodes/base';
 
 export interface TreeCommandDeps {
@@ -198,7 +199,9 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
         ? { device: node.deviceName, source: node.sourceName }
         : node instanceof ColumnNode
           ? { device: node.deviceName, source: node.sourceName, column: node.columnId }
-          : undefined;
+          : node instanceof PacketSourceNode
+            ? { device: node.deviceName, source: 'packets', path: node.sourcePath }
+            : undefined;
       if (!payload) return undefined;
       const known = await vscode.commands.getCommands(true);
       if (!known.includes(NEW_REPORT_COMMAND)) {

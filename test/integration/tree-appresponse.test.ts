@@ -94,7 +94,8 @@ test('packet sources list capture jobs with state and time span, and carry what 
   assert.ok(job instanceof PacketSourceNode);
   assert.match(job.item().description!, /^RUNNING · \d+ (h|min)/);
   assert.match(job.item().tooltip!, /packets: \d{4}-\d\d-\d\d .* UTC → .* UTC/);
-  assert.equal(job.item().contextValue, 'packetSource openable api');
+  assert.equal(job.item().contextValue, 'packetSource reportable openable api');
+  assert.equal(job.sourcePath, `jobs/${job.entry.id}`);
   const target = captureTargetOf(job);
   assert.equal(target?.deviceName, 'ar-admin');
   assert.equal(target?.packetSource?.type, 'job');

@@ -358,7 +358,8 @@ export class PacketSourceNode extends ArNode {
       description: this.entry.description,
       tooltip: `${this.entry.tooltip}\nsource.path: ${this.entry.path}`,
       icon: packetGroups.find((g) => g.kind === this.entry.type)?.icon ?? 'file',
-      contextValue: 'packetSource openable api',
+      // "New report from here": a `packets` report on this source.path.
+      contextValue: 'packetSource reportable openable api',
       collapsible: 'none',
     };
   }
