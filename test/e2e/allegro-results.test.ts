@@ -1,0 +1,66 @@
+// Spec (b): expand an Allegro device down to modules → ip → ips → :ip → <an IP> and open it: the
+// results view (a webview under its CSP) shows the IP's counters as a table and its history as a chart.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startAllegroSimulator } from '../../src/simulator/allegro/index';
+import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, step, T, treeItem, waitForTab, webview, type Session, type SimHandle } from './harness';
+
+let sim: SimHandle;
+let s: Session;
+before(async () => {
+  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 3 });
+  s = await openSession('b-allegro-results', { workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab Allegro', kind: 'allegro', sim }]) });
+});
+after(async () => {
+  await s?.close();
+  await sim?.close();
+});
+
+test('Allegro: modules → ip → ips → an IP opens the results view with a counters table and a chart', async () => {
+  const { page } = s;
+  const ipRow = await step(s, 'tree-to-ip', async () => {
+    await openProbeExplorer(page);
+    await expand(treeItem(page, 'Lab Allegro'));
+    await expand(await revealTreeItem(page, /^modules$/, { level: 2 }));
+    await expand(await revealTreeItem(page, /^ip$/, { level: 3 }));
+    await expand(await revealTreeItem(page, /^ips$/, { level: 4 }));
+    await expand(await revealTreeItem(page, /^:ip$/, { level: 5 }));
+    return revealTreeItem(page, /^\d+\.\d+\.\d+\.\d+$/, { level: 6 });
+  });
+  const ip = (await ipRow.locator('.label-name').innerText()).trim();
+  const view = webview(page);
+  await step(s, 'results-counters-table', async () => {
+    await contextMenu(page, ipRow, 'Open');
+    await waitForTab(page, ip);
+    await view.locator('h1.title').waitFor({ state: 'visible', timeout: T.remote });
+    assert.match(await view.locator('h1.title').innerText(), new RegExp(ip.replace(/\./g, '\\.')));
+    assert.equal((await view.locator('.subtitle').innerText()).trim(), `Lab Allegro · /API/stats/modules/ip/ips/${ip}`);
+    const tabs = await view.locator('.tabs .tab-label').allInnerTexts();
+    assert.ok(tabs.includes('Counters') && tabs.includes('Charts'), `tabs: ${JSON.stringify(tabs)}`);
+    const table = view.locator('.pane.table-pane').filter({ has: view.locator('.vt-hlabel', { hasText: 'rx packets' }) }).first();
+    await table.locator('.vt-row').first().waitFor({ state: 'visible', timeout: T.remote });
+    const headers = await table.locator('.vt-hlabel').allInnerTexts();
+    for (const h of ['counter set', 'rx packets', 'rx bytes', 'tx packets', 'tx bytes']) assert.ok(headers.includes(h), `column ${h} in ${JSON.stringify(headers)}`);
+    const sets = (await table.locator('.vt-row').allInnerTexts()).map((r) => r.split('\n'));
+    const allTime = sets.find((cells) => cells[0] === 'allTime');
+    assert.ok(allTime, `an allTime row: ${JSON.stringify(sets)}`);
+    assert.match(allTime[1]!, /^[\d,]+$/, 'rx packets is a formatted count');
+    assert.ok(Number(allTime[1]!.replace(/,/g, '')) > 0, 'the IP has packets');
+  });
+  await step(s, 'results-chart', async () => {
+    await view.locator('.tabs .tab', { hasText: 'Charts' }).first().click();
+    const canvas = view.locator('.chart-card .uplot canvas').first();
+    await canvas.waitFor({ state: 'visible', timeout: T.remote });
+    const titles = await view.locator('.chart-title').allInnerTexts();
+    assert.ok(titles.some((t) => /history: bytes/.test(t)), `chart titles: ${JSON.stringify(titles)}`);
+    // uPlot drew something: the canvas has painted (non-transparent) pixels.
+    const painted = await canvas.evaluate((c) => {
+      const cv = c as HTMLCanvasElement;
+      const data = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    assert.ok(painted > 100, `the chart canvas is painted (${painted} pixels)`);
+  });
+});
