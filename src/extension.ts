@@ -7,6 +7,8 @@ import { registerSecretsBootstrap } from './devices/secretsBootstrap';
 import { registerPcap } from './commands/pcap';
 import { registerDevicesTree } from './views/devicesTree';
 import { registerResults } from './panels/results';
+import { AllegroClient } from './allegro/client';
+import { fetchNode } from './allegro/fetchNode';
 import { registerLanguageFeatures } from './views/language';
 import { createCatalogueProvider } from './views/language/catalogue';
 import { registerReportCommands } from './commands/report';
@@ -18,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(registry);
   const results = registerResults(context, {
     log,
-    runAllegro: async (device, path, query, signal) => (await (await registry.http(device)).json({ path, query, signal })).body,
+    runAllegro: async (device, path, query, signal) => fetchNode(new AllegroClient(await registry.http(device)), path, query, signal),
     fetchAllegroCsv: async (device, path, query, signal) => (await (await registry.http(device)).text({ path, query, signal })).body,
   });
   registerDeviceCommands(context, { registry, log });
