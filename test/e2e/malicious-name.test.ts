@@ -1,29 +1,31 @@
 // Spec (e): a device whose name is HTML (`<img src=x onerror=…>`) is shown as text, never markup:
-// in the Devices tree, in notifications, and in the results view.
+// in the Devices tree, in notifications, and in the results view (a webview under its CSP).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
-import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, step, T, treeItem, viewPane, waitForNotification, type Session, type SimHandle } from './harness';
+import { startAllegroSimulator } from '../../src/simulator/allegro/index';
+import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, step, T, treeItem, viewPane, waitForNotification, webview, type Session, type SimHandle } from './harness';
 
 const EVIL = '<img src=x onerror=window.__pwned=1>';
 let sim: SimHandle;
 let s: Session;
 before(async () => {
-  sim = await startAppResponseSimulator({ host: '127.0.0.1', port: 0, seed: 7 });
-  s = await openSession('e-malicious-name', { workspaceFiles: deviceWorkspaceFiles([{ name: EVIL, kind: 'appresponse', sim }]) });
+  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 7 });
+  s = await openSession('e-malicious-name', { workspaceFiles: deviceWorkspaceFiles([{ name: EVIL, kind: 'allegro', sim }]) });
 });
 after(async () => {
   await s?.close();
   await sim?.close();
 });
 
+/** window.__pwned in the workbench and every (webview) frame. */
 async function pwned(): Promise<unknown[]> {
-  return Promise.all(s.page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)));
+  const values = await Promise.all(s.page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)));
+  return values.filter((v) => v !== undefined);
 }
 
-test('a device named like HTML is shown as text in the tree and in notifications, and never runs', async () => {
+test('a device named like HTML is shown as text in the tree, notifications and results view, and never runs', async () => {
   const { page } = s;
   const devices = viewPane(page, 'Devices');
   const row = treeItem(page, EVIL);
@@ -37,12 +39,17 @@ test('a device named like HTML is shown as text in the tree and in notifications
     await contextMenu(page, row, 'Test Connection');
     // The identity answer needs an authenticated request: the secret came through the bootstrap file.
     const toast = await waitForNotification(page, `${EVIL}: `);
-    assert.equal(fs.existsSync(path.join(s.workspace, '.vscode', 'probe-explorer.secrets.json')), false, 'bootstrap file deleted after import');
     assert.equal(await toast.locator('.notification-list-item-message img').count(), 0);
+    assert.equal(fs.existsSync(path.join(s.workspace, '.vscode', 'probe-explorer.secrets.json')), false, 'bootstrap file deleted after import');
   });
-  await step(s, 'expanded', async () => {
+  const view = webview(page);
+  await step(s, 'results-view-subtitle-is-text', async () => {
     await expand(row);
-    await treeItem(page, 'Report sources').waitFor({ state: 'visible', timeout: T.remote });
+    await contextMenu(page, await revealTreeItem(page, /^load$/, { level: 2 }), 'Open');
+    const subtitle = view.locator('.subtitle');
+    await subtitle.waitFor({ state: 'visible', timeout: T.remote });
+    assert.equal((await subtitle.innerText()).trim(), `${EVIL} · /API/stats/load`);
+    assert.equal(await view.locator('img').count(), 0, 'no <img> element in the results view');
   });
-  assert.deepEqual((await pwned()).filter((v) => v !== undefined), []);
+  assert.deepEqual(await pwned(), [], 'no injected handler ran');
 });
