@@ -280,6 +280,20 @@ describe('faults', () => {
     assert.equal(info.hostname, 'allegro-mm-sim');
   });
 
+  test('faults and latency given as start options apply from the first request', async () => {
+    const faulty = await startAllegroSimulator({ seed: 9, latencyMs: 60, faults: { errorRate: 1, errorStatuses: [504], pathPrefix: '/API/stats' } });
+    const h = httpFor(faulty, undefined, { retries: 0 });
+    try {
+      const started = Date.now();
+      await assert.rejects(new AllegroClient(h).ips(), (e: unknown) => e instanceof HttpStatusError && e.status === 504);
+      assert.ok(Date.now() - started >= 55);
+      assert.equal((await new AllegroClient(h).systemInfo()).hostname, 'allegro-mm-sim');
+    } finally {
+      await h.close();
+      await faulty.close();
+    }
+  });
+
   test('added latency delays answers', async () => {
     const started = Date.now();
     await client.get('/API/info/system', { 'sim.latency': 300 });

@@ -35,6 +35,8 @@ export interface AllegroSimulatorOptions {
   historySeconds?: number;
   /** Milliseconds until an asynchronous job is done (default 300). */
   asyncDelayMs?: number;
+  /** Fault switches from the start (the handle's `faults` can change them later). */
+  faults?: Partial<Pick<FaultSwitches, 'latencyMs' | 'errorRate' | 'errorStatuses' | 'resetMidBody' | 'slowBodyBytesPerSecond' | 'malformedJson' | 'asyncNeverFinishes' | 'asyncErrorCode' | 'pathPrefix'>>;
 }
 
 export interface MultideviceEntry {
@@ -360,6 +362,7 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
     },
   });
 
+  Object.assign(server.faults, options.faults ?? {});
   return {
     url: server.url,
     port: server.port,
