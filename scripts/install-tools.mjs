@@ -3,6 +3,7 @@
 //
 //   node scripts/install-tools.mjs            install what is missing, print what was reused
 //   node scripts/install-tools.mjs --check    only report; exit 1 when something is missing
+//   node scripts/install-tools.mjs --no-playwright   skip the playwright-core check (npm start: not needed)
 //
 // What it manages:
 //   - Debian packages chromium (the browser the e2e specs drive), tshark (capinfos checks pcaps) and
@@ -284,7 +285,7 @@ function withLock(dir, fn) {
   try { return fn(); } finally { fs.rmSync(lock, { recursive: true, force: true }); }
 }
 
-export function installTools({ check = false } = {}) {
+export function installTools({ check = false, playwright = true } = {}) {
   const started = Date.now();
   const paths = toolPaths();
   fs.mkdirSync(paths.dir, { recursive: true });
@@ -294,7 +295,7 @@ export function installTools({ check = false } = {}) {
     const apt = ensureApt(check, report);
     const node = ensureNode(paths, check, report);
     const cs = node ? ensureCodeServer(paths, check, report) : null;
-    const pw = ensurePlaywright(report);
+    const pw = playwright ? ensurePlaywright(report) : 'not checked';
     if (apt && node && cs && pw && !check) {
       const manifest = {
         updatedAt: new Date().toISOString(),
@@ -317,6 +318,6 @@ export function installTools({ check = false } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const ok = installTools({ check: process.argv.includes('--check') });
+  const ok = installTools({ check: process.argv.includes('--check'), playwright: !process.argv.includes('--no-playwright') });
   process.exit(ok ? 0 : 1);
 }

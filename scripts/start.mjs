@@ -26,7 +26,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { installTools, toolPaths, root } from './install-tools.mjs';
+import { toolPaths, root } from './install-tools.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -217,14 +217,16 @@ async function main() {
       stopAll().then(() => { say('stopped'); process.exit(0); });
     });
   }
-  // 1. dependencies and tools
+  // 1. tools (in the background: a first install takes minutes) and dependencies
+  const tools = desktop ? Promise.resolve(0) : new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts', 'install-tools.mjs'), '--no-playwright'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    children.push({ child, name: 'install-tools' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
   if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
     runOrDie('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
   } else {
     say('node_modules present: skipping npm ci');
-  }
-  if (!desktop) {
-    if (!installTools()) throw new Error('tools are not ready (see [tools] messages above)');
   }
   // 2. build and package
   const vsix = path.join(root, 'dist', 'probe-explorer.vsix');
@@ -274,21 +276,23 @@ async function main() {
     return;
   }
 
-  const tools = toolPaths();
+  say('waiting for the tools…');
+  if ((await tools) !== 0) throw new Error('tools are not ready (see [tools] messages above)');
+  const toolsPaths = toolPaths();
   // code-server's own config and logs stay in the demo folder, not in ~/.config or ~/.local/share.
   const csHome = path.join(workspace, '.vscode-demo', 'code-server');
   fs.mkdirSync(csHome, { recursive: true });
   const csConfig = path.join(csHome, 'config.yaml');
   fs.writeFileSync(csConfig, 'auth: none\ncert: false\n');
   const csEnv = { ...process.env, XDG_DATA_HOME: csHome };
-  runOrDie('install extension', tools.node, [tools.codeServerEntry, '--config', csConfig, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { stdio: ['ignore', 'inherit', 'inherit'], env: csEnv });
+  runOrDie('install extension', toolsPaths.node, [toolsPaths.codeServerEntry, '--config', csConfig, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix, '--force'], { stdio: ['ignore', 'inherit', 'inherit'], env: csEnv });
   const port = Number(option('--port', 0)) || await freePort();
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
-  say(`starting code-server ${tools.codeServerDir} on 127.0.0.1:${port}`);
+  say(`starting code-server ${toolsPaths.codeServerDir} on 127.0.0.1:${port}`);
   const logFile = path.join(workspace, '.vscode-demo', 'code-server.log');
   const out = fs.openSync(logFile, 'w');
-  const cs = track(spawn(tools.node, [
-    tools.codeServerEntry,
+  const cs = track(spawn(toolsPaths.node, [
+    toolsPaths.codeServerEntry,
     '--config', csConfig,
     '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
