@@ -88,6 +88,8 @@ export interface DataDefRequest {
   group_by?: string[];
   columns: string[];
   top_by?: { id: string; direction: 'asc' | 'desc' }[];
+  /** Listed among the data_def properties by the document; same shape as top_by (the ranking when top_by is absent). */
+  sort?: { id: string; direction: 'asc' | 'desc' }[];
   limit?: number;
   filters?: ReportFilter[];
   reference?: string;

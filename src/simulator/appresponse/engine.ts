@@ -34,7 +34,7 @@ const DIR_KEYS = new Set(['src_ip.addr', 'dst_ip.addr']);
 
 // ---------- shallow validation (HTTP 400 at POST) ----------
 
-const DATA_DEF_PROPS = new Set(['source', 'time', 'group_by', 'columns', 'top_by', 'limit', 'filters', 'reference', 'reference_id', 'id', 'status']);
+const DATA_DEF_PROPS = new Set(['source', 'time', 'group_by', 'columns', 'top_by', 'sort', 'limit', 'filters', 'reference', 'reference_id', 'id', 'status']);
 const TIME_PROPS = new Set(['start', 'end', 'duration', 'granularity', 'resolution', 'retention_time']);
 
 /** Checks shape and catalogue references; throws ApiError 400 (invalid property or value). */
@@ -61,14 +61,16 @@ export function validateDataDef(def: unknown, index: number, sources: Map<string
       if (!col.grouped_by) throw badRequest(`${where}.group_by: column '${id}' is not grouped_by in source '${src.name}'`);
     }
   }
-  if (d.top_by !== undefined) {
-    if (!Array.isArray(d.top_by)) throw badRequest(`${where}.top_by: expected an array`);
-    for (const t of d.top_by as Record<string, unknown>[]) {
+  // `sort` is listed among the data_def properties by the document; it takes the shape of top_by.
+  for (const prop of ['top_by', 'sort'] as const) {
+    if (d[prop] === undefined) continue;
+    if (!Array.isArray(d[prop])) throw badRequest(`${where}.${prop}: expected an array`);
+    for (const t of d[prop] as Record<string, unknown>[]) {
       const col = typeof t?.id === 'string' ? columnsById.get(t.id) : undefined;
-      if (!col) throw badRequest(`${where}.top_by: unknown column '${String(t?.id)}'`);
+      if (!col) throw badRequest(`${where}.${prop}: unknown column '${String(t?.id)}'`);
       const direction = t.direction ?? 'desc';
-      if (direction !== 'asc' && direction !== 'desc') throw badRequest(`${where}.top_by: invalid direction '${String(direction)}' (asc, desc)`);
-      if (col.top_by && !col.top_by[direction]) throw badRequest(`${where}.top_by: column '${col.id}' of source '${src.name}' cannot be topped in '${direction}' direction`);
+      if (direction !== 'asc' && direction !== 'desc') throw badRequest(`${where}.${prop}: invalid direction '${String(direction)}' (asc, desc)`);
+      if (col.top_by && !col.top_by[direction]) throw badRequest(`${where}.${prop}: column '${col.id}' of source '${src.name}' cannot be topped in '${direction}' direction`);
     }
   }
   if (d.limit !== undefined && !(Number.isInteger(d.limit) && (d.limit as number) >= 0)) throw badRequest(`${where}.limit: expected a non-negative integer`);
@@ -374,7 +376,7 @@ export function computeRows(plan: Plan, ctx: EngineContext, start: bigint, end: 
   };
 
   let rows = groups.map((g) => ({ g, row: rowOf(g) })).filter(({ row }) => plan.filters.row.every((f) => f(row)));
-  const topBy = plan.def.top_by?.length ? plan.def.top_by : metricCols.length ? [{ id: metricCols[0].id, direction: 'desc' as const }] : [];
+  const topBy = plan.def.top_by?.length ? plan.def.top_by : plan.def.sort?.length ? plan.def.sort : metricCols.length ? [{ id: metricCols[0].id, direction: 'desc' as const }] : [];
   const byId = new Map(plan.source.columns.map((c) => [c.id, c]));
   const metricValue = (g: Accumulator, id: string, binSeconds: number): number => {
     const col = byId.get(id)!;
