@@ -1,5 +1,6 @@
 // Typed client of the Allegro Network Multimeter REST API over our HTTP core.
 import { HttpStatusError, InvalidResponseError } from '../http/errors';
+import { sleep } from '../http/retry';
 import type { HttpClientApi, QueryValue, StreamResponse } from '../http/types';
 import { connectionExpression } from './expression';
 import { captureTime, toEpochSeconds } from './time';
@@ -53,15 +54,6 @@ function toQuery(params: Record<string, unknown> | undefined): Query {
     else out[k] = String(v);
   }
   return out;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Parses one CSV line (RFC 4180 quoting). */

@@ -4,6 +4,7 @@
 import type { HttpClientApi } from '../http/types';
 import { InvalidResponseError } from '../http/errors';
 import type { CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, ServiceEntry, Vifg } from './types';
+import { compareVersions } from './client';
 
 export type InstanceNamespace = 'npm.reports' | 'npm.probe.reports';
 
@@ -37,16 +38,6 @@ const FALLBACK_VERSIONS: Record<string, string> = {
   'npm.reports': '1.0',
   'npm.probe.reports': '1.0',
 };
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d) return d;
-  }
-  return 0;
-}
 
 function itemsOf<T>(body: unknown, path: string, device: string): T[] {
   if (Array.isArray(body)) return body as T[];

@@ -3,6 +3,7 @@
 // TLS, retries and timeouts. Report instances are addressed through the Location the device returns.
 import type { Readable } from 'node:stream';
 import type { HttpClientApi, QueryValue, StreamResponse } from '../http/types';
+import { sleep } from '../http/retry';
 import { LiveStreamDecoder, type LiveStreamDecoderOptions } from './livestream';
 import type {
   AuthInfo, BulkDataResponse, CaptureJob, Clip, DataDefRequest, DataDefResponse, DataDefStatus, DataQuery, DataResponse,
@@ -203,7 +204,7 @@ export class AppResponseClient {
       options.onProgress?.(statuses);
       if (statuses.every((s) => DONE_STATES.has(s.status.state))) return statuses;
       if (Date.now() - started > timeout) throw new WaitTimeoutError(`report instance ${this.ref(instance).id}`, timeout, statuses.find((s) => !DONE_STATES.has(s.status.state))?.status.state);
-      await delay(options.intervalMs ?? 500, options.signal);
+      await sleep(options.intervalMs ?? 500, options.signal);
     }
   }
 
@@ -340,7 +341,7 @@ export class AppResponseClient {
       options.onStatus?.(h);
       if (states.includes(h.status.state) || h.status.state === 'ERRORS' || h.status.state === 'NODATA') return h;
       if (Date.now() - started > timeout) throw new WaitTimeoutError(`export ${id}`, timeout, h.status.state);
-      await delay(options.intervalMs ?? 500, options.signal);
+      await sleep(options.intervalMs ?? 500, options.signal);
     }
   }
 
@@ -390,7 +391,8 @@ function encodePath(path: string): string {
   return path.split('/').map(encodeURIComponent).join('/');
 }
 
-function compareVersions(a: string, b: string): number {
+/** Orders dotted service versions numerically ("1.10" after "1.9"). */
+export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map(Number);
   const pb = b.split('.').map(Number);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
@@ -398,19 +400,4 @@ function compareVersions(a: string, b: string): number {
     if (d) return d;
   }
   return 0;
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    const abort = () => {
-      clearTimeout(t);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 }

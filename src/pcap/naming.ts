@@ -46,7 +46,8 @@ export function candidateName(stem: string, ext: string, n: number): string {
   return n === 0 ? `${stem}.${ext}` : `${stem}-${n}.${ext}`;
 }
 
-async function exists(p: string): Promise<boolean> {
+/** Whether anything (file, folder, link) is at `p`; other errors than ENOENT are thrown. */
+export async function exists(p: string): Promise<boolean> {
   try {
     await fs.lstat(p);
     return true;

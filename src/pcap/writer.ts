@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { CaptureScanner, type CaptureFormat, type ScanResult } from './scanner';
-import { candidateName, firstFreeName, insideFolder, sanitizeBaseName, splitName } from './naming';
+import { candidateName, exists, firstFreeName, insideFolder, sanitizeBaseName, splitName } from './naming';
 import { formatBytes, isoFromNs } from './summary';
 
 /** Where the bytes go; the default writes a file. Tests inject failures (disk full) here. */
@@ -234,16 +234,6 @@ export class CaptureFileWriter extends Writable {
       }
     }
     throw new Error(`no free file name for ${safeStem}.${ext}`);
-  }
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await fs.lstat(p);
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
   }
 }
 
