@@ -150,7 +150,8 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
     }),
     command('probeExplorer.findInTree', async (arg) => {
       const device = await pickAllegroDevice(provider, arg);
-      if (device) return findInTree(device, view);
+      const query = (arg as { query?: unknown } | undefined)?.query;
+      if (device) return findInTree(device, view, typeof query === 'string' ? query : '');
       return undefined;
     }),
     command('probeExplorer.exportApiMap', async (arg) => {
@@ -243,7 +244,7 @@ interface FoundItem extends vscode.QuickPickItem {
  * A quick pick filled while the hierarchy is walked (bounded concurrency, cancellable from the
  * progress notification or by closing the pick); choosing an item reveals its node in the tree.
  */
-async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeNode>): Promise<void> {
+async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeNode>, initialQuery: string): Promise<void> {
   const tree: AllegroApiTree = await device.apiTree();
   const controller = new AbortController();
   const pick = vscode.window.createQuickPick<FoundItem>();
@@ -252,6 +253,7 @@ async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeN
   // Names are matched; the path is shown beside each name.
   pick.matchOnDescription = false;
   pick.busy = true;
+  pick.value = initialQuery;
   const items: FoundItem[] = [];
   const seen = new Set<string>();
   let dirty = false;
