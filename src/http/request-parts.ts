@@ -4,16 +4,17 @@ import type { QueryValue, RequestOptions } from './types';
 
 export function queryString(query: RequestOptions['query']): string {
   if (!query) return '';
-  const params = new URLSearchParams();
+  // Percent-encoding as RFC 3986 (a blank is %20): URLSearchParams would send "+", which the
+  // Allegro document forbids in capture expressions.
+  const parts: string[] = [];
   for (const [key, value] of Object.entries(query)) {
     const values: QueryValue[] = Array.isArray(value) ? value : [value];
     for (const item of values) {
       if (item === undefined || item === null) continue;
-      params.append(key, String(item));
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(item))}`);
     }
   }
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  return parts.length ? `?${parts.join('&')}` : '';
 }
 
 export interface EncodedBody {

@@ -260,7 +260,7 @@ test('query values are encoded, arrays repeated, undefined skipped; url() has no
   const http = client(server, { credentials: { kind: 'bearer', token: 'tok-abc' } });
   try {
     const query = { sort: 'bytes', reverse: true, page: 0, values: ['a b', 'c'], skip: undefined };
-    assert.equal((await http.json<{ url: string }>({ path: '/API/stats/modules/ip/ips_paged', query })).body.url, '/API/stats/modules/ip/ips_paged?sort=bytes&reverse=true&page=0&values=a+b&values=c');
+    assert.equal((await http.json<{ url: string }>({ path: '/API/stats/modules/ip/ips_paged', query })).body.url, '/API/stats/modules/ip/ips_paged?sort=bytes&reverse=true&page=0&values=a%20b&values=c');
     assert.equal(http.url('/API/x', { a: 1 }), `${server.url}/API/x?a=1`);
   } finally {
     await http.close();
