@@ -220,7 +220,8 @@ function isNode(arg: unknown): arg is TreeNode {
 
 /** The Allegro device of the node, the only Allegro device, or the one the user picks. */
 async function pickAllegroDevice(provider: DevicesTreeProvider, arg: unknown): Promise<AllegroDeviceNode | undefined> {
-  const name = typeof arg === 'string' ? arg : (arg as { deviceName?: unknown } | undefined)?.deviceName;
+  const named = arg as { deviceName?: unknown; device?: unknown } | undefined;
+  const name = typeof arg === 'string' ? arg : named?.deviceName ?? named?.device;
   const devices = provider.deviceNodes().filter((d): d is AllegroDeviceNode => d instanceof AllegroDeviceNode);
   if (typeof name === 'string') {
     const device = devices.find((d) => d.deviceName === name);
