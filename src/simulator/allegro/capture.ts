@@ -153,7 +153,10 @@ export async function streamCapture(r: CaptureRequest, plan: CapturePlan): Promi
         // Writes of at most 1 MiB (a TLS write of a whole block costs far more kernel time), two
         // in flight at most: the stream reuses a block buffer once the one before it is sent.
         for (let o = 0; o < chunk.length; o += WRITE_SLICE) {
-          inflight.push(writeChunk(res, chunk.subarray(o, o + WRITE_SLICE)));
+          const write = writeChunk(res, chunk.subarray(o, o + WRITE_SLICE));
+          // Marked handled at once: after a client disconnect the loop may return before awaiting it.
+          write.catch(() => undefined);
+          inflight.push(write);
           if (inflight.length >= 2) await inflight.shift();
         }
       }
