@@ -12,6 +12,7 @@ import { fetchNode } from './allegro/fetchNode';
 import { registerLanguageFeatures } from './views/language';
 import { createCatalogueProvider } from './views/language/catalogue';
 import { registerReportCommands } from './commands/report';
+import { registerReportEditor } from './panels/reportEditor';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -30,7 +31,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const catalogues = createCatalogueProvider({ http: (name) => registry.http(name) });
   context.subscriptions.push(registry.onDidChangeDevices(() => catalogues.invalidate()));
   registerLanguageFeatures(context, { ...catalogues, onDidChangeDevices: registry.onDidChangeDevices, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), log });
-  registerReportCommands(context, { http: (n) => registry.http(n), listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), getSource: catalogues.getSource, getSourceNames: catalogues.getSourceNames, results, log });
+  const reportEditor = registerReportEditor(context, { ...catalogues, listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), onDidChangeDevices: registry.onDidChangeDevices, log });
+  registerReportCommands(context, { http: (n) => registry.http(n), listDevices: () => registry.list().filter((d) => d.kind === 'appresponse').map((d) => d.name), getSource: catalogues.getSource, getSourceNames: catalogues.getSourceNames, results, activeReportEditorUri: reportEditor.activeUri, log });
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 

@@ -75,3 +75,43 @@ export interface ResultsWebviewState {
   filter?: string;
   restore?: ResultsRestoreState;
 }
+
+// ───────────────────────────── Report editor (viewType probeExplorer.reportEditor) ─────────────────────────────
+// The report file is the source of truth: the host sends its parsed value on every change, the
+// webview sends the whole new value after a form edit and the host writes it with a WorkspaceEdit.
+// Catalogues are JSON (npm.reports.sources items, enum values filled in): the STEELFILTER core and
+// the validator run in the webview on them.
+
+export interface ReportEditorFileMessage {
+  type: 'file';
+  /** The file's URI (kept in the webview state for the serializer). */
+  uri: string;
+  /** File name shown in the header. */
+  name: string;
+  /** The parsed file (whatever could be read); undefined when the text is not JSON at all. */
+  value: unknown;
+  /** JSON syntax errors: the form is read-only until the text parses. */
+  jsonErrors: string[];
+  /** Configured AppResponse devices. */
+  devices: string[];
+}
+
+export type ReportEditorHostMessage =
+  | ReportEditorFileMessage
+  | { type: 'sources'; device: string; names: string[]; error?: string }
+  | { type: 'source'; device: string; name: string; source?: JsonValue; error?: string }
+  | { type: 'reply'; requestId: number; ok: boolean; message?: string };
+
+export type ReportEditorWebviewMessage =
+  | { type: 'ready' }
+  /** Replace the file content with this value (pretty-printed JSON). */
+  | { type: 'edit'; requestId: number; value: JsonValue }
+  | { type: 'loadSources'; device: string }
+  | { type: 'loadSource'; device: string; name: string }
+  | { type: 'run'; live: boolean }
+  | { type: 'openJson' };
+
+/** What the report editor webview keeps in `vscode.setState`: only the file URI (the serializer reopens it). */
+export interface ReportEditorState {
+  uri: string;
+}
