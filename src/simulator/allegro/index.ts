@@ -193,6 +193,11 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
       const req = { ctx: r.raw, source: sel.source, live: sel.live, nowMs: clock(), ring: sel.source === slots.get(0) ? ringBuffer : { gaps: [] }, slotName: sel.name, clock };
       const plan = planCapture(req);
       if (plan.toMedia) return { json: { success: true, message: 'capture to external storage started', fileName: plan.fileName } };
+      if (r.method === 'HEAD') {
+        r.raw.res.writeHead(200, { 'Content-Type': plan.format === 'pcap' ? 'application/vnd.tcpdump.pcap' : 'application/x-pcapng' });
+        r.raw.res.end();
+        return { handled: true };
+      }
       await streamCapture(req, plan);
       return { handled: true };
     },
