@@ -7,6 +7,8 @@ import { posix } from 'node:path';
 import type { HttpClientApi, QueryValue } from '../http/types';
 import { AbortedError, InvalidResponseError, type ProbeError } from '../http/errors';
 import { Limiter } from './limiter';
+import type { AllegroClient } from './client';
+import { fetchNode } from './fetchNode';
 import {
   encodeSegment,
   pagedSiblingFor,
@@ -697,7 +699,20 @@ export function describeFailure(err: unknown, ctx: FailureContext): LoadFailure 
   return { message, cause: err };
 }
 
-// ---- transport from the HTTP core ----
+// ---- transports ----
+
+/**
+ * The transport over the typed AllegroClient (what the extension uses): OPTIONS through
+ * `client.options` (an answer without a subResources list fails there and becomes an error node),
+ * GET through `fetchNode`, which waits for asynchronous lists.
+ */
+export function allegroTreeTransport(client: AllegroClient): AllegroTreeTransport {
+  return {
+    options: async (path, signal) => ({ subResources: await client.options(path, { signal }) }),
+    get: (path, query, signal) => fetchNode(client, path, query, signal),
+  };
+}
+
 
 /**
  * The transport over the shared HTTP core: OPTIONS for the hierarchy and GET for lists; an

@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro';
-import { AllegroApiTree, httpTreeTransport, type AllegroTreeTransport, type ApiNode } from '../../src/allegro/apiTree';
+import { AllegroApiTree, allegroTreeTransport, httpTreeTransport, type AllegroTreeTransport, type ApiNode } from '../../src/allegro/apiTree';
+import { AllegroClient } from '../../src/allegro/client';
 import { apiMapMarkdown, apiMapOf, apiMapPaths } from '../../src/allegro/apiMap';
 import { curlSnippet, powerShellSnippet, pythonSnippet } from '../../src/allegro/snippets';
 import { createHttpClient } from '../../src/http';
@@ -199,6 +200,20 @@ test('a broken OPTIONS answer becomes an error node, not a crash', async () => {
     const kids = await tree.children(time);
     assert.equal(kids[0].kind, 'error');
     assert.match(kids[0].name, /invalid response/);
+  } finally {
+    sim.faults.clear();
+  }
+});
+
+test('through the AllegroClient, a broken OPTIONS answer is an error node too, and the rest loads', async () => {
+  const tree = newTree(allegroTreeTransport(new AllegroClient(http)));
+  sim.faults.malformedJson = true;
+  sim.faults.pathPrefix = '/API/stats/time';
+  try {
+    const time = await at(tree, 'time');
+    assert.equal((await tree.children(time))[0].kind, 'error');
+    const modules = await at(tree, 'modules');
+    assert.ok((await tree.children(modules)).some((k) => k.name === 'ip'));
   } finally {
     sim.faults.clear();
   }

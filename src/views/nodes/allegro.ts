@@ -2,7 +2,8 @@
 // API tree core. Loading, caching, paging and cycle rules live in src/allegro/apiTree.ts; these
 // classes only draw the core nodes and keep one wrapper per core node (TreeView.reveal needs
 // stable objects).
-import { AllegroApiTree, httpTreeTransport, type ApiNode } from '../../allegro/apiTree';
+import { AllegroApiTree, allegroTreeTransport, type ApiNode } from '../../allegro/apiTree';
+import { AllegroClient } from '../../allegro/client';
 import { placeholderOf } from '../../allegro/apiParams';
 import type { DeviceProfile } from '../../devices/profile';
 import { deferredHttp, DeviceNode, ErrorNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
@@ -24,7 +25,7 @@ export class AllegroDeviceNode extends DeviceNode {
       const building = (async () => {
         const { pageSize, maxConcurrency } = this.env.settings();
         const http = deferredHttp(this.profile.name, this.profile.url, () => this.env.http(this.profile.name));
-        this.tree = new AllegroApiTree(httpTreeTransport(http), {
+        this.tree = new AllegroApiTree(allegroTreeTransport(new AllegroClient(http)), {
           deviceName: this.profile.name,
           pageSize,
           maxConcurrency,
