@@ -212,7 +212,7 @@ export interface PagedList<T> {
 }
 
 /** Sorts (sort, reverse) and pages (page, count; count clamped to 100) a list. */
-export function pageOf<T extends { counters?: CounterBlock }>(
+export function pageOf<T>(
   items: { item: T; counters: CounterBlock; tie: string }[],
   query: URLSearchParams,
   all = false,
