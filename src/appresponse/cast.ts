@@ -1,5 +1,6 @@
 // AppResponse returns every data value as a string; the column's `type` says how to read it.
-// Special values: "#N/A" (not applicable), "#N/D" (no data), "NULL". Pure.
+// Special values: "#N/A" (not applicable), "#N/D" (no data), "NULL". Pure: the one caster, used by
+// the results view (src/results/appresponse.ts) as well as by anything reading report data.
 
 export type ColumnType =
   | 'string' | 'boolean' | 'number' | 'integer' | 'ipaddr' | 'ether' | 'port' | 'timestamp' | 'duration' | 'array'
@@ -16,7 +17,7 @@ export type CastValue =
   | { kind: 'special'; value: SpecialValue; text: string }
   | { kind: 'samples'; value: number; total: number; samples: number; text: string };
 
-const NUMERIC = new Set(['number', 'integer', 'port', 'timestamp', 'duration']);
+const NUMERIC = new Set(['number', 'integer', 'timestamp', 'duration']);
 
 export function specialOf(text: string): SpecialValue | undefined {
   if (text === '#N/A') return 'N/A';
@@ -44,6 +45,11 @@ export function castValue(text: string | null | undefined, type: ColumnType | un
     const value = Number(text);
     if (text.trim() !== '' && Number.isFinite(value)) return { kind: 'number', value, text };
     return { kind: 'string', value: text, text };
+  }
+  if (t === 'port') {
+    // A port is a label, not a quantity: normalised ("080" → "80") but kept as text.
+    const n = Number(text);
+    return { kind: 'string', value: Number.isInteger(n) ? String(n) : text, text };
   }
   if (t === 'boolean') {
     const lower = text.toLowerCase();

@@ -1,6 +1,7 @@
 // Shapes AppResponse report data: values arrive as strings and are cast by the catalogue column
 // `type` (and `unit`/`rate`); `#N/A` and `#N/D` are kept as markers, `NULL` becomes empty; time
 // series (a start_time or end_time column) are charted per group key. Pure.
+import { castValue } from '../appresponse/cast';
 import type { ReportColumnMeta, ReportDataDefResult } from './appresponseTypes';
 import { NO_DATA, NOT_APPLICABLE, type CellValue, type ColumnKind, type ColumnSpec, type ResultChart, type ResultTable, type ShapedResult } from './model';
 
@@ -24,33 +25,14 @@ export function kindOfReportColumn(meta: ReportColumnMeta): ColumnKind {
   }
 }
 
-const NUMERIC_TYPES = new Set(['integer', 'number', 'timestamp', 'duration']);
-
-/** Casts one value string by column type. */
+/** Casts one value string by column type (see castValue); arrays stay their JSON text. */
 export function castReportValue(text: string | null | undefined, meta: ReportColumnMeta): CellValue {
-  if (text === null || text === undefined || text === 'NULL') return null;
-  if (text === NOT_APPLICABLE || text === NO_DATA) return text;
-  const type = meta.type ?? (TIME_COLUMNS.has(meta.id) ? 'timestamp' : 'string');
-  if (NUMERIC_TYPES.has(type)) {
-    const bar = text.indexOf('|'); // nsamples=true: "total|samples"
-    if (bar > 0) {
-      const total = Number(text.slice(0, bar));
-      const samples = Number(text.slice(bar + 1));
-      if (Number.isFinite(total) && Number.isFinite(samples)) return samples ? total / samples : 0;
-    }
-    const n = Number(text);
-    return text.trim() !== '' && Number.isFinite(n) ? n : text;
+  const cast = castValue(text, meta.type ?? (TIME_COLUMNS.has(meta.id) ? 'timestamp' : 'string'));
+  switch (cast.kind) {
+    case 'special': return cast.value === 'NULL' ? null : cast.value === 'N/A' ? NOT_APPLICABLE : NO_DATA;
+    case 'array': return cast.text;
+    default: return cast.value;
   }
-  if (type === 'port') {
-    const n = Number(text);
-    return Number.isInteger(n) ? String(n) : text;
-  }
-  if (type === 'boolean') {
-    const lower = text.toLowerCase();
-    if (lower === 'true' || lower === '1') return true;
-    if (lower === 'false' || lower === '0') return false;
-  }
-  return text;
 }
 
 function resolveColumn(col: string | ReportColumnMeta, catalogue: Map<string, ReportColumnMeta>): ReportColumnMeta {

@@ -60,6 +60,7 @@ describe('AppResponse data values (casting by column type)', () => {
     assert.deepEqual(castValue('[1,2]', 'array').value, [1, 2]);
     assert.equal(castValue('10.0.0.1', 'ipaddr').kind, 'string');
     assert.equal(castValue('abc', 'integer').kind, 'string');
+    assert.deepEqual(castValue('080', 'port'), { kind: 'string', value: '80', text: '080' });
   });
 
   it('reads nsamples averages as total|samples', () => {

@@ -33,6 +33,13 @@ test('averages returned as total|samples (nsamples=true) become their average', 
   assert.equal(castReportValue('41222|55', { id: 'avg', type: 'number' }), 41222 / 55);
 });
 
+test('ports stay text (normalised), arrays stay their JSON text, untyped start_time is a timestamp', () => {
+  assert.equal(castReportValue('080', { id: 'p', type: 'port' }), '80');
+  assert.equal(castReportValue('[1,2]', { id: 'a', type: 'array' }), '[1,2]');
+  assert.equal(castReportValue('1522772201', { id: 'start_time' }), 1522772201);
+  assert.equal(castReportValue(null, { id: 's', type: 'string' }), null);
+});
+
 test('a number that does not parse stays text instead of becoming NaN', () => {
   assert.equal(castReportValue('n/a-ish', { id: 'n', type: 'number' }), 'n/a-ish');
 });
