@@ -33,7 +33,8 @@ export function reportEditorHtml(webview: vscode.Webview, extensionUri: vscode.U
   const csp = [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
+    // The nonce admits CodeMirror's own <style> element (it does not use constructed sheets on a document).
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
     `font-src ${webview.cspSource}`,
     `img-src ${webview.cspSource} data:`,
   ].join('; ');

@@ -85,7 +85,7 @@ export class ReportEditorApp {
   private readonly searches = new Map<number, string>();
   private nextRequest = 1;
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(private readonly root: HTMLElement, private readonly nonce?: string) {
     root.id = 'report-editor';
     window.addEventListener('message', (e: MessageEvent<ReportEditorHostMessage>) => this.receive(e.data));
     this.post({ type: 'ready' });
@@ -437,6 +437,7 @@ export class ReportEditorApp {
     } else {
       view = createFilterEditor({
         parent: host,
+        nonce: this.nonce,
         text: f?.value ?? '',
         schema: () => this.source(this.defs()[i]?.source?.name),
         isSteelfilter: () => (this.defs()[i]?.filters?.[0]?.type ?? 'STEELFILTER') === 'STEELFILTER',

@@ -15,6 +15,8 @@ export interface FilterEditorOptions {
   schema: () => Source | undefined;
   /** STEELFILTER gets completion, lint and hover; other filter types are plain text. */
   isSteelfilter: () => boolean;
+  /** The page's CSP nonce: CodeMirror mounts its styles in a <style> element that needs it. */
+  nonce?: string;
   /** Called (debounced) with the new text. */
   onChange: (text: string) => void;
 }
@@ -66,11 +68,13 @@ export function createFilterEditor(options: FilterEditorOptions): EditorView {
       hoverTooltip((view, pos) => (options.isSteelfilter() ? hover(view, pos) : null)),
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
       EditorView.lineWrapping,
+      ...(options.nonce ? [EditorView.cspNonce.of(options.nonce)] : []),
       theme,
       EditorView.updateListener.of((u) => {
         if (!u.docChanged) return;
         if (timer) clearTimeout(timer);
-        timer = setTimeout(() => options.onChange(u.state.doc.toString()), 400);
+        // Chromium's contenteditable can turn a typed space at the end of a line into U+00A0.
+        timer = setTimeout(() => options.onChange(u.state.doc.toString().replace(/\u00a0/g, ' ')), 400);
       }),
     ],
   });

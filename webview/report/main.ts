@@ -8,5 +8,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { ReportEditorApp } from './app';
 
+// The script's nonce also admits CodeMirror's <style> element under the panel's CSP.
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce || undefined;
 const root = document.getElementById('app');
-if (root) (window as unknown as { __reportEditor?: ReportEditorApp }).__reportEditor = new ReportEditorApp(root);
+if (root) (window as unknown as { __reportEditor?: ReportEditorApp }).__reportEditor = new ReportEditorApp(root, nonce);
