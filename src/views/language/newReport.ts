@@ -77,6 +77,8 @@ export function registerNewReportCommand(context: vscode.ExtensionContext, deps:
     deps.log?.info(`New report ${uri.fsPath} for ${device} / ${sourceName}`);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
+    // The form view of the same file, beside the JSON (the report editor keeps both in step).
+    void vscode.commands.executeCommand('probeExplorer.openReportEditor', uri).then(undefined, (e: unknown) => deps.log?.warn(`Report editor: ${String(e)}`));
     return uri;
   }));
 }
