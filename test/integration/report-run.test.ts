@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpStatusError } from '../../src/http/errors';
 import type { InstanceResponse } from '../../src/appresponse/types';
-import { ReportCancelledError, ReportInvalidError, ReportRunner, type DataDefOutcome, type LiveIncrement, type RunProgress } from '../../src/appresponse/reportRunner';
+import { ReportCancelledError, ReportInvalidError, ReportRunner, ReportTimeoutError, type DataDefOutcome, type LiveIncrement, type RunProgress } from '../../src/appresponse/reportRunner';
 import { scaffoldDataDef, type DataDef, type ValidateOptions } from '../../src/report/index';
 import { createCatalogueProvider } from '../../src/views/language/catalogue';
 import type { Source } from '../../src/steelfilter/index';
@@ -181,6 +181,16 @@ describe('report runner against the simulated AppResponse', () => {
     assert.match(message.text, /metric/i);
     assert.deepEqual(result.outcomes[1].data, []);
     assert.equal(rig.sim.instanceCount, 0);
+  });
+
+  it('a data_def\'s rows are fetched as soon as IT completes, while another is still executing', async () => {
+    const delivered: DataDefOutcome[] = [];
+    const slow: DataDef = { ...total(), reference: 'never-complete' };
+    await assert.rejects(runner.run([topIps(), slow], { mode: 'async', validation, timeoutMs: 800, onDataDef: (o) => delivered.push(o) }), ReportTimeoutError);
+    assert.deepEqual(delivered.map((o) => [o.id, o.state]), [[1, 'completed']]);
+    assert.deepEqual(asTop(delivered[0]), expectedTopIps());
+    assert.ok(delivered[0].atMs < 700, `delivered while the other data_def was still executing (${delivered[0].atMs} ms)`);
+    assert.equal(await waitForNoInstances(), 0, 'deleted after the timeout');
   });
 
   it('an HTTP failure while fetching rows fails the run and still deletes the instance', async () => {
