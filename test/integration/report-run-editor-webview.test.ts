@@ -157,3 +157,28 @@ test('the column search lists catalogue columns with type and unit; picking one 
   assert.deepEqual(await page.evaluate(() => (window as unknown as { __state?: unknown }).__state), { uri: 'file:///work/reports/sim.probe-report.json' }, 'the state holds only the URI');
   await page.close();
 });
+
+test('catalogue strings (labels, descriptions, units) are shown as text, never run as markup', async () => {
+  const page = await openEditor();
+  const evil = `<img src=x onerror="window.__xss='img'">`;
+  const poisoned = { ...aggregates, columns: aggregates.columns.map((c) => (c.id === 'app.name' ? { ...c, label: evil, description: evil, unit: evil } : c)) };
+  await post(page, { type: 'file', uri: 'file:///work/reports/x.probe-report.json', name: evil, value: { ...FILE, data_defs: [{ ...FILE.data_defs[0], reference: evil }] }, jsonErrors: [evil], devices: ['sim', evil] });
+  await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'loadSource'));
+  for (const m of await sent(page)) {
+    if (m.type === 'loadSources') await post(page, { type: 'sources', device: m.device, names: [...names, evil] });
+    if (m.type === 'loadSource') await post(page, { type: 'source', device: m.device, name: m.name, source: poisoned as unknown as JsonValue });
+  }
+  await page.waitForSelector('.chosen-column[data-id="app.name"] .col-label');
+  assert.equal(await page.locator('.chosen-column[data-id="app.name"] .col-label').textContent(), evil);
+  await page.locator('.dd[data-index="0"] .column-search input').fill('application');
+  await page.waitForTimeout(200);
+  const probe = await page.evaluate(() => ({
+    xss: (window as unknown as { __xss?: string }).__xss,
+    images: document.querySelectorAll('#app img').length,
+    text: document.body.innerText,
+  }));
+  assert.equal(probe.xss, undefined, 'no injected script ran');
+  assert.equal(probe.images, 0, 'no element was created from device strings');
+  assert.ok(probe.text.includes(evil), 'the strings appear literally');
+  await page.close();
+});
