@@ -438,10 +438,26 @@ export async function startAppResponseSimulator(options: AppResponseSimulatorOpt
     stats.total++;
     stats.inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
-    res.on('close', () => {
+    // A request stops counting once the handler has ended its response: 'finish' and 'close' can
+    // come after a keep-alive client already sent its next request (a sequential client would count
+    // twice). 'finish' covers responses ended later, 'close' aborted ones; counted once.
+    let ended = false;
+    const done = () => {
+      if (ended) return;
+      ended = true;
       stats.inFlight--;
       stats.byStatus[String(res.statusCode)] = (stats.byStatus[String(res.statusCode)] ?? 0) + 1;
-    });
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    try {
+      await serve(req, res);
+    } finally {
+      if (res.writableEnded) done();
+    }
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const ctx = makeCtx(req, res, url, 8 * 1024 * 1024);
     try {

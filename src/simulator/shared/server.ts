@@ -66,8 +66,13 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
     } catch {
       path = url.pathname;
     }
+    // A request stops counting once the handler has ended its response. 'finish' (and even more
+    // 'close') can come after a keep-alive client already has the response and sent its next request,
+    // which would count a sequential client twice. 'finish' covers responses ended after the handler
+    // returned, 'close' the ones whose client went away; done() counts once.
     const done = stats.begin(method, path);
-    res.on('close', done);
+    res.once('finish', done);
+    res.once('close', done);
     const controller = new AbortController();
     res.on('close', () => controller.abort());
     const query = url.searchParams;
@@ -86,6 +91,8 @@ export async function startSimulatorServer(options: SimulatorServerOptions): Pro
         res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: `internal simulator error: ${(err as Error).message}` }));
       } else res.destroy();
+    } finally {
+      if (res.writableEnded) done();
     }
   }
 
