@@ -129,7 +129,8 @@ describe('AppResponse simulator: live API', () => {
     const { ref, instance } = await rig.client.createLive([udpOnly, tcp443]);
     assert.deepEqual(instance.data_defs[0].filters, [{ type: 'WIRESHARK', value: 'udp' }]);
     await rig.client.waitForInstance(ref, { intervalMs: 10 });
-    const x = Math.floor(Date.now() / 1000) - 10;
+    // A multiple of the 3 s resolution below, so the 3 s bin the device answers is exactly [x, x + 3).
+    const x = Math.floor(Date.now() / 3000) * 3 - 12;
     const udp = await rig.client.data(ref, 1, { startTime: String(x), endTime: String(x + 3) });
     assert.equal(udp.data!.length, 3);
     for (const [, total, udpBytes, tcpBytes] of udp.data!) {
