@@ -4,7 +4,8 @@
 //       keep-alive session, recursing into every name (a parameter through its first listed value).
 // Both walks send the same requests through the same HTTP core; the simulator (in its own process,
 // bench/tree-walk-sim.ts) counts them and the largest number in flight, and the bench fails if ours
-// ever exceeds the device limit.
+// ever exceeds the device limit, counted by the client or by the simulator, or if the simulator
+// counts the sequential walk more than one request at a time.
 // Ours runs at device limits 16, 12 and 6 (the default); the 8x target is checked at 16, and every
 // run must stay within its limit. An untimed warm-up walk runs first.
 // Prints JSON lines {"bench","ours","peer","ratio","unit","note"} (ratio = ours / peer; lower is better).
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     let seqTemplates = new Set<string>();
     let seqRequests = 0;
     let seqPeak = 0;
+    let seqPeakAll = 0;
     for (let run = 0; run < PEER_RUNS; run++) {
       const seqHttp = clientFor(6);
       await seqHttp.json({ method: 'OPTIONS', path: '/API/stats' }); // connection set up outside the timing, as for ours
@@ -129,18 +131,23 @@ async function main(): Promise<void> {
       const ms = performance.now() - t0;
       const stats = await sim.stats();
       await seqHttp.close();
+      seqPeakAll = Math.max(seqPeakAll, stats.maxInFlight);
       if (ms < seqMs) [seqMs, seqTemplates, seqRequests, seqPeak] = [ms, templates, stats.total, stats.maxInFlight];
+    }
+    if (seqPeakAll !== 1) {
+      console.error(`tree-walk: the simulator counted ${seqPeakAll} requests in flight for the sequential walk (expected 1)`);
+      failed = true;
     }
 
     for (const limit of TARGET_LIMITS) {
       // Best of OURS_RUNS, each with a fresh tree (nothing cached) and a fresh client.
       let best: { ms: number; clientPeak: number; peak: number; requests: number; failedLevels: number; templates: Set<string> } | undefined;
       let clientPeakAll = 0;
+      let simPeakAll = 0;
       for (let run = 0; run < OURS_RUNS; run++) {
         const http = clientFor(limit);
         await http.json({ method: 'OPTIONS', path: '/API/stats' });
-        // Counts requests in flight where they leave the client (exact, unlike a server's count,
-        // which ends a request only when the server has seen its response flushed).
+        // Counts requests in flight where they leave the client, next to the simulator's own count.
         const real = httpTreeTransport(http);
         let inFlight = 0;
         let clientPeak = 0;
@@ -161,6 +168,7 @@ async function main(): Promise<void> {
         const stats = await sim.stats();
         await http.close();
         clientPeakAll = Math.max(clientPeakAll, clientPeak);
+        simPeakAll = Math.max(simPeakAll, stats.maxInFlight);
         if (!best || ms < best.ms) best = { ms, clientPeak, peak: stats.maxInFlight, requests: stats.total, failedLevels: result.failed, templates: templatesOf(tree) };
       }
       const { ms, peak, requests, failedLevels, templates } = best!;
@@ -172,10 +180,14 @@ async function main(): Promise<void> {
         seqMs,
         'ms',
         `speedup ${speedup.toFixed(1)}x (best of ${OURS_RUNS} vs best of ${PEER_RUNS}); ${requests} requests (sequential ${seqRequests}); ${templates.size} paths; ` +
-          `max in flight ${clientPeakAll} sent by the client over all runs, ${peak} counted by the simulator (limit ${limit}; sequential walk: simulator counted ${seqPeak}); ${failedLevels} failed levels`,
+          `max in flight ${clientPeakAll} sent by the client and ${simPeakAll} counted by the simulator over all runs (${peak} in the best run; limit ${limit}; sequential walk: simulator counted ${seqPeak}); ${failedLevels} failed levels`,
       );
       if (clientPeakAll > limit) {
         console.error(`tree-walk: ${clientPeakAll} requests in flight exceed the device limit ${limit}`);
+        failed = true;
+      }
+      if (simPeakAll > limit) {
+        console.error(`tree-walk: the simulator counted ${simPeakAll} requests in flight, above the device limit ${limit}`);
         failed = true;
       }
       if (!same || requests !== seqRequests || failedLevels) {
