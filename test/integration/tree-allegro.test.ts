@@ -270,7 +270,9 @@ test('a cancelled Find stops: it rejects as cancelled and sends nothing more', a
   try {
     const pending = tree.find('x', { signal: controller.signal, onProgress: (p) => { if (p.visited >= 5) controller.abort(); } });
     await assert.rejects(pending, (err: { kind?: string }) => err.kind === 'aborted');
-    await new Promise((r) => setTimeout(r, 50));
+    // The requests cancelled on the wire end on the simulator when it notices; wait for that (bounded).
+    for (const deadline = Date.now() + 3000; sim.stats.inFlight !== 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(sim.stats.inFlight, 0, 'the cancelled requests have ended on the simulator');
     const settled = sim.stats.total;
     await new Promise((r) => setTimeout(r, 80));
     assert.equal(sim.stats.total, settled, 'no request after cancellation');
