@@ -117,6 +117,8 @@ export const quietUserSettings: Record<string, unknown> = {
   'files.autoSave': 'off',
   'window.restoreWindows': 'none',
   'editor.minimap.enabled': false,
+  'workbench.tree.enableStickyScroll': false,
+  'editor.stickyScroll.enabled': false,
   'notifications.experimental.showCloseButton': true,
 };
 
@@ -336,7 +338,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input.input');
   for (let attempt = 0; ; attempt++) {
     await page.keyboard.press('Escape');
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 5 } }).catch(() => undefined);
+    // Focus may sit where F1 is not seen (e.g. inside a webview): on a retry, focus the status bar.
+    if (attempt > 0) await page.locator('.part.statusbar').click({ position: { x: 5, y: 5 } }).catch(() => undefined);
     await page.keyboard.press('F1');
     try {
       await input.waitFor({ state: 'visible', timeout: 5000 });
@@ -346,11 +349,17 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: title.replace(/^.*?: /, '') }) }).first();
-  await row.waitFor({ state: 'visible', timeout: T.ui });
-  const label = (await row.getAttribute('aria-label')) ?? '';
-  if (!label.includes(title.replace(/^.*?: /, ''))) throw new Error(`command "${title}" not in palette (first row: ${label})`);
-  await input.press('Enter');
+  // Click the row whose label is exactly the title: Enter would run the first match, which may be
+  // another command (e.g. "Run Live Report" for "Run Report").
+  const exact = new RegExp(`^\\s*${escapeRegExp(title)}\\s*$`);
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: exact }) }).first();
+  try {
+    await row.waitFor({ state: 'visible', timeout: T.ui });
+  } catch {
+    const rows = await page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    throw new Error(`command "${title}" not in the palette; rows: ${JSON.stringify(rows)}`);
+  }
+  await row.click();
   // The palette closes, or the command opens its own quick input in the same widget.
   const deadline = Date.now() + T.ui;
   for (;;) {
@@ -471,11 +480,12 @@ export function webview(page: Page, index = 0): FrameLocator {
 
 /** The title of the active editor tab. */
 export async function activeTabTitle(page: Page): Promise<string> {
-  return page.locator('.tabs-container .tab.active .label-name').first().innerText();
+  return (await page.locator('.tabs-container .tab.active .monaco-icon-label-container').first().innerText()).replace(/\s+/g, '');
 }
 
 export async function waitForTab(page: Page, title: string | RegExp, timeout = T.remote): Promise<Locator> {
-  const tab = page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: title }) }).first();
+  // The tab shows the name and the extension in separate elements (label-name, label-suffix).
+  const tab = page.locator('.tabs-container .tab', { has: page.locator('.monaco-icon-label-container', { hasText: title }) }).first();
   await tab.waitFor({ state: 'visible', timeout });
   return tab;
 }

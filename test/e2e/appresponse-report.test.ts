@@ -1,0 +1,61 @@
+// Spec (c): an AppResponse source's columns appear in the Devices tree with their ids and types;
+// "New Report from Here" on the source writes a report file for it and opens it; running the report
+// shows its rows in the results view.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
+import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, type Session, type SimHandle } from './harness';
+
+let sim: SimHandle;
+let s: Session;
+before(async () => {
+  sim = await startAppResponseSimulator({ host: '127.0.0.1', port: 0, seed: 11 });
+  s = await openSession('c-appresponse-report', { workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab AppResponse', kind: 'appresponse', sim }]) });
+});
+after(async () => {
+  await s?.close();
+  await sim?.close();
+});
+
+test('AppResponse: source columns with types, New Report from Here writes and opens a report, Run Report shows rows', async () => {
+  const { page } = s;
+  const source = await step(s, 'source-columns-with-types', async () => {
+    await openProbeExplorer(page);
+    await expand(treeItem(page, 'Lab AppResponse'));
+    await expand(await revealTreeItem(page, /^Report sources$/, { level: 2 }));
+    const src = await revealTreeItem(page, /^aggregates$/, { level: 3 });
+    await expand(src);
+    await expand(await revealTreeItem(page, /^Keys$/, { level: 4 }));
+    // Keys come in categories (level 5) or directly as columns; open the first category when there is one.
+    const level5 = s.page.locator('.part.sidebar .monaco-list-row[aria-level="5"]').first();
+    await level5.waitFor({ state: 'visible', timeout: T.remote });
+    if ((await level5.getAttribute('aria-expanded')) === 'false') await expand(level5);
+    const column = page.locator('.part.sidebar .monaco-list-row[aria-level="5"], .part.sidebar .monaco-list-row[aria-level="6"]').filter({ has: page.locator('.label-description', { hasText: ' · ' }) }).first();
+    await column.waitFor({ state: 'visible', timeout: T.remote });
+    const description = (await column.locator('.label-description').innerText()).trim();
+    assert.match(description, /^[a-z_][\w.]* · (string|integer|number|float|ipaddr|boolean|timestamp|duration|mac|\w+)( · .+)?$/);
+    return src;
+  });
+  await step(s, 'new-report-from-here', async () => {
+    await contextMenu(page, source, 'New Report from Here');
+    await waitForTab(page, 'Lab-AppResponse-aggregates.probe-report.json');
+  });
+  const reports = path.join(s.workspace, 'reports');
+  const file = fs.readdirSync(reports).find((f) => f.endsWith('.probe-report.json'));
+  assert.ok(file);
+  const report = JSON.parse(fs.readFileSync(path.join(reports, file), 'utf8'));
+  assert.equal(report.device, 'Lab AppResponse');
+  assert.equal(report.data_defs[0].source.name, 'aggregates');
+  await step(s, 'run-report-rows', async () => {
+    await runCommand(page, 'Probe Explorer: Run Report');
+    const view = webview(page);
+    await view.locator('.vt-row').first().waitFor({ state: 'visible', timeout: T.remote * 2 });
+    // The columns of the report, by their catalogue labels, and one row per group.
+    const headers = await view.locator('.vt-hlabel').allInnerTexts();
+    assert.ok(headers.length >= report.data_defs[0].columns.length, `headers ${JSON.stringify(headers)}`);
+    const rows = (await view.locator('.vt-row').allInnerTexts()).map((r) => r.split('\n'));
+    assert.ok(rows.length >= 1 && rows.every((r) => r.length >= 2), `rows ${JSON.stringify(rows.slice(0, 5))}`);
+  });
+});
