@@ -7,7 +7,7 @@ import { posix } from 'node:path';
 import type { HttpClientApi, QueryValue } from '../http/types';
 import { AbortedError, InvalidResponseError, type ProbeError } from '../http/errors';
 import { Limiter } from './limiter';
-import type { AllegroClient } from './client';
+import { AllegroClient } from './client';
 import { fetchNode } from './fetchNode';
 import {
   encodeSegment,
@@ -713,55 +713,16 @@ export function allegroTreeTransport(client: AllegroClient): AllegroTreeTranspor
   };
 }
 
-
 /**
- * The transport over the shared HTTP core: OPTIONS for the hierarchy and GET for lists; an
- * asynchronous list (`{asyncID, asyncUUID}`) is polled at /API/async/<id>?uuid=… until done.
+ * The transport over the shared HTTP core: OPTIONS answers as they come (the tree judges them),
+ * GET through `fetchNode` on an AllegroClient, which waits for asynchronous lists.
  */
-export function httpTreeTransport(http: HttpClientApi, options: { pollIntervalMs?: number; maxPolls?: number } = {}): AllegroTreeTransport {
-  const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const maxPolls = options.maxPolls ?? 240;
+export function httpTreeTransport(http: HttpClientApi): AllegroTreeTransport {
+  const client = new AllegroClient(http);
   return {
     async options(path, signal) {
       return (await http.json({ method: 'OPTIONS', path, signal })).body;
     },
-    async get(path, query, signal) {
-      const first = (await http.json({ method: 'GET', path, query, signal })).body;
-      const asyncRef = first as { asyncID?: unknown; asyncUUID?: unknown } | null;
-      if (!asyncRef || typeof asyncRef !== 'object' || asyncRef.asyncID === undefined || asyncRef.asyncUUID === undefined) return first;
-      const pollPath = `/API/async/${encodeURIComponent(String(asyncRef.asyncID))}`;
-      for (let i = 0; i < maxPolls; i++) {
-        const res = await http.raw({ method: 'GET', path: pollPath, query: { uuid: String(asyncRef.asyncUUID) }, signal });
-        if (res.status === 202) {
-          await delay(pollIntervalMs, signal);
-          continue;
-        }
-        let parsed: { errorCode?: unknown; asyncResult?: unknown };
-        try {
-          parsed = JSON.parse(res.body);
-        } catch {
-          throw new InvalidResponseError(http.deviceName, pollPath, 'not JSON', res.body.slice(0, 120));
-        }
-        if (res.status >= 300 || parsed.errorCode !== 0) {
-          throw new InvalidResponseError(http.deviceName, path, `asynchronous list failed (HTTP ${res.status}, errorCode ${String(parsed.errorCode)})`, res.body.slice(0, 120));
-        }
-        return parsed.asyncResult;
-      }
-      throw new InvalidResponseError(http.deviceName, path, `asynchronous list not done after ${maxPolls} polls`, '');
-    },
+    get: (path, query, signal) => fetchNode(client, path, query, signal),
   };
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error('cancelled'), { name: 'AbortError' }));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -322,3 +322,21 @@ test('value nodes carry what Download pcap needs; copied commands never carry a 
     }
   }
 });
+
+test('an asynchronous list (globalConnections) is fetched through fetchNode: the result, not the job handle; cancelling stops the wait', async () => {
+  const handle = (await http.json<{ asyncID?: unknown; asyncUUID?: unknown }>({ path: '/API/stats/modules/ip/globalConnections', query: { page: 0, count: 3 } })).body;
+  assert.ok(handle.asyncID !== undefined && typeof handle.asyncUUID === 'string', 'the device answers with a job handle');
+  const transport = httpTreeTransport(http);
+  const list = (await transport.get('/API/stats/modules/ip/globalConnections', { page: 0, count: 3 })) as { displayedItems?: unknown[]; asyncID?: unknown };
+  assert.equal(list.asyncID, undefined);
+  assert.ok(Array.isArray(list.displayedItems) && list.displayedItems.length > 0, JSON.stringify(list).slice(0, 200));
+  const controller = new AbortController();
+  sim.faults.latencyMs = 30;
+  try {
+    const pending = transport.get('/API/stats/modules/ip/globalConnections', {}, controller.signal);
+    setTimeout(() => controller.abort(), 10);
+    await assert.rejects(pending, (err: { kind?: string; name?: string }) => err.kind === 'aborted' || err.name === 'AbortError');
+  } finally {
+    sim.faults.latencyMs = 0;
+  }
+});
