@@ -1,4 +1,6 @@
 // Spec (c): an AppResponse source's columns appear in the Devices tree with their ids and types;
+// "New Report from Here" writes a report file and opens the report editor, whose STEELFILTER editor
+// completes column ids from the device's catalogue;
 // "New Report from Here" on the source writes a report file for it and opens it; running the report
 // shows its rows in the results view.
 import { after, before, test } from 'node:test';
@@ -6,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
-import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, type Session, type SimHandle } from './harness';
+import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, webviewWith, type Session, type SimHandle } from './harness';
 
 let sim: SimHandle;
 let s: Session;
@@ -42,6 +44,25 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     await contextMenu(page, source, 'New Report from Here');
     await waitForTab(page, 'Lab-AppResponse-aggregates.probe-report.json');
   });
+  await step(s, 'report-editor-steelfilter-completion', async () => {
+    // The report editor (a webview) opens beside the file; its STEELFILTER editor completes column
+    // ids from the device's catalogue.
+    const editor = webview(page).locator('.steelfilter-editor .cm-content').first();
+    await editor.waitFor({ state: 'visible', timeout: T.remote });
+    await editor.click();
+    await editor.pressSequentially('host_gr', { delay: 50 });
+    const options = webview(page).locator('.cm-tooltip-autocomplete li');
+    await options.first().waitFor({ state: 'visible', timeout: T.ui });
+    const labels = await options.allInnerTexts();
+    assert.ok(labels.some((l) => l.includes('host_group.id')), `completion items: ${JSON.stringify(labels)}`);
+    await s.shot('completion-items');
+    // Then clear the filter again: the editor writes it into the file, and
+    // the report below runs without one.
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Backspace');
+    await webview(page).getByText('No problems: the report is valid for this device.').waitFor({ state: 'visible', timeout: T.ui });
+  });
   const reports = path.join(s.workspace, 'reports');
   const file = fs.readdirSync(reports).find((f) => f.endsWith('.probe-report.json'));
   assert.ok(file);
@@ -49,9 +70,10 @@ test('AppResponse: source columns with types, New Report from Here writes and op
   assert.equal(report.device, 'Lab AppResponse');
   assert.equal(report.data_defs[0].source.name, 'aggregates');
   await step(s, 'run-report-rows', async () => {
+    // Run it from the report file's text editor.
+    await (await waitForTab(page, 'Lab-AppResponse-aggregates.probe-report.json')).click();
     await runCommand(page, 'Probe Explorer: Run Report');
-    const view = webview(page);
-    await view.locator('.vt-row').first().waitFor({ state: 'visible', timeout: T.remote * 2 });
+    const view = await webviewWith(page, '.vt-row', T.remote * 2);
     // The columns of the report, by their catalogue labels, and one row per group.
     const headers = await view.locator('.vt-hlabel').allInnerTexts();
     assert.ok(headers.length >= report.data_defs[0].columns.length, `headers ${JSON.stringify(headers)}`);

@@ -478,6 +478,20 @@ export function webview(page: Page, index = 0): FrameLocator {
   return page.frameLocator('iframe.webview.ready').nth(index).frameLocator('#active-frame');
 }
 
+/** The content frame of the (first) webview that shows `selector`, polling all webviews until `timeout`. */
+export async function webviewWith(page: Page, selector: string, timeout: number = T.remote): Promise<FrameLocator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const n = await page.locator('iframe.webview.ready').count();
+    for (let i = 0; i < n; i++) {
+      const frame = webview(page, i);
+      if (await frame.locator(selector).first().isVisible().catch(() => false)) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview shows ${selector} (${n} webviews) within ${timeout} ms`);
+    await sleep(200);
+  }
+}
+
 /** The title of the active editor tab. */
 export async function activeTabTitle(page: Page): Promise<string> {
   return (await page.locator('.tabs-container .tab.active .monaco-icon-label-container').first().innerText()).replace(/\s+/g, '');
