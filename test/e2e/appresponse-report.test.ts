@@ -1,8 +1,7 @@
 // Spec (c): an AppResponse source's columns appear in the Devices tree with their ids and types;
 // "New Report from Here" writes a report file and opens the report editor, whose STEELFILTER editor
-// completes column ids from the device's catalogue;
-// "New Report from Here" on the source writes a report file for it and opens it; running the report
-// shows its rows in the results view.
+// completes column ids from the device's catalogue; running the report shows its rows in the
+// results view.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
