@@ -563,7 +563,22 @@ export function deviceWorkspaceFiles(devices: Array<{ name: string; kind: 'alleg
 /** Right-clicks a row and picks an entry of its context menu by its exact title. */
 export async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
   await row.waitFor({ state: 'visible' });
-  await row.click({ button: 'right' });
+  // A row scrolled half under the pane header cannot take the click: scroll its list a little and retry.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await row.click({ button: 'right', timeout: 3000 });
+      break;
+    } catch (e) {
+      if (attempt >= 6) throw e;
+      const list = page.locator('.monaco-list', { has: row }).first();
+      const box = await list.boundingBox();
+      if (box) {
+        await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await page.mouse.wheel(0, attempt % 2 === 0 ? -60 * (attempt + 1) : 60 * (attempt + 1));
+        await sleep(150);
+      }
+    }
+  }
   const menu = page.locator('.monaco-menu').last();
   await menu.waitFor({ state: 'visible' });
   const item = menu.locator('.action-item a.action-menu-item', { has: page.locator('.action-label', { hasText: new RegExp(`^${escapeRegExp(entry)}$`) }) }).first();
