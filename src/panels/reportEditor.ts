@@ -4,8 +4,8 @@
 // and the JSON editor stay in step). Catalogues come from the device through `getSource`; the
 // STEELFILTER core and the validator run inside the webview on them. The panel state holds only the
 // file URI, so a WebviewPanelSerializer reopens it after a reload.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewHtml, webviewRoots } from './webviewHtml';
 import { parseReportFile, REPORT_FILE_SUFFIX } from '../report/index';
 import type { Source } from '../steelfilter/index';
 import type { JsonValue } from '../results/model';
@@ -27,33 +27,6 @@ export interface ReportEditorService {
   activeUri(): vscode.Uri | undefined;
 }
 
-export function reportEditorHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const asset = (file: string): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    // The nonce admits CodeMirror's own <style> element (it does not use constructed sheets on a document).
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('report.css')}">
-<title>Report editor</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('report.js')}"></script>
-</body>
-</html>`;
-}
-
 /** The smallest single replacement turning `before` into `after` (keeps undo steps small). */
 export function minimalEdit(before: string, after: string): { start: number; end: number; text: string } {
   let start = 0;
@@ -69,8 +42,8 @@ class ReportEditorPanel {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(readonly panel: vscode.WebviewPanel, readonly uri: vscode.Uri, private readonly deps: ReportEditorDeps, extensionUri: vscode.Uri, onDispose: () => void) {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview')] };
-    panel.webview.html = reportEditorHtml(panel.webview, extensionUri);
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { bundle: 'report', title: 'Report editor', nonceStyles: true });
     panel.title = `Report: ${uri.path.split('/').pop()!.replace(REPORT_FILE_SUFFIX, '')}`;
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: ReportEditorWebviewMessage) => void this.receive(m)),

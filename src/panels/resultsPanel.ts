@@ -10,7 +10,7 @@ import { applyQueryBar, isAllegroListPath, queryBarFrom, type AllegroQuery, type
 import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
 import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
 import { saveExport } from './resultsExport';
-import { resultsHtml, resultsWebviewRoots } from './resultsHtml';
+import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /** Rows in the first chunk of a table (paints the first screen) and in the following ones. */
 const FIRST_CHUNK = 200;
@@ -82,8 +82,8 @@ export class ResultsPanel implements ResultsPanelHandle {
     initialRerun = false,
   ) {
     this.autoSeconds = vscode.workspace.getConfiguration('probeExplorer').get<number>('results.autoRefreshSeconds', 0);
-    panel.webview.options = { enableScripts: true, localResourceRoots: resultsWebviewRoots(ctx.extensionUri) };
-    panel.webview.html = resultsHtml(panel.webview, ctx.extensionUri);
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(ctx.extensionUri) };
+    panel.webview.html = webviewHtml(panel.webview, ctx.extensionUri, { bundle: 'results', title: 'Results' });
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: ResultsWebviewMessage) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
