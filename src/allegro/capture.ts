@@ -5,7 +5,7 @@ import type { HttpClientApi, QueryValue } from '../http/types';
 import type { CaptureTarget } from '../pcap/target';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import type { CaptureSidecar } from '../pcap/sidecar';
-import { SIDECAR_SCHEMA } from '../pcap/sidecar';
+import { SIDECAR_SCHEMA, captureFacts } from '../pcap/sidecar';
 import type { CaptureWriterOptions } from '../pcap/writer';
 
 export const CAPTURE_PATH = '/API/data/modules/capture';
@@ -442,13 +442,7 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
         ...(options.form.window.kind === 'live' ? { liveSeconds: options.form.window.seconds } : {}),
       },
       mode: 'allegro',
-      format: c.format,
-      size: c.size,
-      packetCount: c.packetCount,
-      ...(c.firstPacketTime ? { firstPacketTime: c.firstPacketTime } : {}),
-      ...(c.lastPacketTime ? { lastPacketTime: c.lastPacketTime } : {}),
-      sha256: c.sha256,
-      linkTypes: c.linkTypes,
+      ...captureFacts(c),
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       rerun: { kind: 'allegro', form: { ...options.form } as unknown as Record<string, unknown> },

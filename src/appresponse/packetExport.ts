@@ -10,7 +10,7 @@ import { LiveStreamDecoder } from './livestream';
 import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
-import { SIDECAR_SCHEMA, type CaptureSidecar } from '../pcap/sidecar';
+import { SIDECAR_SCHEMA, captureFacts, type CaptureSidecar } from '../pcap/sidecar';
 import { packetSourcePath, type PacketSourceRef } from '../pcap/target';
 import type { CaptureWriterOptions } from '../pcap/writer';
 
@@ -328,13 +328,7 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
         },
         mode,
         ...(estimate ? { estimate: { ...(estimate.bytes !== undefined ? { bytes: estimate.bytes } : {}), ...(estimate.packets !== undefined ? { packets: estimate.packets } : {}) } } : {}),
-        format: c.format,
-        size: c.size,
-        packetCount: c.packetCount,
-        ...(c.firstPacketTime ? { firstPacketTime: c.firstPacketTime } : {}),
-        ...(c.lastPacketTime ? { lastPacketTime: c.lastPacketTime } : {}),
-        sha256: c.sha256,
-        linkTypes: c.linkTypes,
+        ...captureFacts(c),
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         rerun: { kind: 'appresponse', form: { ...form } as unknown as Record<string, unknown> },

@@ -1,6 +1,7 @@
 // The sidecar `name.pcap.json` beside every capture: where it came from, how to get it again,
 // and what it holds (size, packets, first/last packet time, SHA-256 computed while streaming).
 import { promises as fs } from 'node:fs';
+import type { CommittedCapture } from './writer';
 
 export const SIDECAR_SCHEMA = 'probe-explorer.capture/1';
 
@@ -29,6 +30,19 @@ export interface CaptureSidecar {
   finishedAt: string;
   /** Everything needed to run the same capture again (the form the user filled in). */
   rerun: { kind: 'allegro' | 'appresponse'; form: Record<string, unknown> };
+}
+
+/** What the sidecar records of the file itself, the same for every way a capture was made. */
+export function captureFacts(c: CommittedCapture): Pick<CaptureSidecar, 'format' | 'size' | 'packetCount' | 'firstPacketTime' | 'lastPacketTime' | 'sha256' | 'linkTypes'> {
+  return {
+    format: c.format,
+    size: c.size,
+    packetCount: c.packetCount,
+    ...(c.firstPacketTime ? { firstPacketTime: c.firstPacketTime } : {}),
+    ...(c.lastPacketTime ? { lastPacketTime: c.lastPacketTime } : {}),
+    sha256: c.sha256,
+    linkTypes: c.linkTypes,
+  };
 }
 
 export function sidecarPathOf(capturePath: string): string {
