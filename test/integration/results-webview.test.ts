@@ -144,6 +144,79 @@ test('rows arrive in chunks: the first screen is painted before the rest, and on
   await page.close();
 });
 
+test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D styling and selection follow the data, not the element', async () => {
+  const page = await open();
+  const { columns, rows } = benchTable(5_000);
+  for (let i = 0; i < rows.length; i++) {
+    if (i % 50 === 3) rows[i][2] = '#N/A';
+    if (i % 50 === 4) rows[i][2] = '#N/D';
+  }
+  await post(page, { type: 'result', meta: meta({ seq: 1, tables: [{ id: 't', title: 'Rows', columns, rowCount: rows.length }] }) }, ...chunks(1, 't', rows));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('5,000 rows'));
+  const { formatCell } = await import('../../src/results/format');
+  interface Shown { pos: number; texts: string[]; cls: string; title: string; selected: boolean; ariaSelected: string | null; mark: number | undefined }
+  /** Scrolls (when asked), waits for the frame, and reads every shown row. */
+  const shown = (scrollTop?: number): Promise<Shown[]> =>
+    page.evaluate(async (top) => {
+      const scroller = document.querySelector('.vt-scroller') as HTMLElement;
+      if (top !== undefined) scroller.scrollTop = top;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return [...document.querySelectorAll<HTMLElement>('.vt-row:not([hidden])')].map((row) => {
+        const cells = [...row.querySelectorAll<HTMLElement>('.vt-cell')];
+        return {
+          pos: Number(row.getAttribute('aria-rowindex')) - 2,
+          texts: cells.map((c) => c.textContent ?? ''),
+          cls: cells[2].className,
+          title: cells[2].title,
+          selected: row.classList.contains('selected'),
+          ariaSelected: row.getAttribute('aria-selected'),
+          mark: (row as unknown as { __mark?: number }).__mark,
+        };
+      });
+    }, scrollTop);
+  const check = (list: Shown[], selectedPos: number, where: string): void => {
+    assert.ok(list.length > 10, `${where}: rows are shown`);
+    assert.equal(new Set(list.map((r) => r.pos)).size, list.length, `${where}: no position is shown twice`);
+    for (const r of list) {
+      const data = rows[r.pos];
+      assert.deepEqual(r.texts.slice(0, 2), [data[0], data[1]], `${where}: row ${r.pos} shows its own data`);
+      const v = data[2];
+      if (v === '#N/A' || v === '#N/D') {
+        assert.equal(r.texts[2], v.slice(1), `${where}: row ${r.pos} special text`);
+        assert.equal(r.cls, `vt-cell special ${v === '#N/A' ? 'na' : 'nd'}`, `${where}: row ${r.pos} special style`);
+        assert.match(r.title, v === '#N/A' ? /^#N\/A/ : /^#N\/D/);
+      } else {
+        assert.equal(r.texts[2], formatCell(v, 'integer'), `${where}: row ${r.pos} number`);
+        assert.equal(r.cls, 'vt-cell num', `${where}: row ${r.pos} plain style after reuse`);
+        assert.equal(r.title, '', `${where}: row ${r.pos} no tooltip after reuse`);
+      }
+      assert.equal(r.selected, r.pos === selectedPos, `${where}: row ${r.pos} selection`);
+      assert.equal(r.ariaSelected, r.pos === selectedPos ? 'true' : null, `${where}: row ${r.pos} aria-selected`);
+    }
+  };
+  check(await shown(), -1, 'top');
+  // select the row at position 3 (#N/A in rx packets)
+  await page.locator('.vt-row[aria-rowindex="5"] .vt-cell').first().click();
+  check(await shown(), 3, 'selected');
+  // jumps through the table: every element is reused for other rows
+  for (const top of [22 * 1_000, 22 * 2_503, 22 * 4_020, 22 * 1_001]) check(await shown(top), 3, `jump to ${top / 22}`);
+  // a small scroll keeps the elements of the rows that stay on screen
+  const before = await page.evaluate(() => {
+    for (const row of document.querySelectorAll<HTMLElement>('.vt-row:not([hidden])')) (row as unknown as { __mark?: number }).__mark = Number(row.getAttribute('aria-rowindex')) - 2;
+    return document.querySelectorAll('.vt-row:not([hidden])').length;
+  });
+  const after = await shown(22 * 1_004);
+  check(after, 3, 'three rows down');
+  // elements whose row is still in range show that same row; the others were reused for new rows
+  const inRange = new Set(after.map((r) => r.pos));
+  const kept = after.filter((r) => r.mark !== undefined && inRange.has(r.mark));
+  assert.ok(kept.length >= before - 4, `rows still in range keep their element (${kept.length} of ${before})`);
+  for (const r of kept) assert.equal(r.mark, r.pos, 'a kept element still shows the same row');
+  // back to the top: the selected row is marked again, on whatever element now shows it
+  check(await shown(0), 3, 'back at the top');
+  await page.close();
+});
+
 test('sorting, filtering, hiding a column and copying rows work on the typed values', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(30), { page: 0 });

@@ -43,12 +43,6 @@ export class VirtualTable {
   private readonly scroller: HTMLDivElement;
   private readonly header: HTMLDivElement;
   private readonly body: HTMLDivElement;
-  /**
-   * Row elements by view position. A row keeps its element (and its text) while it stays in the
-   * rendered range, so a scroll of a few rows lays out and paints only the rows that came in.
-   */
-  private assigned = new Map<number, HTMLDivElement>();
-  private readonly offsets = new WeakMap<HTMLDivElement, number>();
   private readonly empty: HTMLDivElement;
   private columns: ColumnState[] = [];
   private rows: CellValue[][] = [];
@@ -57,7 +51,29 @@ export class VirtualTable {
   private sort: { col: number; dir: 1 | -1 } | null = null;
   private filter = '';
   private searchText: (string | undefined)[] = [];
+  /**
+   * Row elements, recycled. A row keeps its element (and its text) while its view position stays in
+   * the rendered range, so a scroll of a few rows lays out and paints only the rows that came in.
+   * What each element shows is kept beside it (parallel arrays), so rendering reads nothing back
+   * from the DOM and allocates nothing per frame.
+   */
   private pool: HTMLDivElement[] = [];
+  /** View position shown by pool[p]; -1 = free. */
+  private poolPos: number[] = [];
+  /** Data row whose text pool[p] holds; -1 = must be filled again. */
+  private poolData: number[] = [];
+  /** Last `top` written (px), aria-rowindex written, selected class written, hidden state. */
+  private poolTop: number[] = [];
+  private poolAria: number[] = [];
+  private poolSel: boolean[] = [];
+  private poolHidden: boolean[] = [];
+  /** Per pool row, per visible column: 0 plain, 1 #N/A, 2 #N/D (class and tooltip last written). */
+  private poolSpecial: Uint8Array[] = [];
+  /** Scratch of renderRows: pool index per rendered slot, and the free pool indices. */
+  private readonly slots: number[] = [];
+  private readonly free: number[] = [];
+  /** The visible columns, in order (rebuilt when visibility changes). */
+  private visibleCols: ColumnState[] = [];
   private readonly selected = new Set<number>();
   private anchor = -1;
   private readonly virtualizer: Virtualizer<HTMLDivElement, HTMLDivElement>;
@@ -118,6 +134,7 @@ export class VirtualTable {
   setColumns(specs: ColumnSpec[], hidden?: string[]): void {
     const hide = hidden ? new Set(hidden) : undefined;
     this.columns = specs.map((spec, index) => ({ spec, index, width: defaultWidth(spec), visible: hide ? !hide.has(spec.id) : !spec.hidden, numeric: isNumericKind(spec.kind), right: isNumericKind(spec.kind) && spec.kind !== 'timestamp' }));
+    this.visibleCols = this.columns.filter((c) => c.visible);
     this.rows = [];
     this.searchText = [];
     this.view = null;
@@ -198,6 +215,7 @@ export class VirtualTable {
     if (!col || col.visible === visible) return;
     if (!visible && this.columns.filter((c) => c.visible).length === 1) return; // keep one
     col.visible = visible;
+    this.visibleCols = this.columns.filter((c) => c.visible);
     this.dropRows();
     this.renderHeader();
     this.renderRows();
@@ -382,7 +400,7 @@ export class VirtualTable {
   }
 
   private applyWidths(): void {
-    const widths = this.columns.filter((c) => c.visible).map((c) => `${c.width}px`);
+    const widths = this.visibleCols.map((c) => `${c.width}px`);
     for (const row of this.pool) {
       const cells = row.children;
       for (let i = 0; i < cells.length; i++) (cells[i] as HTMLElement).style.width = widths[i];
@@ -406,78 +424,129 @@ export class VirtualTable {
   private dropRows(): void {
     for (const row of this.pool) row.remove();
     this.pool = [];
-    this.assigned.clear();
+    this.poolPos = [];
+    this.poolData = [];
+    this.poolTop = [];
+    this.poolAria = [];
+    this.poolSel = [];
+    this.poolHidden = [];
+    this.poolSpecial = [];
   }
 
   /** Forgets which element shows which position (the view changed: sort, filter, new rows). */
   private unassign(): void {
-    this.assigned.clear();
-    for (const row of this.pool) row.dataset.v = '0';
+    this.poolPos.fill(-1);
+    this.poolData.fill(-1);
   }
 
-  private fillRow(rowEl: HTMLDivElement, dataIndex: number, visible: ColumnState[]): void {
+  private addPoolRow(): number {
+    const p = this.pool.length;
+    this.pool.push(this.makeRow());
+    this.poolPos.push(-1);
+    this.poolData.push(-1);
+    this.poolTop.push(Number.NaN);
+    this.poolAria.push(-1);
+    this.poolSel.push(false);
+    this.poolHidden.push(false);
+    this.poolSpecial.push(new Uint8Array(this.visibleCols.length));
+    return p;
+  }
+
+  private fillRow(p: number, dataIndex: number): void {
     const data = this.rows[dataIndex];
-    rowEl.dataset.row = String(dataIndex);
-    rowEl.dataset.v = '1';
-    const cells = rowEl.children;
+    const visible = this.visibleCols;
+    const special = this.poolSpecial[p];
+    const cells = this.pool[p].children;
+    this.poolData[p] = dataIndex;
     for (let c = 0; c < visible.length; c++) {
       const cell = cells[c] as HTMLElement;
       const col = visible[c];
       const v = data ? data[col.index] : null;
-      const special = isSpecial(v);
+      const sp = v === '#N/A' ? 1 : v === '#N/D' ? 2 : 0;
       // A text node's data: device strings can never become markup.
-      (cell.firstChild as Text).data = special ? (v === '#N/A' ? 'N/A' : 'N/D') : formatCell(v, col.spec.kind);
-      const cls = special ? (v === '#N/A' ? 'vt-cell special na' : 'vt-cell special nd') : col.right ? 'vt-cell num' : 'vt-cell';
-      if (cell.className !== cls) cell.className = cls;
-      const tip = special ? (v === '#N/A' ? '#N/A: not applicable' : '#N/D: no data') : '';
-      if (cell.title !== tip) cell.title = tip;
+      (cell.firstChild as Text).data = sp === 0 ? formatCell(v, col.spec.kind) : sp === 1 ? 'N/A' : 'N/D';
+      if (special[c] !== sp) {
+        special[c] = sp;
+        cell.className = sp === 1 ? 'vt-cell special na' : sp === 2 ? 'vt-cell special nd' : col.right ? 'vt-cell num' : 'vt-cell';
+        cell.title = sp === 1 ? '#N/A: not applicable' : sp === 2 ? '#N/D: no data' : '';
+      }
     }
   }
 
   private renderRows(): void {
     const items = this.virtualizer.getVirtualItems();
     const total = this.virtualizer.getTotalSize();
-    const height = `${Math.max(0, total - HEADER_HEIGHT)}px`;
-    if (this.body.style.height !== height) this.body.style.height = height;
-    const wanted = new Set<number>();
-    for (const item of items) wanted.add(item.index);
-    const free: HTMLDivElement[] = [];
-    for (const [index, rowEl] of this.assigned) {
-      if (!wanted.has(index)) {
-        this.assigned.delete(index);
-        free.push(rowEl);
+    const bodyHeight = Math.max(0, total - HEADER_HEIGHT);
+    if (bodyHeight !== this.bodyHeight) {
+      this.bodyHeight = bodyHeight;
+      this.body.style.height = `${bodyHeight}px`;
+    }
+    const n = items.length;
+    // The rendered positions are the contiguous range first..first+n-1.
+    const first = n ? items[0].index : 0;
+    const { pool, poolPos, slots, free } = this;
+    slots.length = n;
+    slots.fill(-1);
+    free.length = 0;
+    for (let p = 0; p < pool.length; p++) {
+      const k = poolPos[p] - first;
+      if (poolPos[p] >= 0 && k >= 0 && k < n && slots[k] === -1) slots[k] = p;
+      else {
+        poolPos[p] = -1;
+        free.push(p);
       }
     }
-    const inUse = new Set(this.assigned.values());
-    for (const rowEl of this.pool) if (!inUse.has(rowEl) && !free.includes(rowEl)) free.push(rowEl);
-    const visible = this.columns.filter((c) => c.visible);
+    // Free elements are taken from the end; keep DOM order = pool order for the first render.
+    free.reverse();
     const view = this.view;
-    for (const item of items) {
-      let rowEl = this.assigned.get(item.index);
-      const dataIndex = view ? view[item.index] : item.index;
-      if (!rowEl) {
-        rowEl = free.pop();
-        if (!rowEl) {
-          rowEl = this.makeRow();
-          this.pool.push(rowEl);
-        }
-        this.assigned.set(item.index, rowEl);
-        this.fillRow(rowEl, dataIndex, visible);
-      } else if (rowEl.dataset.v !== '1') this.fillRow(rowEl, dataIndex, visible);
-      if (rowEl.hidden) rowEl.hidden = false;
-      // Screen readers (and tests) get the row's place in the whole grid; DOM order is recycled.
-      const rowIndex = String(item.index + 2);
-      if (rowEl.getAttribute('aria-rowindex') !== rowIndex) rowEl.setAttribute('aria-rowindex', rowIndex);
-      const top = item.start - HEADER_HEIGHT;
-      if (this.offsets.get(rowEl) !== top) {
-        this.offsets.set(rowEl, top);
-        rowEl.style.transform = `translateY(${top}px)`;
+    const selected = this.selected;
+    const hasSelection = selected.size > 0;
+    for (let k = 0; k < n; k++) {
+      const item = items[k];
+      const pos = item.index;
+      let p = slots[k];
+      if (p === -1) {
+        p = free.length ? free.pop()! : this.addPoolRow();
+        poolPos[p] = pos;
+        this.poolData[p] = -1;
       }
-      const cls = `vt-row${(item.index & 1) === 1 ? ' odd' : ''}${this.selected.has(dataIndex) ? ' selected' : ''}`;
-      if (rowEl.className !== cls) rowEl.className = cls;
+      const rowEl = pool[p];
+      const dataIndex = view ? view[pos] : pos;
+      if (this.poolData[p] !== dataIndex) this.fillRow(p, dataIndex);
+      if (this.poolHidden[p]) {
+        this.poolHidden[p] = false;
+        rowEl.hidden = false;
+      }
+      // Screen readers (and tests) get the row's place in the whole grid; DOM order is recycled.
+      if (this.poolAria[p] !== pos) {
+        this.poolAria[p] = pos;
+        rowEl.setAttribute('aria-rowindex', String(pos + 2));
+      }
+      // `top`, not a transform: a moved row is re-positioned by layout without a paint property
+      // node of its own, so rows share one paint chunk and the compositor's layerization stays cheap.
+      const top = item.start - HEADER_HEIGHT;
+      if (this.poolTop[p] !== top) {
+        this.poolTop[p] = top;
+        rowEl.style.top = `${top}px`;
+      }
+      const sel = hasSelection && selected.has(dataIndex);
+      if (this.poolSel[p] !== sel) {
+        this.poolSel[p] = sel;
+        rowEl.classList.toggle('selected', sel);
+        if (sel) rowEl.setAttribute('aria-selected', 'true');
+        else rowEl.removeAttribute('aria-selected');
+      }
     }
-    for (const rowEl of free) if (!rowEl.hidden) rowEl.hidden = true;
+    for (let i = 0; i < free.length; i++) {
+      const p = free[i];
+      if (!this.poolHidden[p]) {
+        this.poolHidden[p] = true;
+        pool[p].hidden = true;
+      }
+    }
   }
+
+  private bodyHeight = -1;
 
   /** Forces every pooled row to redraw (after selection or column changes). */
   private invalidate(): void {
@@ -489,11 +558,11 @@ export class VirtualTable {
 
   private hit(e: MouseEvent): { row: number; col: number } | null {
     const cell = (e.target as HTMLElement).closest('.vt-cell');
-    const rowEl = cell?.parentElement;
-    if (!cell || !rowEl || rowEl.dataset.row === undefined) return null;
-    const visible = this.columns.filter((c) => c.visible);
-    const c = Array.prototype.indexOf.call(rowEl.children, cell) as number;
-    return { row: Number(rowEl.dataset.row), col: visible[c] ? this.columns.indexOf(visible[c]) : -1 };
+    const p = cell?.parentElement ? this.pool.indexOf(cell.parentElement as HTMLDivElement) : -1;
+    if (!cell || p < 0 || this.poolPos[p] < 0 || this.poolData[p] < 0) return null;
+    const visible = this.visibleCols;
+    const c = Array.prototype.indexOf.call(cell.parentElement!.children, cell) as number;
+    return { row: this.poolData[p], col: visible[c] ? this.columns.indexOf(visible[c]) : -1 };
   }
 
   private positionOf(dataIndex: number): number {
@@ -564,7 +633,7 @@ export class VirtualTable {
 
   /** Selected rows as tab-separated text (visible columns, in view order), with a header line. */
   selectedText(withHeader: boolean): string {
-    const visible = this.columns.filter((c) => c.visible);
+    const visible = this.visibleCols;
     const lines: string[] = [];
     if (withHeader) lines.push(visible.map((c) => c.spec.label).join('\t'));
     const order = this.view ?? null;
