@@ -4,6 +4,7 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { exactCell, formatCell, isNumericKind, isSpecial } from '../../src/results/format';
 import type { CellValue, ColumnSpec } from '../../src/results/model';
+import { ColumnStore } from './columns';
 import { el, icon } from './dom';
 
 export const ROW_HEIGHT = 22;
@@ -45,7 +46,8 @@ export class VirtualTable {
   private readonly body: HTMLDivElement;
   private readonly empty: HTMLDivElement;
   private columns: ColumnState[] = [];
-  private rows: CellValue[][] = [];
+  /** The rows, by column (numbers outside the JS heap; see columns.ts). */
+  private rows = new ColumnStore(0);
   /** Row indices shown, in order; null = all rows in arrival order (no filter, no sort). */
   private view: Uint32Array | null = null;
   private sort: { col: number; dir: 1 | -1 } | null = null;
@@ -135,7 +137,7 @@ export class VirtualTable {
     const hide = hidden ? new Set(hidden) : undefined;
     this.columns = specs.map((spec, index) => ({ spec, index, width: defaultWidth(spec), visible: hide ? !hide.has(spec.id) : !spec.hidden, numeric: isNumericKind(spec.kind), right: isNumericKind(spec.kind) && spec.kind !== 'timestamp' }));
     this.visibleCols = this.columns.filter((c) => c.visible);
-    this.rows = [];
+    this.rows = new ColumnStore(specs.length);
     this.searchText = [];
     this.view = null;
     this.sort = null;
@@ -151,7 +153,7 @@ export class VirtualTable {
     specs.forEach((spec, i) => {
       if (this.columns[i]) this.columns[i].spec = spec;
     });
-    this.rows = [];
+    this.rows = new ColumnStore(this.columns.length);
     this.searchText = [];
     this.view = this.filter || this.sort ? new Uint32Array(0) : null;
     this.selected.clear();
@@ -162,7 +164,7 @@ export class VirtualTable {
   /** Appends rows (a chunk); the screen updates at once, sort/filter are applied to the new rows. */
   appendRows(rows: CellValue[][]): void {
     const start = this.rows.length;
-    for (let i = 0; i < rows.length; i++) this.rows.push(rows[i]);
+    this.rows.append(rows);
     if (this.view) {
       if (this.sort) this.scheduleRebuild();
       else {
@@ -263,10 +265,9 @@ export class VirtualTable {
   private rowText(i: number): string {
     let t = this.searchText[i];
     if (t === undefined) {
-      const row = this.rows[i];
       const parts: string[] = [];
       for (const c of this.columns) {
-        const v = row[c.index];
+        const v = this.rows.get(i, c.index);
         if (v === null) continue;
         parts.push(formatCell(v, c.spec.kind));
         if (typeof v !== 'string') parts.push(String(v));
@@ -300,7 +301,7 @@ export class VirtualTable {
           const key = new Float64Array(n);
           const r = new Uint8Array(n);
           for (const i of idx) {
-            const v = rows[i][c.index];
+            const v = rows.get(i, c.index);
             r[i] = rank(v);
             key[i] = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number.NaN;
           }
@@ -310,7 +311,7 @@ export class VirtualTable {
           const r = new Uint8Array(n);
           const ip = c.spec.kind === 'ipaddr';
           for (const i of idx) {
-            const v = rows[i][c.index];
+            const v = rows.get(i, c.index);
             r[i] = rank(v);
             const s = v === null ? '' : String(v).toLowerCase();
             keys[i] = ip ? ipKey(s) : s;
@@ -453,7 +454,7 @@ export class VirtualTable {
   }
 
   private fillRow(p: number, dataIndex: number): void {
-    const data = this.rows[dataIndex];
+    const rows = this.rows;
     const visible = this.visibleCols;
     const special = this.poolSpecial[p];
     const cells = this.pool[p].children;
@@ -461,7 +462,7 @@ export class VirtualTable {
     for (let c = 0; c < visible.length; c++) {
       const cell = cells[c] as HTMLElement;
       const col = visible[c];
-      const v = data ? data[col.index] : null;
+      const v = rows.get(dataIndex, col.index);
       const sp = v === '#N/A' ? 1 : v === '#N/D' ? 2 : 0;
       // A text node's data: device strings can never become markup.
       (cell.firstChild as Text).data = sp === 0 ? formatCell(v, col.spec.kind) : sp === 1 ? 'N/A' : 'N/D';
@@ -627,7 +628,7 @@ export class VirtualTable {
 
   private cellText(row: number, col: number, exact = false): string {
     const c = this.columns[col];
-    const v = this.rows[row]?.[c.index] ?? null;
+    const v = this.rows.get(row, c.index);
     return exact ? exactCell(v, c.spec.kind) : formatCell(v, c.spec.kind);
   }
 
@@ -641,7 +642,7 @@ export class VirtualTable {
     for (let p = 0; p < n; p++) {
       const i = order ? order[p] : p;
       if (!this.selected.has(i)) continue;
-      lines.push(visible.map((c) => formatCell(this.rows[i][c.index], c.spec.kind).replace(/[\t\r\n]+/g, ' ')).join('\t'));
+      lines.push(visible.map((c) => formatCell(this.rows.get(i, c.index), c.spec.kind).replace(/[\t\r\n]+/g, ' ')).join('\t'));
     }
     return lines.join('\n');
   }
