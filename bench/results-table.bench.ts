@@ -96,7 +96,7 @@ async function installGenerator(page: Page): Promise<void> {
   }, columns);
 }
 
-interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; tdur?: number; args?: { name?: string } }
+interface TraceEvent { name: string; ph: string; pid: number; tid: number; ts: number; dur?: number; tdur?: number; args?: { name?: string } }
 
 /** Starts a Chromium trace of the page (timeline categories); stop() returns its events. */
 async function startTrace(page: Page): Promise<{ stop(): Promise<TraceEvent[]> }> {
@@ -115,20 +115,48 @@ async function startTrace(page: Page): Promise<{ stop(): Promise<TraceEvent[]> }
   };
 }
 
-/** Main-thread CPU time (thread duration of its tasks) per frame, frames cut at BeginMainThreadFrame. */
-function frameCpu(events: TraceEvent[]): { worst: number; p99: number; median: number; frames: number } {
+/**
+ * Main-thread CPU time (thread duration of its tasks) per frame, frames cut at BeginMainThreadFrame.
+ * A task's thread time is capped at its wall-clock duration: one thread cannot run longer than the
+ * time that passed, yet on this VM the thread clock sometimes jumps (a few tasks per run report up
+ * to 18 ms more thread time than wall time), and such a glitch alone would be the worst frame.
+ */
+function frameCpu(events: TraceEvent[]): { worst: number; p99: number; median: number; frames: number; capped: number } {
   const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const onMain = events.filter((e) => main.has(`${e.pid}:${e.tid}`));
   const frames = onMain.filter((e) => e.name === 'BeginMainThreadFrame').map((e) => e.ts).sort((a, b) => a - b);
   const tasks = onMain.filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.tdur !== undefined).sort((a, b) => a.ts - b.ts);
   const perFrame = new Array(Math.max(0, frames.length - 1)).fill(0);
   let f = 0;
+  let capped = 0;
   for (const t of tasks) {
     while (f < frames.length - 1 && t.ts >= frames[f + 1]) f++;
-    if (t.ts >= frames[0] && f < perFrame.length) perFrame[f] += t.tdur! / 1000;
+    if (t.ts < frames[0] || f >= perFrame.length) continue;
+    if (t.dur !== undefined && t.tdur! > t.dur + 100) capped++; // more than 0.1 ms over
+    perFrame[f] += Math.min(t.tdur!, t.dur ?? t.tdur!) / 1000;
   }
   perFrame.sort((a, b) => a - b);
-  return { worst: perFrame[perFrame.length - 1] ?? 0, p99: perFrame[Math.floor(perFrame.length * 0.99)] ?? 0, median: perFrame[Math.floor(perFrame.length / 2)] ?? 0, frames: perFrame.length };
+  return { worst: perFrame[perFrame.length - 1] ?? 0, p99: perFrame[Math.floor(perFrame.length * 0.99)] ?? 0, median: perFrame[Math.floor(perFrame.length / 2)] ?? 0, frames: perFrame.length, capped };
+}
+
+/**
+ * Steal time of this machine (Linux /proc/stat: time the hypervisor ran something else while a
+ * virtual CPU of ours was runnable), as a share of all CPU time between two readings. A thread
+ * that is running when its virtual CPU is stolen is charged that time as its own CPU time, so a
+ * high share inflates the renderer CPU per frame too; null where /proc/stat is unavailable.
+ */
+function cpuTimes(): number[] | null {
+  try {
+    return fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  } catch {
+    return null;
+  }
+}
+function stealShare(before: number[] | null, after: number[] | null): string {
+  if (!before || !after || before.length < 8) return 'steal time unknown';
+  const d = after.map((v, i) => v - before[i]);
+  const total = d.reduce((a, b) => a + b, 0);
+  return `${total ? Math.round((d[7] / total) * 100) : 0}% of the machine's CPU time stolen by the hypervisor during the scroll`;
 }
 
 /** Bundles the peer (archived toolkit's data grid) to an IIFE script the harness can load from file://. */
@@ -189,11 +217,13 @@ async function main(): Promise<void> {
       firsts.push(t.lastChunkToPaint);
     }
     const trace = await startTrace(page);
+    const stat0 = cpuTimes();
     scroll = await page.evaluate(() => (window as unknown as { __scroll: (f: number) => Promise<typeof scroll> }).__scroll(240));
+    const steal = stealShare(stat0, cpuTimes());
     const cpu = frameCpu(await trace.stop());
     emit('results-table: last data chunk → first painted screen, 100,000 rows × 8 columns', median(firsts), 250, 'ms', `median of 3; peer = the 250 ms target; runs ${firsts.map(round).join(', ')}`);
-    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (wall clock)', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames (120 jumps through all rows, 120 wheel steps); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores inflates wall-clock frames`);
-    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (renderer main-thread CPU)', cpu.worst, 32, 'ms', `peer = the 32 ms target; CPU time of the renderer main thread per frame from a Chromium trace (independent of other processes); p99 ${round(cpu.p99)} ms, median ${round(cpu.median)} ms over ${cpu.frames} frames`);
+    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (wall clock)', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames (120 jumps through all rows, 120 wheel steps); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores inflates wall-clock frames; ${steal}`);
+    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (renderer main-thread CPU)', cpu.worst, 32, 'ms', `peer = the 32 ms target; CPU time of the renderer main thread per frame from a Chromium trace (independent of other processes); p99 ${round(cpu.p99)} ms, median ${round(cpu.median)} ms over ${cpu.frames} frames; ${cpu.capped} task(s) reported over 0.1 ms more thread time than wall time (capped at their wall time); ${steal}`);
 
     // ours at 10k, from the result message to the painted table
     const ours10k: number[] = [];
