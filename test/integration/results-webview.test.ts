@@ -212,6 +212,16 @@ test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D st
   const kept = after.filter((r) => r.mark !== undefined && inRange.has(r.mark));
   assert.ok(kept.length >= before - 4, `rows still in range keep their element (${kept.length} of ${before})`);
   for (const r of kept) assert.equal(r.mark, r.pos, 'a kept element still shows the same row');
+  // overscan: a jump renders the visible rows only; the rows beyond each edge follow once the scroll stops
+  const jump = await shown(22 * 3_000);
+  check(jump, 3, 'jump without overscan');
+  const visible = await page.evaluate(() => Math.ceil((document.querySelector('.vt-scroller') as HTMLElement).clientHeight / 22));
+  assert.ok(jump.length <= visible + 1, `a jump renders only the visible rows (${jump.length} rows, ${visible} fit)`);
+  await page.waitForTimeout(400);
+  const rested = await shown();
+  check(rested, 3, 'after the scroll stopped');
+  assert.equal(rested.length, jump.length + 8, 'four rows beyond each edge once the scroll stopped');
+  assert.deepEqual([Math.min(...rested.map((r) => r.pos)), Math.max(...rested.map((r) => r.pos))], [Math.min(...jump.map((r) => r.pos)) - 4, Math.max(...jump.map((r) => r.pos)) + 4]);
   // back to the top: the selected row is marked again, on whatever element now shows it
   check(await shown(0), 3, 'back at the top');
   await page.close();

@@ -10,6 +10,8 @@ import { el, icon } from './dom';
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 26;
 const MIN_WIDTH = 48;
+/** Rows rendered beyond each edge of the viewport (ready for a scroll on the compositor). */
+export const OVERSCAN = 4;
 
 interface ColumnState {
   spec: ColumnSpec;
@@ -95,7 +97,10 @@ export class VirtualTable {
       count: 0,
       getScrollElement: () => this.scroller,
       estimateSize: () => ROW_HEIGHT,
-      overscan: 4,
+      // The table adds its own overscan (renderRows): none while a scroll jumps to rows that share
+      // none with those rendered, since every row is new then and the extra rows would be laid out
+      // only to be replaced in the next frame; they follow as soon as the scroll stops or slows.
+      overscan: 0,
       paddingStart: HEADER_HEIGHT,
       scrollPaddingStart: HEADER_HEIGHT,
       scrollToFn: elementScroll,
@@ -482,9 +487,19 @@ export class VirtualTable {
       this.bodyHeight = bodyHeight;
       this.body.style.height = `${bodyHeight}px`;
     }
-    const n = items.length;
-    // The rendered positions are the contiguous range first..first+n-1.
-    const first = n ? items[0].index : 0;
+    // Visible positions (contiguous), widened by the overscan unless this scroll jumped.
+    let first = 0;
+    let n = 0;
+    if (items.length) {
+      const visFirst = items[0].index;
+      const visLast = items[items.length - 1].index;
+      const jumped = this.virtualizer.isScrolling && this.renderedLast >= 0 && (visFirst > this.renderedLast || visLast < this.renderedFirst);
+      const over = jumped ? 0 : OVERSCAN;
+      first = Math.max(0, visFirst - over);
+      n = Math.min(this.shownCount - 1, visLast + over) - first + 1;
+    }
+    this.renderedFirst = first;
+    this.renderedLast = n ? first + n - 1 : -1;
     const { pool, poolPos, slots, free } = this;
     slots.length = n;
     slots.fill(-1);
@@ -503,8 +518,7 @@ export class VirtualTable {
     const selected = this.selected;
     const hasSelection = selected.size > 0;
     for (let k = 0; k < n; k++) {
-      const item = items[k];
-      const pos = item.index;
+      const pos = first + k;
       let p = slots[k];
       if (p === -1) {
         p = free.length ? free.pop()! : this.addPoolRow();
@@ -525,7 +539,7 @@ export class VirtualTable {
       }
       // `top`, not a transform: a moved row is re-positioned by layout without a paint property
       // node of its own, so rows share one paint chunk and the compositor's layerization stays cheap.
-      const top = item.start - HEADER_HEIGHT;
+      const top = pos * ROW_HEIGHT; // fixed row height: the virtualizer never measures a row
       if (this.poolTop[p] !== top) {
         this.poolTop[p] = top;
         rowEl.style.top = `${top}px`;
@@ -548,6 +562,9 @@ export class VirtualTable {
   }
 
   private bodyHeight = -1;
+  /** Positions rendered by the last renderRows (-1: none). */
+  private renderedFirst = -1;
+  private renderedLast = -1;
 
   /** Forces every pooled row to redraw (after selection or column changes). */
   private invalidate(): void {
