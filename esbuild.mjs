@@ -10,7 +10,8 @@ const watch = process.argv.includes('--watch');
 const root = path.dirname(new URL(import.meta.url).pathname);
 
 const extension = {
-  entryPoints: { extension: path.join(root, 'src/extension.ts') },
+  // digestWorker: the capture digest thread (SHA-256 + pcap framing), found beside extension.js.
+  entryPoints: { extension: path.join(root, 'src/extension.ts'), digestWorker: path.join(root, 'src/pcap/digestWorker.ts') },
   bundle: true,
   platform: 'node',
   format: 'cjs',

@@ -1,12 +1,13 @@
-// Streams a capture to disk: `name.pcap.part` while bytes arrive (validated, counted and hashed
-// on the way, with backpressure), then `commit()` renames it to its final, never-overwriting
+// Streams a capture to disk: `name.pcap.part` while bytes arrive (gathered into large batches,
+// written with backpressure, then validated, counted and hashed by a CaptureDigest, on a worker
+// thread for big files), then `commit()` renames it to its final, never-overwriting
 // name only when the source ended correctly and the bytes are a complete pcap/pcapng; otherwise
 // `discard()` removes (or, on request, keeps) the partial file and says which.
-import { createHash, type Hash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { CaptureScanner, type CaptureFormat, type ScanResult } from './scanner';
+import { createCaptureDigest, type CaptureDigest, type DigestOptions } from './digest';
 import { candidateName, exists, firstFreeName, insideFolder, sanitizeBaseName, splitName } from './naming';
 import { formatBytes, isoFromNs } from './summary';
 
@@ -47,9 +48,30 @@ export interface CaptureWriterOptions {
   openSink?: OpenSink;
   /** Keep a failed download as `name.pcap.part` instead of deleting it. */
   keepPartial?: boolean;
-  /** Called after each chunk is written, with its size (progress accounting). */
+  /** Called after each batch is written, with its size (progress accounting). */
   onBytes?: (n: number) => void;
+  /** Where the bytes are scanned and hashed (default: the shared worker thread when it can run). */
+  digest?: DigestOptions;
 }
+
+/**
+ * Bytes are copied into slots of this size in one shared memory block: one write and one
+ * digest message per slot. A slot is reused once it is on disk and digested; when every slot is
+ * busy the writer stops taking bytes (backpressure), so memory stays at SLOTS x SLOT_BYTES.
+ */
+const SLOT_BYTES = 512 * 1024;
+const SLOTS = 16;
+/** The most a writer holds in memory: its slots plus the stream's own buffer (one slot's worth). */
+export const WRITER_MEMORY_BYTES = (SLOTS + 1) * SLOT_BYTES;
+/** A batch that is not full is written after this long, so slow streams show progress. */
+const PARTIAL_FLUSH_MS = 100;
+/**
+ * While a big file is written, it is flushed to the disk every this many bytes, in the
+ * background, so the flush before the rename at the end has little left to do.
+ */
+const SYNC_EVERY_BYTES = 64 * 1024 * 1024;
+/** The first bytes are checked here, at once, so an error page fails at its first chunk. */
+const PROBE_BYTES = 64;
 
 export interface CommittedCapture {
   path: string;
@@ -84,9 +106,18 @@ export class IncompleteCaptureError extends Error {
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EINVAL']);
 
 export class CaptureFileWriter extends Writable {
-  private readonly scanner = new CaptureScanner();
-  private readonly hash: Hash = createHash('sha256');
-  private inflight: Promise<void> = Promise.resolve();
+  private readonly memory: SharedArrayBuffer;
+  private readonly free: number[] = [];
+  private slotFreed: (() => void) | undefined;
+  /** The slot being filled, and how many bytes it holds. */
+  private slot = -1;
+  private fill = 0;
+  /** The sink writes, in order. */
+  private tail: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private syncing: Promise<void> | undefined;
+  private syncedAt = 0;
+  private probe: CaptureScanner | undefined = new CaptureScanner();
   private state: 'open' | 'committed' | 'discarded' = 'open';
   private written = 0;
   private sinkClosed = false;
@@ -95,9 +126,17 @@ export class CaptureFileWriter extends Writable {
     readonly partPath: string,
     private readonly reserved: string,
     private readonly sink: FileSink,
+    memory: SharedArrayBuffer,
+    private readonly digest: CaptureDigest,
     private readonly options: CaptureWriterOptions,
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: SLOT_BYTES });
+    this.memory = memory;
+    for (let i = SLOTS - 1; i >= 0; i--) this.free.push(i);
+    // A framing error found by the digest (wherever it runs) fails the download at once.
+    void digest.failure.then((err) => {
+      if (this.state === 'open' && !this.destroyed) this.destroy(err);
+    });
   }
 
   /** Reserves a free name (`stem.pcap.part`, exclusive create) in the folder. */
@@ -108,12 +147,22 @@ export class CaptureFileWriter extends Writable {
     for (let attempt = 0; attempt < 100; attempt++) {
       const reserved = await firstFreeName(options.folder, options.stem, ext);
       const partPath = `${reserved}.part`;
+      let sink: FileSink;
       try {
-        const sink = await open(partPath);
-        return new CaptureFileWriter(partPath, reserved, sink, options);
+        sink = await open(partPath);
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         // Someone took the name between the check and the create: try the next one.
+        continue;
+      }
+      try {
+        const memory = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
+        const digest = await createCaptureDigest(memory, options.digest);
+        return new CaptureFileWriter(partPath, reserved, sink, memory, digest, options);
+      } catch (err) {
+        await sink.close().catch(() => undefined);
+        await fs.unlink(partPath).catch(() => undefined);
+        throw err;
       }
     }
     throw new Error(`could not reserve a file name for ${options.stem} in ${options.folder}`);
@@ -123,8 +172,9 @@ export class CaptureFileWriter extends Writable {
     return this.written;
   }
 
+  /** Packets validated so far (the digest may lag the bytes written by a batch or two). */
   get packetsSeen(): number {
-    return this.scanner.packetsSeen;
+    return this.digest.progress.packets;
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
@@ -132,24 +182,114 @@ export class CaptureFileWriter extends Writable {
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
-    const bufs = chunks.map((c) => c.chunk);
-    try {
-      for (const b of bufs) {
-        this.scanner.push(b); // throws on bytes that cannot be a capture (e.g. an HTML error page)
-        this.hash.update(b);
+    let i = 0;
+    let off = 0;
+    const step = (): void => {
+      try {
+        for (; i < chunks.length; i++, off = 0) {
+          const chunk = chunks[i]!.chunk;
+          if (off === 0) this.check(chunk);
+          off = this.take(chunk, off);
+          if (off < chunk.length) {
+            // Every slot is busy: wait for one (backpressure), then go on where we stopped.
+            this.nextFreeSlot().then(step, (err: Error) => cb(err));
+            return;
+          }
+        }
+      } catch (err) {
+        cb(err as Error);
+        return;
       }
-    } catch (err) {
-      cb(err as Error);
-      return;
+      cb();
+    };
+    step();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.flushPartial();
+    // Wait until every byte is on disk and digested, so a framing error fails the download.
+    this.tail
+      .then(() => this.digest.drained())
+      .then(() => cb(), (err: Error) => cb(err));
+  }
+
+  /** The first bytes are checked at once, so an error page fails at its first chunk. */
+  private check(chunk: Buffer): void {
+    if (!this.probe) return;
+    this.probe.push(chunk.subarray(0, PROBE_BYTES - this.probe.bytesSeen));
+    if (this.probe.bytesSeen >= PROBE_BYTES) this.probe = undefined;
+  }
+
+  /** Copies from `off` into slots while one is free; returns how far it got. */
+  private take(chunk: Buffer, off: number): number {
+    while (off < chunk.length) {
+      if (this.slot < 0) {
+        const slot = this.free.pop();
+        if (slot === undefined) return off;
+        this.slot = slot;
+        this.fill = 0;
+      }
+      const start = this.slot * SLOT_BYTES + this.fill;
+      const n = Math.min(chunk.length - off, SLOT_BYTES - this.fill);
+      new Uint8Array(this.memory, start, n).set(chunk.subarray(off, off + n));
+      off += n;
+      this.fill += n;
+      if (this.fill === SLOT_BYTES) this.enqueue();
     }
-    const p = this.sink.write(bufs).then(() => {
-      let n = 0;
-      for (const b of bufs) n += b.length;
-      this.written += n;
-      this.options.onBytes?.(n);
+    if (this.fill > 0) this.flushTimer ??= setTimeout(() => this.flushPartial(), PARTIAL_FLUSH_MS).unref();
+    return off;
+  }
+
+  private nextFreeSlot(): Promise<void> {
+    return new Promise<void>((resolve) => (this.slotFreed = resolve));
+  }
+
+  private releaseSlot(slot: number): void {
+    this.free.push(slot);
+    const wake = this.slotFreed;
+    this.slotFreed = undefined;
+    wake?.();
+  }
+
+  /** Writes (and digests) the bytes of a slot that is not full, so slow streams show progress. */
+  private flushPartial(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.slot >= 0 && this.fill > 0) this.enqueue();
+  }
+
+  /** Sends the current slot to the sink and the digest; the slot is free again after both. */
+  private enqueue(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const slot = this.slot;
+    const length = this.fill;
+    const offset = slot * SLOT_BYTES;
+    this.slot = -1;
+    this.fill = 0;
+    let holds = 2;
+    const done = () => {
+      if (--holds === 0) this.releaseSlot(slot);
+    };
+    this.digest.push(offset, length, done);
+    const write = this.tail.then(async () => {
+      await this.sink.write([Buffer.from(this.memory, offset, length)]);
+      this.written += length;
+      this.options.onBytes?.(length);
+      if (!this.syncing && this.written - this.syncedAt >= SYNC_EVERY_BYTES) {
+        this.syncedAt = this.written;
+        // Alongside the next writes, not in their way; its failure resurfaces in the final sync.
+        this.syncing = this.sink.sync().then(
+          () => void (this.syncing = undefined),
+          () => void (this.syncing = undefined),
+        );
+      }
     });
-    this.inflight = p.catch(() => undefined);
-    p.then(() => cb(), (err: Error) => cb(err));
+    this.tail = write;
+    write.then(done, (err: Error) => {
+      // The slot stays busy: nothing more is written after a failed write.
+      if (!this.destroyed) this.destroy(err);
+    });
   }
 
   /**
@@ -159,9 +299,10 @@ export class CaptureFileWriter extends Writable {
    */
   async commit(): Promise<CommittedCapture> {
     if (this.state !== 'open') throw new Error(`capture writer already ${this.state}`);
-    await this.inflight;
-    const scan = this.scanner.end();
+    await this.tail;
+    const { scan, sha256 } = await this.digest.end();
     if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
+    await this.syncing;
     await this.sink.sync();
     await this.closeSink();
     const { stem } = splitName(this.reserved);
@@ -173,7 +314,7 @@ export class CaptureFileWriter extends Writable {
       format: scan.format,
       size: this.written,
       packetCount: scan.packetCount,
-      sha256: this.hash.digest('hex'),
+      sha256,
       linkTypes: scan.linkTypes,
       scan,
     };
@@ -186,8 +327,12 @@ export class CaptureFileWriter extends Writable {
   async discard(): Promise<PartialOutcome> {
     if (this.state === 'committed') throw new Error('capture already committed');
     if (!this.destroyed) this.destroy();
-    await this.inflight;
-    const packets = this.scanner.packetsSeen;
+    if (this.options.keepPartial) this.flushPartial(); // the kept file has every byte received
+    clearTimeout(this.flushTimer);
+    await this.tail.catch(() => undefined);
+    await this.syncing;
+    this.digest.abort();
+    const packets = this.digest.progress.packets;
     const bytes = this.written;
     if (this.state === 'discarded') return this.outcome(this.options.keepPartial === true && bytes > 0, bytes, packets);
     this.state = 'discarded';

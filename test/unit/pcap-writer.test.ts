@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CaptureFileWriter, IncompleteCaptureError, openFileSink, type OpenSink } from '../../src/pcap/writer';
+import { CaptureFileWriter, IncompleteCaptureError, openFileSink, WRITER_MEMORY_BYTES, type OpenSink } from '../../src/pcap/writer';
 import { pcapBytes, pcapngBytes, samplePackets } from './pcap-fixtures';
 
 function tempFolder(t: { after: (fn: () => void) => void }): string {
@@ -135,18 +135,26 @@ test('bytes that are not a capture fail during the download, not after it', asyn
   assert.deepEqual(readdirSync(dir), []);
 });
 
-test('the writer applies backpressure: it never holds more than its buffer', async (t) => {
+test('the writer applies backpressure: it never holds more than its slots and buffer', async (t) => {
   const dir = tempFolder(t);
   let release: () => void = () => {};
+  const gate = new Promise<void>((r) => (release = r)); // the disk is stuck until the gate opens
   const slow: OpenSink = async (p) => {
     const real = await openFileSink(p);
-    return { ...real, write: async (c) => { await new Promise<void>((r) => (release = r)); await real.write(c); } };
+    return { ...real, write: async (c) => { await gate; await real.write(c); } };
   };
   const w = await CaptureFileWriter.create({ folder: dir, stem: 'bp', openSink: slow });
+  const header = pcapBytes([]);
+  assert.ok(w.write(header));
+  // Records of 256 KiB each: a valid capture, so only the slow disk can stop the writer.
   const big = Buffer.alloc(256 * 1024);
+  big.writeUInt32LE(1_700_000_000, 0);
+  big.writeUInt32LE(big.length - 16, 8);
+  big.writeUInt32LE(big.length - 16, 12);
   let accepted = 0;
   while (w.write(big)) accepted += big.length;
-  assert.ok(accepted <= 1024 * 1024, `accepted ${accepted} bytes before asking to wait`);
+  assert.ok(accepted > 0 && accepted <= WRITER_MEMORY_BYTES, `accepted ${accepted} bytes before asking to wait`);
+  assert.ok(WRITER_MEMORY_BYTES <= 16 * 1024 * 1024, 'a writer holds at most 16 MiB');
   release();
   w.destroy();
   await w.discard();
