@@ -1,6 +1,6 @@
 // The HTTP client of one device: every request passes the concurrency limit, carries the device's
 // credentials, is retried when that is safe, and fails with a typed error naming device and path.
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { HttpStatusError, InvalidResponseError, NetworkError, ProbeError, TlsError } from './errors';
@@ -132,15 +132,13 @@ export class HttpClient implements HttpClientApi {
       const body = await this.readAll(exchange, options, MAX_ERROR_BODY);
       throw this.statusError(options.method ?? 'GET', options.path, exchange.status, exchange.headers, body.toString('utf8'));
     }
-    // A pass-through keeps backpressure (pipe) while turning undici's errors into typed ones.
-    const source = exchange.body;
-    const out = new PassThrough({ highWaterMark: 64 * 1024 });
-    source.on('error', (error) => out.destroy(toProbeError(error, this.deviceName, options.path, this.timeoutsOf(options), options.signal)));
-    out.on('close', () => {
-      if (!source.destroyed) source.destroy();
-    });
-    source.pipe(out);
-    return { status: exchange.status, headers: exchange.headers, body: out };
+    // The body is handed over as is (no extra stream layer per chunk on a 2 GB download); its
+    // errors are turned into typed ones where the stream produces them, in _destroy.
+    const body = exchange.body as Readable & { _destroy(error: Error | null, callback: (error?: Error | null) => void): void };
+    const destroy = body._destroy.bind(body);
+    body._destroy = (error, callback) =>
+      destroy(error, (failure) => callback(failure ? toProbeError(failure, this.deviceName, options.path, this.timeoutsOf(options), options.signal) : failure));
+    return { status: exchange.status, headers: exchange.headers, body };
   }
 
   async close(): Promise<void> {
