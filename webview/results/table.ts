@@ -1,6 +1,7 @@
 // Virtualized data table: only the rows on screen exist in the DOM (a small pool of row elements
-// reused while scrolling, positioned by @tanstack/virtual-core). Sort, resizable columns, quick
-// filter, column hide/show, row selection and copy. Rows can be appended in chunks at any time.
+// reused while scrolling; @tanstack/virtual-core observes the scroller and gives the visible range,
+// rows have a fixed height and are placed by the table). Sort, resizable columns, quick filter,
+// column hide/show, row selection and copy. Rows can be appended in chunks at any time.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { exactCell, formatCell, isNumericKind, isSpecial } from '../../src/results/format';
 import type { CellValue, ColumnSpec } from '../../src/results/model';
