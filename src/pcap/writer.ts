@@ -178,31 +178,31 @@ export class CaptureFileWriter extends Writable {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    this._writev([{ chunk }], cb);
+    // The common case (a 16 KiB network chunk, a free slot) allocates nothing.
+    let off: number;
+    try {
+      this.check(chunk);
+      off = this.take(chunk, 0);
+    } catch (err) {
+      cb(err as Error);
+      return;
+    }
+    if (off === chunk.length) cb();
+    else this.takeRest(chunk, off, cb);
   }
 
-  override _writev(chunks: Array<{ chunk: Buffer }>, cb: (err?: Error | null) => void): void {
-    let i = 0;
-    let off = 0;
-    const step = (): void => {
+  /** Every slot is busy: wait for one (backpressure), then copy the rest of the chunk. */
+  private takeRest(chunk: Buffer, off: number, cb: (err?: Error | null) => void): void {
+    this.nextFreeSlot().then(() => {
       try {
-        for (; i < chunks.length; i++, off = 0) {
-          const chunk = chunks[i]!.chunk;
-          if (off === 0) this.check(chunk);
-          off = this.take(chunk, off);
-          if (off < chunk.length) {
-            // Every slot is busy: wait for one (backpressure), then go on where we stopped.
-            this.nextFreeSlot().then(step, (err: Error) => cb(err));
-            return;
-          }
-        }
+        off = this.take(chunk, off);
       } catch (err) {
         cb(err as Error);
         return;
       }
-      cb();
-    };
-    step();
+      if (off === chunk.length) cb();
+      else this.takeRest(chunk, off, cb);
+    }, (err: Error) => cb(err));
   }
 
   override _final(cb: (err?: Error | null) => void): void {
