@@ -13,6 +13,7 @@ import { registerLanguageFeatures } from './views/language';
 import { createCatalogueProvider } from './views/language/catalogue';
 import { registerReportCommands } from './commands/report';
 import { registerReportEditor } from './panels/reportEditor';
+import { stopDigestWorker } from './pcap/digest';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -36,4 +37,7 @@ export function activate(context: vscode.ExtensionContext): void {
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
-export function deactivate(): void {}
+/** Stops the capture digest thread (idle threads do not keep the host alive, but exit tidily). */
+export function deactivate(): Promise<void> {
+  return stopDigestWorker();
+}

@@ -133,11 +133,15 @@ export class HttpClient implements HttpClientApi {
       throw this.statusError(options.method ?? 'GET', options.path, exchange.status, exchange.headers, body.toString('utf8'));
     }
     // The body is handed over as is (no extra stream layer per chunk on a 2 GB download); its
-    // errors are turned into typed ones where the stream produces them, in _destroy.
+    // errors are made typed where they enter the stream: destroy(err) (undici's socket errors,
+    // stored at once as `errored`, which a pipeline attached later reads) and _destroy (the
+    // errors undici makes up itself, e.g. on abort).
     const body = exchange.body as Readable & { _destroy(error: Error | null, callback: (error?: Error | null) => void): void };
-    const destroy = body._destroy.bind(body);
-    body._destroy = (error, callback) =>
-      destroy(error, (failure) => callback(failure ? toProbeError(failure, this.deviceName, options.path, this.timeoutsOf(options), options.signal) : failure));
+    const typed = (error: Error) => toProbeError(error, this.deviceName, options.path, this.timeoutsOf(options), options.signal);
+    const destroy = body.destroy.bind(body);
+    body.destroy = (error?: Error) => destroy(error ? typed(error) : error);
+    const destroyImpl = body._destroy.bind(body);
+    body._destroy = (error, callback) => destroyImpl(error, (failure) => callback(failure ? typed(failure) : failure));
     return { status: exchange.status, headers: exchange.headers, body };
   }
 

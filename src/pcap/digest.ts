@@ -125,6 +125,9 @@ function startWorker(script: string): Worker {
   return new Worker(`require(${JSON.stringify(loader)}); require(${JSON.stringify(script)});`, { ...options, eval: true });
 }
 
+/** How long a new worker may take to say it is ready (it loads one small script). */
+const WORKER_START_MS = 10_000;
+
 interface Pending {
   onMessage(message: FromWorker): void;
   onWorkerGone(error: Error): void;
@@ -141,7 +144,7 @@ class DigestWorkerHost {
   private nextId = 1;
   private broken = false;
 
-  constructor(readonly script: string) {}
+  constructor(readonly script: string, private readonly startMs = WORKER_START_MS) {}
 
   /** Starts the worker (once); false when it cannot run here. */
   start(): Promise<boolean> {
@@ -159,8 +162,17 @@ class DigestWorkerHost {
       this.worker = worker;
       worker.unref();
       let started = false;
+      // A worker that loads but never answers must not hold up the download: digest inline.
+      const startup = setTimeout(() => {
+        if (started) return;
+        this.broken = true;
+        resolve(false);
+        void worker.terminate();
+      }, this.startMs);
+      startup.unref();
       worker.on('message', (message: FromWorker) => {
         if (message.t === 'ready') {
+          clearTimeout(startup);
           started = true;
           resolve(true);
           return;
@@ -170,6 +182,7 @@ class DigestWorkerHost {
       const gone = (error: Error) => {
         // A worker that never started cannot run here (e.g. no loader for its script): digest
         // inline from now on. One that died later is started again for the next download.
+        clearTimeout(startup);
         if (!started) this.broken = true;
         resolve(false);
         if (this.worker !== worker) return;
@@ -308,6 +321,8 @@ export interface DigestOptions {
   inline?: boolean;
   /** The worker script (default: found beside this module). */
   workerScript?: string;
+  /** How long a new worker may take to start before the digest runs inline (default 10 s). */
+  workerStartMs?: number;
 }
 
 /**
@@ -318,7 +333,10 @@ export async function createCaptureDigest(memory: SharedArrayBuffer, options: Di
   if (options.inline) return new InlineDigest(memory);
   const script = options.workerScript ?? digestWorkerScript();
   if (!script) return new InlineDigest(memory);
-  if (!sharedHost || (options.workerScript && options.workerScript !== sharedHost.script)) sharedHost = new DigestWorkerHost(script);
+  if (!sharedHost || sharedHost.script !== script) {
+    void sharedHost?.terminate(); // another script (tests): the old thread goes
+    sharedHost = new DigestWorkerHost(script, options.workerStartMs);
+  }
   const host = sharedHost;
   return (await host.start()) ? new WorkerDigest(host, memory) : new InlineDigest(memory);
 }

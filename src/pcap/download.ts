@@ -57,7 +57,7 @@ export async function saveCaptureStream(source: Readable, options: SaveCaptureOp
   } catch (err) {
     const partial = await writer.discard();
     const cancelled = options.signal?.aborted === true;
-    const why = cancelled ? 'cancelled' : err instanceof IncompleteCaptureError ? err.message : `failed: ${(err as Error).message}`;
+    const why = cancelled ? 'cancelled' : err instanceof IncompleteCaptureError ? `incomplete: ${err.problem}` : `failed: ${(err as Error).message}`;
     throw new CaptureDownloadError(`Download ${why}. ${partial.message}`, partial, cancelled, { cause: err });
   }
   const sidecar = options.sidecar(capture);

@@ -117,8 +117,11 @@ export class CaptureFileWriter extends Writable {
   private flushTimer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private syncedAt = 0;
+  /** A background flush that failed: the disk may have dropped bytes, so the file is not trusted. */
+  private syncError: Error | undefined;
   private probe: CaptureScanner | undefined = new CaptureScanner();
   private state: 'open' | 'committed' | 'discarded' = 'open';
+  private discarded: Promise<PartialOutcome> | undefined;
   private written = 0;
   private sinkClosed = false;
 
@@ -194,6 +197,7 @@ export class CaptureFileWriter extends Writable {
   /** Every slot is busy: wait for one (backpressure), then copy the rest of the chunk. */
   private takeRest(chunk: Buffer, off: number, cb: (err?: Error | null) => void): void {
     this.nextFreeSlot().then(() => {
+      if (this.destroyed) return; // failed or discarded while waiting: nothing more goes to the file
       try {
         off = this.take(chunk, off);
       } catch (err) {
@@ -222,6 +226,7 @@ export class CaptureFileWriter extends Writable {
 
   /** Copies from `off` into slots while one is free; returns how far it got. */
   private take(chunk: Buffer, off: number): number {
+    if (this.destroyed) return chunk.length; // dropped: the download already failed
     while (off < chunk.length) {
       if (this.slot < 0) {
         const slot = this.free.pop();
@@ -278,10 +283,15 @@ export class CaptureFileWriter extends Writable {
       this.options.onBytes?.(length);
       if (!this.syncing && this.written - this.syncedAt >= SYNC_EVERY_BYTES) {
         this.syncedAt = this.written;
-        // Alongside the next writes, not in their way; its failure resurfaces in the final sync.
+        // Alongside the next writes, not in their way. A failure is not retried: after a failed
+        // fsync the kernel may have dropped the pages, so the download fails at once.
         this.syncing = this.sink.sync().then(
           () => void (this.syncing = undefined),
-          () => void (this.syncing = undefined),
+          (err: Error) => {
+            this.syncing = undefined;
+            this.syncError ??= err;
+            if (!this.destroyed) this.destroy(err);
+          },
         );
       }
     });
@@ -303,6 +313,7 @@ export class CaptureFileWriter extends Writable {
     const { scan, sha256 } = await this.digest.end();
     if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
     await this.syncing;
+    if (this.syncError) throw this.syncError;
     await this.sink.sync();
     await this.closeSink();
     const { stem } = splitName(this.reserved);
@@ -326,16 +337,25 @@ export class CaptureFileWriter extends Writable {
   /** After a failure or cancel: closes and deletes the partial file (or keeps it when asked). */
   async discard(): Promise<PartialOutcome> {
     if (this.state === 'committed') throw new Error('capture already committed');
+    this.discarded ??= this.runDiscard();
+    return this.discarded;
+  }
+
+  private async runDiscard(): Promise<PartialOutcome> {
+    this.state = 'discarded';
     if (!this.destroyed) this.destroy();
-    if (this.options.keepPartial) this.flushPartial(); // the kept file has every byte received
+    this.slotFreed = undefined;
+    // Bytes received but still in the slot being filled are written too: a kept file has them,
+    // and the counts in the message include them.
+    this.flushPartial();
     clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     await this.tail.catch(() => undefined);
     await this.syncing;
+    await this.digest.drained(); // the packet count includes what was written (quick: writes are done)
     this.digest.abort();
     const packets = this.digest.progress.packets;
     const bytes = this.written;
-    if (this.state === 'discarded') return this.outcome(this.options.keepPartial === true && bytes > 0, bytes, packets);
-    this.state = 'discarded';
     await this.closeSink().catch(() => undefined);
     const keep = this.options.keepPartial === true && bytes > 0;
     if (!keep) await fs.unlink(this.partPath).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHttpClient, HttpStatusError, TimeoutError } from '../../src/http';
+import { createHttpClient, HttpStatusError, ProbeError, TimeoutError } from '../../src/http';
 import { startHttpsServer, sendJson } from './http-support';
 
 test('no more than maxConcurrency requests are in flight at the device', async () => {
@@ -110,6 +110,28 @@ test('stream() throws HttpStatusError for an error status; a stalled stream fail
     })().then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.phase, 'body');
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('a body that fails before anyone reads it still fails with a typed error naming device and path', async () => {
+  const server = await startHttpsServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.write(Buffer.alloc(1000, 1));
+    setTimeout(() => res.socket?.destroy(), 30); // connection reset mid-body
+  });
+  const http = createHttpClient({ deviceName: 'dev', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    const response = await http.stream({ path: '/capture' });
+    await new Promise((r) => setTimeout(r, 300)); // e.g. the capture file is still being created
+    const failure = await (async () => {
+      for await (const _ of response.body) void _;
+    })().then(() => undefined, (e: unknown) => e);
+    assert.ok(failure instanceof ProbeError, `typed error, got ${String(failure)}`);
+    assert.equal(failure.kind, 'network');
+    assert.match(failure.message, /^dev: \/capture: /);
   } finally {
     await http.close();
     await server.close();

@@ -96,3 +96,18 @@ test('a worker that dies mid-download fails the download clearly and leaves no f
   assert.equal(outcome.kept, false);
   assert.deepEqual(readdirSync(dir), []);
 });
+
+test('a worker that loads but never says it is ready does not hold up the download', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'digest-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  t.after(stopDigestWorker);
+  const silent = join(dir, 'digestWorker.js');
+  writeFileSync(silent, 'setInterval(() => {}, 1000);\n'); // alive, never answers
+  const started = Date.now();
+  const memory = new SharedArrayBuffer(8192);
+  const digest = await createCaptureDigest(memory, { workerScript: silent, workerStartMs: 300 });
+  assert.equal(digest.kind, 'inline');
+  assert.ok(Date.now() - started < 5000);
+  const bytes = pcapBytes(samplePackets(5));
+  assert.equal((await digestAll(digest, memory, bytes, 4096)).scan.packetCount, 5);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -158,4 +158,73 @@ test('the writer applies backpressure: it never holds more than its slots and bu
   release();
   w.destroy();
   await w.discard();
+});
+
+/** A valid pcap record of `size` bytes (header + zero payload). */
+function record(size: number): Buffer {
+  const rec = Buffer.alloc(size);
+  rec.writeUInt32LE(1_700_000_000, 0);
+  rec.writeUInt32LE(size - 16, 8);
+  rec.writeUInt32LE(size - 16, 12);
+  return rec;
+}
+
+test('a failed background flush to disk fails the download: the file is not trusted, none is left', async (t) => {
+  const dir = tempFolder(t);
+  let syncs = 0;
+  const eioOnce: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    // Linux marks pages whose writeback failed as clean: a second fsync would succeed.
+    return { ...real, sync: async () => { if (++syncs === 1) throw Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }); await real.sync(); } };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'eio', openSink: eioOnce });
+  const rec = record(256 * 1024);
+  const parts = [pcapBytes([]), ...Array.from({ length: 300 }, () => rec)]; // 75 MiB: past the first background flush
+  await assert.rejects(pipeline(Readable.from(parts), w), /EIO/);
+  await assert.rejects(w.commit());
+  await w.discard();
+  assert.equal(syncs, 1);
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('after discard nothing more reaches the file, even a chunk that was waiting for a free slot', async (t) => {
+  const dir = tempFolder(t);
+  let open: () => void = () => {};
+  const gate = new Promise<void>((r) => (open = r));
+  let outcomeTaken = false;
+  let writesAfter = 0;
+  const stuck: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    return { ...real, write: async (c) => { await gate; if (outcomeTaken) writesAfter++; await real.write(c); } };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'late', openSink: stuck, keepPartial: true });
+  w.on('error', () => undefined);
+  w.write(pcapBytes([]));
+  for (let i = 0; i < 4; i++) w.write(record(3 * 1024 * 1024)); // 12 MiB: more than the slots hold
+  await new Promise((r) => setTimeout(r, 50));
+  const pending = w.discard(); // the user cancels while the disk is stuck
+  open();
+  const outcome = await pending;
+  outcomeTaken = true;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(writesAfter, 0);
+  assert.equal(statSync(w.partPath).size, outcome.bytes, 'the kept file is exactly what the message says');
+  assert.match(outcome.message, /kept as late\.pcap\.part/);
+});
+
+test('the failure message counts every byte received, also those not yet written', async (t) => {
+  const dir = tempFolder(t);
+  const bytes = pcapBytes(samplePackets(19));
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'counts' });
+  const source = new Readable({ read() {} });
+  const done = pipeline(source, w);
+  source.push(bytes);
+  await new Promise((r) => setImmediate(r));
+  source.destroy(new Error('ECONNRESET')); // within the 100 ms before a partial slot is written
+  await assert.rejects(done, /ECONNRESET/);
+  const outcome = await w.discard();
+  assert.equal(outcome.bytes, bytes.length);
+  assert.equal(outcome.packets, 19);
+  assert.match(outcome.message, /19 packets\) was deleted/);
+  assert.deepEqual(readdirSync(dir), []);
 });
