@@ -81,17 +81,19 @@ async function installGenerator(page: Page): Promise<void> {
       const scroller = document.querySelector('.pane:not([hidden]) .vt-scroller') as HTMLElement;
       const max = scroller.scrollHeight - scroller.clientHeight;
       const deltas: number[] = [];
+      const slow = [0, 0]; // frames over 20 ms: [jumps, 3-row wheel steps]
       let last = await new Promise<number>((res) => requestAnimationFrame(res));
       for (let f = 1; f <= frames; f++) {
         // first half: big jumps through all 100,000 rows; second half: wheel-like steps of 3 rows
         scroller.scrollTop = f <= frames / 2 ? Math.round((max * f) / (frames / 2)) : max - (f - frames / 2) * 66;
         const now = await new Promise<number>((res) => requestAnimationFrame(res));
         deltas.push(now - last);
+        if (now - last > 20) slow[f <= frames / 2 ? 0 : 1]++;
         last = now;
       }
       deltas.sort((a, b) => a - b);
       const rendered = (document.querySelector('.pane:not([hidden]) .vt-row:not([hidden]) .vt-cell') as HTMLElement | null)?.textContent;
-      return { worst: deltas[deltas.length - 1], p99: deltas[Math.floor(deltas.length * 0.99)], median: deltas[Math.floor(deltas.length / 2)], rendered };
+      return { worst: deltas[deltas.length - 1], p99: deltas[Math.floor(deltas.length * 0.99)], median: deltas[Math.floor(deltas.length / 2)], rendered, slow };
     };
   }, columns);
 }
@@ -211,18 +213,22 @@ async function main(): Promise<void> {
     const { page, dir } = await openHarness(browser, { width: 1280, height: 800 });
     await installGenerator(page);
     const firsts: number[] = [];
-    let scroll = { worst: 0, p99: 0, median: 0, rendered: '' as string | null | undefined };
+    let scroll = { worst: 0, p99: 0, median: 0, rendered: '' as string | null | undefined, slow: [0, 0] };
     for (let run = 1; run <= 3; run++) {
       const t = (await page.evaluate((seq) => (window as unknown as { __load: (s: number, n: number, o: { holdLast: boolean }) => Promise<{ lastChunkToPaint: number }> }).__load(seq, 100_000, { holdLast: true }), run)) as { lastChunkToPaint: number };
       firsts.push(t.lastChunkToPaint);
     }
-    const trace = await startTrace(page);
+    // Two passes over the same scroll path: wall-clock frames untraced (a timeline trace streams
+    // its events out during the run and would slow the very frames it watches), then the renderer's
+    // CPU per frame from a trace of the second pass.
     const stat0 = cpuTimes();
     scroll = await page.evaluate(() => (window as unknown as { __scroll: (f: number) => Promise<typeof scroll> }).__scroll(240));
     const steal = stealShare(stat0, cpuTimes());
+    const trace = await startTrace(page);
+    await page.evaluate(() => (window as unknown as { __scroll: (f: number) => Promise<unknown> }).__scroll(240));
     const cpu = frameCpu(await trace.stop());
     emit('results-table: last data chunk → first painted screen, 100,000 rows × 8 columns', median(firsts), 250, 'ms', `median of 3; peer = the 250 ms target; runs ${firsts.map(round).join(', ')}`);
-    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (wall clock)', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames (120 jumps through all rows, 120 wheel steps); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores inflates wall-clock frames; ${steal}`);
+    emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (wall clock)', scroll.worst, 32, 'ms', `peer = the 32 ms target; p99 ${round(scroll.p99)} ms, median ${round(scroll.median)} ms over 240 frames (120 jumps through all rows, 120 wheel steps); frames over 20 ms: ${scroll.slow[0]} jumps, ${scroll.slow[1]} wheel steps (a 3-row step does little work: slow ones are the machine's); machine load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores inflates wall-clock frames; ${steal}`);
     emit('results-table: worst frame scrolling through 100,000 rows × 8 columns (renderer main-thread CPU)', cpu.worst, 32, 'ms', `peer = the 32 ms target; CPU time of the renderer main thread per frame from a Chromium trace (independent of other processes); p99 ${round(cpu.p99)} ms, median ${round(cpu.median)} ms over ${cpu.frames} frames; ${cpu.capped} task(s) reported over 0.1 ms more thread time than wall time (capped at their wall time); ${steal}`);
 
     // ours at 10k, from the result message to the painted table
