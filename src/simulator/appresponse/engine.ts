@@ -310,7 +310,13 @@ export function actualRange(plan: Plan, ctx: EngineContext): { start: bigint; en
   const oldest = ceilTo(ctx.dataStart, plan.timeSeries ? plan.resolution : g);
   if (end > newest) end = newest;
   if (start < oldest) start = oldest;
-  if (end < start) end = start;
+  if (end <= start) {
+    // Nothing of the request is in the data (e.g. "previous 2 months" on a box holding 4 hours,
+    // where aligning to a day would even land past now): an empty range inside what it holds.
+    let at = plan.range.start < ctx.dataStart ? ctx.dataStart : plan.range.start;
+    if (at > ctx.now) at = ctx.now;
+    return { start: at, end: at };
+  }
   return { start, end };
 }
 
@@ -427,7 +433,7 @@ function syntheticRows(plan: Plan, ctx: EngineContext, start: bigint, end: bigin
     const hour = 3600n * NS;
     for (let h = floorTo(start, hour); h < end; h += hour) {
       const hs = Number(h / NS);
-      const count = hash32(hs, 0xa1) % 3;
+      const count = 1 + (hash32(hs, 0xa1) % 3); // 1 to 3 alerts an hour: any window of an hour or more has some
       for (let i = 0; i < count; i++) {
         const s = hs + (hash32(hs, i, 0xa2) % 3000);
         const dur = 60 + (hash32(hs, i, 0xa3) % 1800);
