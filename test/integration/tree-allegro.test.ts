@@ -12,7 +12,7 @@ import { createHttpClient } from '../../src/http';
 import type { HttpClientApi } from '../../src/http/types';
 import { clientOptionsOf } from '../../src/devices/client-options';
 import type { DeviceProfile } from '../../src/devices/profile';
-import { AllegroApiNodeView, AllegroDeviceNode } from '../../src/views/nodes/allegro';
+import { AllegroApiNodeView, AllegroConnectionNode, AllegroDeviceNode } from '../../src/views/nodes/allegro';
 import { urlOf } from '../../src/views/nodes/base';
 import { captureTargetOf } from '../../src/pcap/target';
 import { child, testEnv, transport as transportSettings, type TestEnv } from './tree-helpers';
@@ -321,6 +321,47 @@ test('value nodes carry what Download pcap needs; copied commands never carry a 
       assert.ok(text.includes(req.path));
     }
   }
+});
+
+test('an IP\'s connections list shows its top connections by bytes; each is a Download pcap target for exactly that connection', async () => {
+  const device = new AllegroDeviceNode(basic, env);
+  const param = await child(await child(await child(await child(device, 'modules'), 'ip'), 'ips'), ':ip');
+  const value = (await param.children()).find((k) => k instanceof AllegroApiNodeView && k.core.kind === 'value') as AllegroApiNodeView;
+  const list = (await child(value, 'connections')) as AllegroApiNodeView;
+  assert.equal(list.isConnectionList, true);
+  assert.equal(list.item().collapsible, 'collapsed');
+  const kids = await list.children();
+  const conns = kids.filter((k): k is AllegroConnectionNode => k instanceof AllegroConnectionNode);
+  assert.ok(conns.length > 0, kids.map((k) => k.item().label).join(', '));
+  // The same rows, in the same order, as the device's own list sorted by bytes.
+  const direct = await new AllegroClient(http).list<Record<string, unknown>>(list.core.path, { sort: 'bytes', reverse: true, page: 0, count: 100 });
+  assert.deepEqual(conns.map((c) => c.connection.clientPort), direct.displayedItems.slice(0, conns.length).map((r) => r.clientPort));
+  for (const c of conns) assert.ok(c.connection.clientIp === value.core.value || c.connection.serverIp === value.core.value);
+  const first = conns[0]!;
+  const row = direct.displayedItems[0]!;
+  assert.match(first.item().contextValue!, /\bcapturable\b/);
+  assert.equal(first.item().label, `${row.clientIp}:${row.clientPort} → ${row.serverIp}:${row.serverPort}`);
+  assert.deepEqual(captureTargetOf(first), {
+    deviceName: 'mm',
+    connection: { clientIp: row.clientIp, clientPort: row.clientPort, serverIp: row.serverIp, serverPort: row.serverPort, l4Protocol: row.l4ProtocolShortName, startMs: row.connectionStart, endMs: row.lastActivity },
+  });
+  // Loaded once: a second expansion is answered from the cache; Refresh reads the list again.
+  sim.stats.reset();
+  await list.children();
+  assert.equal(sim.stats.total, 0);
+  list.refresh();
+  await list.children();
+  assert.ok(sim.stats.total >= 1);
+});
+
+test('a walk of the API tree does not fetch connection lists', async () => {
+  const device = new AllegroDeviceNode(basic, env);
+  const tree = await device.apiTree();
+  sim.stats.reset();
+  await tree.walk();
+  const routes = [...sim.stats.byRoute.keys()];
+  assert.ok(routes.some((r) => /^OPTIONS .*\/connections$/.test(r)), 'the walk reached connection lists');
+  assert.deepEqual(routes.filter((r) => /^GET .*\/connections$/.test(r)), [], 'and did not read them');
 });
 
 test('an asynchronous list (globalConnections) is fetched through fetchNode: the result, not the job handle; cancelling stops the wait', async () => {

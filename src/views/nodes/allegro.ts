@@ -5,13 +5,17 @@
 import { AllegroApiTree, allegroTreeTransport, type ApiNode } from '../../allegro/apiTree';
 import { AllegroClient } from '../../allegro/client';
 import { placeholderOf } from '../../allegro/apiParams';
+import { formatBytes } from '../../pcap/summary';
+import type { ConnectionRef } from '../../pcap/target';
 import type { DeviceProfile } from '../../devices/profile';
-import { deferredHttp, DeviceNode, ErrorNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
+import { deferredHttp, DeviceNode, ErrorNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
 
 export class AllegroDeviceNode extends DeviceNode {
   private treePromise: Promise<AllegroApiTree> | undefined;
   /** Set once the tree is built; wrappers exist only after that. */
   tree: AllegroApiTree | undefined;
+  /** The client the tree reads through (lists beside the tree, e.g. connections). */
+  allegro: AllegroClient | undefined;
   private readonly wrappers = new WeakMap<ApiNode, AllegroApiNodeView>();
 
   constructor(profile: DeviceProfile, env: TreeEnv) {
@@ -25,7 +29,8 @@ export class AllegroDeviceNode extends DeviceNode {
       const building = (async () => {
         const { pageSize, maxConcurrency } = this.env.settings();
         const http = deferredHttp(this.profile.name, this.profile.url, () => this.env.http(this.profile.name));
-        this.tree = new AllegroApiTree(allegroTreeTransport(new AllegroClient(http)), {
+        this.allegro = new AllegroClient(http);
+        this.tree = new AllegroApiTree(allegroTreeTransport(this.allegro), {
           deviceName: this.profile.name,
           pageSize,
           maxConcurrency,
@@ -74,6 +79,17 @@ export class AllegroDeviceNode extends DeviceNode {
 
   override get loaded(): boolean {
     return this.tree?.root.loaded ?? false;
+  }
+
+  /** Entries per listed page (the device answers at most 100). */
+  pageSize(): number {
+    return Math.max(1, Math.min(100, this.env.settings().pageSize));
+  }
+
+  /** The device's client (built with the tree). */
+  async client(): Promise<AllegroClient> {
+    await this.apiTree();
+    return this.allegro!;
   }
 
   override refresh(): TreeNode {
@@ -143,6 +159,16 @@ export class AllegroApiNodeView extends TreeNode {
     const collapsible = c.children && c.children.length === 0 ? 'none' : 'collapsed';
     switch (c.kind) {
       case 'resource':
+        if (this.isConnectionList) {
+          return {
+            label: c.name,
+            description: `top ${this.owner.pageSize()} by bytes`,
+            tooltip: `${c.templatePath}\nThe connections with the most bytes; each can be downloaded as a pcap. Open shows the whole list.`,
+            icon: 'symbol-namespace',
+            contextValue: 'refreshable openable api',
+            collapsible: 'collapsed',
+          };
+        }
         return {
           label: c.name,
           tooltip: `${c.templatePath}\nOPTIONS lists what lies below; Open sends GET.`,
@@ -227,13 +253,104 @@ export class AllegroApiNodeView extends TreeNode {
     const kids = await tree.children(this.core, signal);
     const failure = kids.find((k) => k.kind === 'error')?.failure;
     this.owner.noteLoad(failure);
-    return kids.map((k) => this.owner.wrap(k));
+    const out: TreeNode[] = kids.map((k) => this.owner.wrap(k));
+    if (this.isConnectionList && !failure) out.push(...(await this.connectionChildren(signal)));
+    return out;
+  }
+
+  /**
+   * `…/ips/<ip>/connections` and the like: a list of connections, not a level of the API. Its
+   * top connections by bytes are shown below it (read here, beside the API tree, so a walk or
+   * a Find of the API does not fetch every connection list).
+   */
+  get isConnectionList(): boolean {
+    const c = this.core;
+    return c.kind === 'resource' && c.name === 'connections' && c.parent?.kind === 'value';
+  }
+
+  private connections: Promise<TreeNode[]> | undefined;
+
+  private connectionChildren(signal?: AbortSignal): Promise<TreeNode[]> {
+    if (!this.connections) {
+      const load = (async (): Promise<TreeNode[]> => {
+        const client = await this.owner.client();
+        const count = this.owner.pageSize();
+        const page = await client.list<Record<string, unknown>>(this.core.path, { sort: 'bytes', reverse: true, page: 0, count }, { signal });
+        const nodes: TreeNode[] = [];
+        for (const item of page.displayedItems) {
+          const ref = connectionRefOf(item);
+          if (ref) nodes.push(new AllegroConnectionNode(this, ref, item));
+        }
+        if (nodes.length === 0) nodes.push(new MessageNode(this, 'No connections in this interval', { icon: 'info' }));
+        const total = typeof page.numberOfItems === 'number' ? page.numberOfItems : undefined;
+        if (total !== undefined && total > nodes.length && page.displayedItems.length === count) {
+          nodes.push(new MessageNode(this, `${total - count} more: Open the list`, { icon: 'ellipsis', tooltip: 'Open shows every connection, with paging, sorting and CSV.' }));
+        }
+        return nodes;
+      })().catch((err: unknown) => {
+        if (this.connections === load) this.connections = undefined;
+        if (signal?.aborted) throw err;
+        return [new ErrorNode(this, this.failureOf(err))];
+      });
+      this.connections = load;
+    }
+    return this.connections;
   }
 
   /** Refresh of a node, or Retry of an error node: returns the node whose children reload. */
   override refresh(): TreeNode {
+    this.connections = undefined;
     const tree = this.owner.tree!;
     const changed = tree.refresh(this.core);
     return changed === tree.root ? this.owner : this.owner.wrap(changed);
+  }
+}
+
+/** A connection row of an Allegro list (`clientIp`, `serverIp`, ports, `connectionStart`, ...). */
+export function connectionRefOf(item: Record<string, unknown>): ConnectionRef | undefined {
+  const { clientIp, serverIp } = item;
+  if (typeof clientIp !== 'string' || typeof serverIp !== 'string') return undefined;
+  const ref: ConnectionRef = { clientIp, serverIp };
+  if (typeof item.clientPort === 'number') ref.clientPort = item.clientPort;
+  if (typeof item.serverPort === 'number') ref.serverPort = item.serverPort;
+  if (typeof item.l4ProtocolShortName === 'string') ref.l4Protocol = item.l4ProtocolShortName;
+  if (typeof item.connectionStart === 'number') ref.startMs = item.connectionStart;
+  if (typeof item.lastActivity === 'number') ref.endMs = item.lastActivity;
+  return ref;
+}
+
+function endpoint(ip: string, port: number | undefined): string {
+  const host = ip.includes(':') ? `[${ip}]` : ip;
+  return port === undefined ? host : `${host}:${port}`;
+}
+
+/** One connection below a connection list: Download pcap captures exactly it, over its lifetime. */
+export class AllegroConnectionNode extends TreeNode {
+  constructor(parent: AllegroApiNodeView, readonly connection: ConnectionRef, private readonly row: Record<string, unknown>) {
+    super(parent);
+  }
+
+  get id(): string {
+    const c = this.connection;
+    return `${this.parent!.id}/${c.l4Protocol ?? ''}:${endpoint(c.clientIp, c.clientPort)}>${endpoint(c.serverIp, c.serverPort)}`;
+  }
+
+  get deviceName(): string {
+    return this.parent!.deviceName;
+  }
+
+  item(): ItemSpec {
+    const c = this.connection;
+    const bytes = typeof this.row.bytes === 'number' ? formatBytes(this.row.bytes) : undefined;
+    const app = typeof this.row.dpiProtocol === 'string' ? this.row.dpiProtocol : undefined;
+    const when = c.startMs !== undefined && c.endMs !== undefined ? `\n${new Date(c.startMs).toISOString()} to ${new Date(c.endMs).toISOString()}` : '';
+    return {
+      label: `${endpoint(c.clientIp, c.clientPort)} → ${endpoint(c.serverIp, c.serverPort)}`,
+      description: [c.l4Protocol, app, bytes].filter(Boolean).join(' · '),
+      tooltip: `${c.l4Protocol ?? ''} connection, client ${endpoint(c.clientIp, c.clientPort)}, server ${endpoint(c.serverIp, c.serverPort)}${when}\nDownload pcap captures this connection over its lifetime.`,
+      icon: 'arrow-swap',
+      contextValue: 'capturable',
+      collapsible: 'none',
+    };
   }
 }
