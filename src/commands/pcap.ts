@@ -66,6 +66,39 @@ async function chooseFolder(current: string | undefined): Promise<string | undef
   return picked?.[0]?.fsPath;
 }
 
+type EditStep = (prompt: string, value: string, validate: (v: string) => string | undefined) => Promise<string | undefined>;
+
+/**
+ * Review-step choices both capture wizards share: Start (only with a valid form, and a folder,
+ * asked for once), the file name and the folder. 'start' to go on, 'done' after any other of
+ * these, undefined for a wizard's own choice.
+ */
+async function sharedReviewChoice(id: string, state: { folder: string; stem?: string }, stem: string, problems: string[], edit: EditStep): Promise<'start' | 'done' | undefined> {
+  switch (id) {
+    case 'start':
+      if (problems.length) return 'done';
+      if (!state.folder) {
+        const folder = await chooseFolder(undefined);
+        if (!folder) return 'done';
+        state.folder = folder;
+      }
+      state.stem = stem;
+      return 'start';
+    case 'name': {
+      const v = await edit('File name (without extension)', stem, (x) => (x.trim() ? undefined : 'A name'));
+      if (v !== undefined) state.stem = sanitizeBaseName(v);
+      return 'done';
+    }
+    case 'folder': {
+      const folder = await chooseFolder(state.folder || undefined);
+      if (folder) state.folder = folder;
+      return 'done';
+    }
+    default:
+      return undefined;
+  }
+}
+
 async function pickDevice(deps: PcapDeps, kind: DeviceProfile['kind'] | undefined, placeholder: string): Promise<DeviceProfile | undefined> {
   const devices = deps.devices().filter((d) => !kind || d.kind === kind);
   if (devices.length === 0) {
@@ -267,16 +300,10 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
         const r = await inputStep({ title, step: 3, totalSteps: total, value, prompt, back: true, validate });
         return r === undefined || r === BACK ? undefined : r;
       };
+      const shared = await sharedReviewChoice(picked.id, state, stem, problems, edit);
+      if (shared === 'start') return 'next';
+      if (shared === 'done') continue;
       switch (picked.id) {
-        case 'start':
-          if (problems.length) continue;
-          if (!state.folder) {
-            const folder = await chooseFolder(undefined);
-            if (!folder) continue;
-            state.folder = folder;
-          }
-          state.stem = stem;
-          return 'next';
         case 'buffer':
           f.fromCaptureBuffer = !fromBuffer;
           break;
@@ -297,16 +324,6 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
             if (v) f.mmId = v;
             else delete f.mmId;
           }
-          break;
-        }
-        case 'name': {
-          const v = await edit('File name (without extension)', stem, (x) => (x.trim() ? undefined : 'A name'));
-          if (v !== undefined) state.stem = sanitizeBaseName(v);
-          break;
-        }
-        case 'folder': {
-          const folder = await chooseFolder(state.folder || undefined);
-          if (folder) state.folder = folder;
           break;
         }
       }
@@ -544,16 +561,10 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
         return r === undefined || r === BACK ? undefined : r;
       };
       const whole = (x: string) => (x === '' || (/^\d+$/.test(x) && Number(x) > 0) ? undefined : 'A positive whole number, or empty for none');
+      const shared = await sharedReviewChoice(picked.id, state, stem, problems, edit);
+      if (shared === 'start') return 'next';
+      if (shared === 'done') continue;
       switch (picked.id) {
-        case 'start':
-          if (problems.length) continue;
-          if (!state.folder) {
-            const folder = await chooseFolder(undefined);
-            if (!folder) continue;
-            state.folder = folder;
-          }
-          state.stem = stem;
-          return 'next';
         case 'time_limit':
         case 'size_limit':
         case 'packet_limit': {
@@ -577,16 +588,6 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
           const formats: ExportFormat[] = ['PCAP_US', 'PCAP_NS', 'PCAPNG_US', 'PCAPNG_NS'];
           const p = await vscode.window.showQuickPick(formats, { placeHolder: 'output_format' });
           if (p) f.outputFormat = p as ExportFormat;
-          break;
-        }
-        case 'name': {
-          const v = await edit('File name (without extension)', stem, (x) => (x.trim() ? undefined : 'A name'));
-          if (v !== undefined) state.stem = sanitizeBaseName(v);
-          break;
-        }
-        case 'folder': {
-          const folder = await chooseFolder(state.folder || undefined);
-          if (folder) state.folder = folder;
           break;
         }
       }

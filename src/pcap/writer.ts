@@ -106,7 +106,6 @@ export class IncompleteCaptureError extends Error {
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EINVAL']);
 
 export class CaptureFileWriter extends Writable {
-  private readonly memory: SharedArrayBuffer;
   private readonly free: number[] = [];
   private slotFreed: (() => void) | undefined;
   /** The slot being filled, and how many bytes it holds. */
@@ -129,12 +128,12 @@ export class CaptureFileWriter extends Writable {
     readonly partPath: string,
     private readonly reserved: string,
     private readonly sink: FileSink,
-    memory: SharedArrayBuffer,
+    /** The slots: SLOTS x SLOT_BYTES, shared with the digest worker. */
+    private readonly memory: SharedArrayBuffer,
     private readonly digest: CaptureDigest,
     private readonly options: CaptureWriterOptions,
   ) {
     super({ highWaterMark: SLOT_BYTES });
-    this.memory = memory;
     for (let i = SLOTS - 1; i >= 0; i--) this.free.push(i);
     // A framing error found by the digest (wherever it runs) fails the download at once.
     void digest.failure.then((err) => {
