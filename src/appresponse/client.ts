@@ -5,8 +5,9 @@ import type { Readable } from 'node:stream';
 import type { HttpClientApi, QueryValue, StreamResponse } from '../http/types';
 import { sleep } from '../http/retry';
 import { LiveStreamDecoder, type LiveStreamDecoderOptions } from './livestream';
+import type { DataDef } from '../report/types';
 import type {
-  AuthInfo, BulkDataResponse, CaptureJob, Clip, DataDefRequest, DataDefResponse, DataDefStatus, DataQuery, DataResponse,
+  AuthInfo, BulkDataResponse, CaptureJob, Clip, DataDefResponse, DataDefStatus, DataQuery, DataResponse,
   DeviceInfo, ExportConfig, ExportHandle, ExportState, FieldInfo, FsEntry, InstanceResponse, ItemsList, ReportSource, ServiceEntry,
   StatusMessage, Vifg,
 } from './types';
@@ -125,7 +126,7 @@ export class AppResponseClient {
   }
 
   /** POST instances (asynchronous API). Live instances go to npm.probe.reports. */
-  async createInstance(dataDefs: DataDefRequest[], options: CallOptions & { live?: boolean; idleTimeoutSec?: number; namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
+  async createInstance(dataDefs: DataDef[], options: CallOptions & { live?: boolean; idleTimeoutSec?: number; namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
     const namespace = options.namespace ?? (options.live ? 'npm.probe.reports' : 'npm.reports');
     const body: Record<string, unknown> = { data_defs: dataDefs };
     if (options.live) body.live = true;
@@ -138,7 +139,7 @@ export class AppResponseClient {
    * POST instances/sync: completed data in one call, or the unfinished state after the device's
    * re-attach window (50 s); `reattach` then waits again.
    */
-  async createSync(dataDefs: DataDefRequest[], options: CallOptions & { namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse; done: boolean }> {
+  async createSync(dataDefs: DataDef[], options: CallOptions & { namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse; done: boolean }> {
     const namespace = options.namespace ?? 'npm.reports';
     const r = await this.http.json<InstanceResponse>({
       method: 'POST', path: `${this.instancesBase(namespace)}/sync`, body: { data_defs: dataDefs }, signal: options.signal,
@@ -155,7 +156,7 @@ export class AppResponseClient {
   }
 
   /** Sync request plus as many re-attaches as needed, within timeoutMs. */
-  async runSync(dataDefs: DataDefRequest[], options: CallOptions & { timeoutMs?: number; namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
+  async runSync(dataDefs: DataDef[], options: CallOptions & { timeoutMs?: number; namespace?: ReportNamespace } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
     const started = Date.now();
     const timeout = options.timeoutMs ?? 300_000;
     const first = await this.createSync(dataDefs, options);
@@ -238,7 +239,7 @@ export class AppResponseClient {
    * Asynchronous workflow in one call: create, wait, fetch every data_def's rows, delete.
    * A data_def in error state throws DataDefError (after the instance is deleted).
    */
-  async runReport(dataDefs: DataDefRequest[], options: WaitOptions & { keep?: boolean } = {}): Promise<{ ref: InstanceRef; results: DataResponse[]; dataDefs: DataDefResponse[] }> {
+  async runReport(dataDefs: DataDef[], options: WaitOptions & { keep?: boolean } = {}): Promise<{ ref: InstanceRef; results: DataResponse[]; dataDefs: DataDefResponse[] }> {
     const { ref } = await this.createInstance(dataDefs, options);
     try {
       await this.waitForInstance(ref, options);
@@ -256,7 +257,7 @@ export class AppResponseClient {
   // ---------- live ----------
 
   /** POST npm.probe.reports instances with live: true (granularity required per data_def). */
-  createLive(dataDefs: DataDefRequest[], options: CallOptions & { idleTimeoutSec?: number } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
+  createLive(dataDefs: DataDef[], options: CallOptions & { idleTimeoutSec?: number } = {}): Promise<{ ref: InstanceRef; instance: InstanceResponse }> {
     return this.createInstance(dataDefs, { ...options, live: true });
   }
 

@@ -13,7 +13,7 @@
 // deliver rows. The instance is ALWAYS deleted afterwards: on success, on error and on cancel.
 // A report our validator refuses is never sent (ReportInvalidError with the validator's message).
 import type { AppResponseClient, InstanceRef } from './client';
-import type { DataDefRequest, DataDefResponse, DataDefState, InstanceResponse, StatusMessage } from './types';
+import type { DataDefResponse, DataDefState, InstanceResponse, StatusMessage } from './types';
 import { validateReportRequest, type DataDef, type ReportProblem, type ValidateOptions } from '../report/index';
 
 export type RunMode = 'async' | 'sync' | 'live';
@@ -178,7 +178,7 @@ export class ReportRunner {
 
   private async runAsync(ctx: RunContext): Promise<RunResult> {
     const { options } = ctx;
-    const { ref, instance } = await this.client.createInstance(ctx.dataDefs as DataDefRequest[], { signal: options.signal });
+    const { ref, instance } = await this.client.createInstance(ctx.dataDefs, { signal: options.signal });
     ctx.instanceId = ref.id;
     try {
       const fetches = new Map<number, Promise<void>>();
@@ -225,7 +225,7 @@ export class ReportRunner {
     const before = new Set((await this.client.listInstances({ signal: options.signal }).catch(() => [] as InstanceResponse[])).map((i) => i.id));
     let ref: InstanceRef | undefined;
     try {
-      const first = await this.client.createSync(ctx.dataDefs as DataDefRequest[], { signal: options.signal });
+      const first = await this.client.createSync(ctx.dataDefs, { signal: options.signal });
       ref = first.ref;
       ctx.instanceId = ref.id;
       let instance = first.instance;
@@ -275,7 +275,7 @@ export class ReportRunner {
 
   private async runLive(ctx: RunContext): Promise<RunResult> {
     const { options } = ctx;
-    const { ref, instance } = await this.client.createLive(ctx.dataDefs as DataDefRequest[], { signal: options.signal, idleTimeoutSec: options.idleTimeoutSec });
+    const { ref, instance } = await this.client.createLive(ctx.dataDefs, { signal: options.signal, idleTimeoutSec: options.idleTimeoutSec });
     ctx.instanceId = ref.id;
     const rows = new Map<number, string[][]>();
     const columns = new Map<number, string[]>();
@@ -387,7 +387,7 @@ interface RunContext {
   statuses: Map<number, DataDefProgress>;
 }
 
-function fingerprint(d: Pick<DataDefRequest, 'source' | 'columns' | 'group_by'>): unknown {
+function fingerprint(d: Pick<DataDef, 'source' | 'columns' | 'group_by'>): unknown {
   return [d.source?.name, d.source?.path ?? null, d.columns ?? [], d.group_by ?? []];
 }
 

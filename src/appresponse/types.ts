@@ -1,5 +1,6 @@
 // Wire types of the AppResponse 11 REST API, written from the reference document
 // (/work/shared/reference/appresponse-rest-api.txt). Shared by the client and the simulator.
+import type { DataDef, DeviceMessage, FilterSpec } from '../report/types';
 
 export interface TopByFlags {
   asc: boolean;
@@ -66,44 +67,15 @@ export interface FieldInfo {
   values: FieldEnumValue[];
 }
 
-export type FilterType = 'STEELFILTER' | 'WIRESHARK' | 'BPF';
-
-export interface ReportFilter {
-  type?: FilterType;
-  value: string;
-}
-
-export interface TimeSpec {
-  start?: string;
-  end?: string;
-  duration?: string;
-  granularity?: string;
-  resolution?: string;
-  retention_time?: string;
-}
-
-export interface DataDefRequest {
-  source: { name: string; path?: string; type?: 'INDEX' | 'PACKETS' };
-  time?: TimeSpec;
-  group_by?: string[];
-  columns: string[];
-  top_by?: { id: string; direction: 'asc' | 'desc' }[];
-  /** Listed among the data_def properties by the document; same shape as top_by (the ranking when top_by is absent). */
-  sort?: { id: string; direction: 'asc' | 'desc' }[];
-  limit?: number;
-  filters?: ReportFilter[];
-  reference?: string;
-  reference_id?: string;
-}
+// The data_def request (source, time, group_by, columns, top_by, sort, limit, filters) and the status
+// message are defined once, in the pure report model (src/report/types.ts); these are their wire names.
+export type { FilterType, TimeSpec } from '../report/types';
+export type DataDefRequest = DataDef;
+export type ReportFilter = FilterSpec;
 
 export type DataDefState = 'pending' | 'initializing' | 'executing' | 'completed' | 'collecting' | 'error';
 
-export interface StatusMessage {
-  module_id: string;
-  id: string;
-  text: string;
-  details?: Record<string, string>;
-}
+export type StatusMessage = DeviceMessage;
 
 export interface DataDefStatus {
   state: DataDefState;
@@ -123,12 +95,6 @@ export interface DataDefResponse extends DataDefRequest {
   /** Present in sync answers once completed. */
   data?: string[][];
   meta?: DataMeta;
-}
-
-export interface InstanceRequest {
-  live?: boolean;
-  idle_timeout?: string;
-  data_defs: DataDefRequest[];
 }
 
 export interface InstanceResponse {

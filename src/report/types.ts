@@ -1,5 +1,6 @@
 // The report request of the AppResponse document (npm.reports / npm.probe.reports), and our report
-// file format.
+// file format. The one definition of the data_def request: the AppResponse client, the report runner
+// and the simulator import it (src/appresponse/types.ts re-exports it under its wire names).
 //
 // Report file (`*.probe-report.json`):
 //   {
@@ -59,8 +60,9 @@ export interface DataDef {
   /** Returned untouched by the device; connects results to their widget. */
   reference?: string;
   reference_id?: string;
-  /** Listed among the request properties by the document, not described; passed through. */
-  sort?: unknown;
+  /** Listed among the request properties by the document, not described; the shape of top_by (the
+   *  ranking when top_by is absent, as the simulator reads it). */
+  sort?: TopBy[];
 }
 
 export interface ReportInstanceRequest {

@@ -1,7 +1,8 @@
 // The report engine: validates a data definition against the catalogue and computes its rows on the
 // shared traffic model (group_by, columns, top_by, limit, time series bins, granularity, resolution,
 // STEELFILTER / BPF / WIRESHARK filters). Values come back as strings, like the device's.
-import type { DataDefRequest, ReportFilter, ReportSource, SourceColumn } from '../../appresponse/types';
+import type { ReportSource, SourceColumn } from '../../appresponse/types';
+import type { DataDef, FilterSpec } from '../../report/types';
 import type { TrafficModel } from '../model/traffic';
 import { hash32 } from '../model/rng';
 import { compileFilter, parse as parseSteelFilter, type Expr } from '../../steelfilter/index';
@@ -25,7 +26,7 @@ export interface ComputedData {
   actualTime: { start: bigint; end: bigint };
   granularity: bigint;
   resolution: bigint;
-  actualFilters: ReportFilter[];
+  actualFilters: FilterSpec[];
 }
 
 const TIME_COLUMNS = new Set(['start_time', 'end_time']);
@@ -38,7 +39,7 @@ const DATA_DEF_PROPS = new Set(['source', 'time', 'group_by', 'columns', 'top_by
 const TIME_PROPS = new Set(['start', 'end', 'duration', 'granularity', 'resolution', 'retention_time']);
 
 /** Checks shape and catalogue references; throws ApiError 400 (invalid property or value). */
-export function validateDataDef(def: unknown, index: number, sources: Map<string, ReportSource>, live: boolean): DataDefRequest {
+export function validateDataDef(def: unknown, index: number, sources: Map<string, ReportSource>, live: boolean): DataDef {
   const where = `data_defs[${index}]`;
   if (!def || typeof def !== 'object' || Array.isArray(def)) throw badRequest(`${where}: expected an object`);
   const d = def as Record<string, unknown>;
@@ -90,7 +91,7 @@ export function validateDataDef(def: unknown, index: number, sources: Map<string
       if (type !== 'STEELFILTER' && type !== 'WIRESHARK' && type !== 'BPF') throw badRequest(`${where}.filters: invalid type '${String(type)}' (STEELFILTER, WIRESHARK, BPF)`);
     }
   }
-  return def as DataDefRequest;
+  return def as DataDef;
 }
 
 // ---------- computation ----------
@@ -137,10 +138,10 @@ interface CompiledFilters {
   record: ((r: TrafficRecord) => boolean)[];
   /** Evaluated on each aggregated row (metric thresholds). */
   row: ((row: Record<string, string>) => boolean)[];
-  actual: ReportFilter[];
+  actual: FilterSpec[];
 }
 
-function compileFilters(filters: ReportFilter[] | undefined, source: ReportSource, ctx: EngineContext, synthetic: boolean): CompiledFilters {
+function compileFilters(filters: FilterSpec[] | undefined, source: ReportSource, ctx: EngineContext, synthetic: boolean): CompiledFilters {
   const out: CompiledFilters = { record: [], row: [], actual: [] };
   const metricIds = new Set(source.columns.filter((c) => c.metric).map((c) => c.id));
   for (const f of filters ?? []) {
@@ -263,7 +264,7 @@ function add(into: Contribution | undefined, c: Contribution | undefined): Contr
 
 /** The parts of a data_def that decide its rows, resolved once. */
 export interface Plan {
-  def: DataDefRequest;
+  def: DataDef;
   source: ReportSource;
   columns: SourceColumn[];
   groupBy: string[];
@@ -277,7 +278,7 @@ export interface Plan {
   resolution: bigint;
 }
 
-export function planDataDef(def: DataDefRequest, source: ReportSource, ctx: EngineContext, live = false): Plan {
+export function planDataDef(def: DataDef, source: ReportSource, ctx: EngineContext, live = false): Plan {
   const byId = new Map(source.columns.map((c) => [c.id, c]));
   const columns = def.columns.map((id) => byId.get(id)!);
   const groupBy = def.group_by ?? [];
@@ -482,7 +483,7 @@ function syntheticRows(plan: Plan, ctx: EngineContext, start: bigint, end: bigin
   return undefined;
 }
 
-export function computeDataDef(def: DataDefRequest, source: ReportSource, ctx: EngineContext): ComputedData {
+export function computeDataDef(def: DataDef, source: ReportSource, ctx: EngineContext): ComputedData {
   const plan = planDataDef(def, source, ctx);
   const actual = actualRange(plan, ctx);
   const rows = computeRows(plan, ctx, actual.start, actual.end, plan.resolution);

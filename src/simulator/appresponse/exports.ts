@@ -2,7 +2,8 @@
 // STREAM_TO_FILE, PREPARE) with the documented state machines, stop rules, output formats, filters,
 // time intervals, stats/progress and timeouts. Packets come from the shared traffic model.
 import { Readable, type Writable } from 'node:stream';
-import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats, ReportFilter } from '../../appresponse/types';
+import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from '../../appresponse/types';
+import type { FilterSpec } from '../../report/types';
 import { captureStream, type CaptureSegment } from '../model/capture';
 import type { TrafficModel } from '../model/traffic';
 import type { Connection, Direction } from '../model/types';
@@ -105,7 +106,7 @@ export class ExportService {
     return this.json(h);
   }
 
-  private compileFilters(filters: ReportFilter[] | undefined, source: PacketSource): (c: Connection, dir: Direction) => boolean {
+  private compileFilters(filters: FilterSpec[] | undefined, source: PacketSource): (c: Connection, dir: Direction) => boolean {
     const tests = (filters ?? []).map((f) => compilePacketFilter(f.type ?? 'STEELFILTER', f.value, this.env.resolveName));
     return (c, dir) => {
       if (source.filter && !source.filter(c, dir)) return false;

@@ -1,6 +1,7 @@
 // Report instances of npm.reports (asynchronous and synchronous) and npm.probe.reports (live):
 // the documented state machines, data paging and sorting, bulk data, purge after idle time.
-import type { DataDefRequest, DataDefResponse, InstanceResponse, ReportSource, StatusMessage } from '../../appresponse/types';
+import type { DataDefResponse, InstanceResponse, ReportSource, StatusMessage } from '../../appresponse/types';
+import type { DataDef } from '../../report/types';
 import { ApiError, badRequest, notFound } from './router';
 import {
   DataDefError, actualRange, computeRows, planDataDef, validateDataDef, type EngineContext, type Plan,
@@ -25,9 +26,9 @@ export interface ReportFaults {
   neverComplete: boolean;
 }
 
-interface DataDef {
+interface InstanceDataDef {
   id: number;
-  request: DataDefRequest;
+  request: DataDef;
   source?: ReportSource;
   plan?: Plan;
   error?: StatusMessage;
@@ -46,7 +47,7 @@ export interface Instance {
   createdMs: number;
   lastSeenMs: number;
   createdNs: bigint;
-  defs: DataDef[];
+  defs: InstanceDataDef[];
   ctx: EngineContext;
 }
 
@@ -116,8 +117,8 @@ export class ReportService {
     return instance;
   }
 
-  private prepare(id: number, request: DataDefRequest, source: ReportSource, ctx: EngineContext, live: boolean): DataDef {
-    const def: DataDef = { id, request, source, neverComplete: this.env.faults.neverComplete || /never[-_ ]complete/i.test(request.reference ?? '') };
+  private prepare(id: number, request: DataDef, source: ReportSource, ctx: EngineContext, live: boolean): InstanceDataDef {
+    const def: InstanceDataDef = { id, request, source, neverComplete: this.env.faults.neverComplete || /never[-_ ]complete/i.test(request.reference ?? '') };
     try {
       def.plan = planDataDef(request, source, ctx, live);
     } catch (error) {
@@ -154,7 +155,7 @@ export class ReportService {
     for (const [id, i] of this.instances) if (now - i.lastSeenMs > i.idleTimeoutMs) this.instances.delete(id);
   }
 
-  def(instance: Instance, defId: string | number): DataDef {
+  def(instance: Instance, defId: string | number): InstanceDataDef {
     const d = instance.defs.find((x) => x.id === Number(defId));
     if (!d) throw notFound(`data definition ${defId} of report instance ${instance.id}`);
     return d;
@@ -166,7 +167,7 @@ export class ReportService {
     return (this.env.clock() - instance.createdMs) / Math.max(1, this.env.knobs.stepMs);
   }
 
-  state(instance: Instance, def: DataDef): { state: DataDefResponse['status']['state']; percent: number; remainingSec: number } {
+  state(instance: Instance, def: InstanceDataDef): { state: DataDefResponse['status']['state']; percent: number; remainingSec: number } {
     const steps = this.elapsedSteps(instance);
     const step = this.env.knobs.stepMs / 1000;
     if (steps < 1) return { state: 'pending', percent: 0, remainingSec: step * 3 };
@@ -192,7 +193,7 @@ export class ReportService {
   }
 
   /** Rows of a completed (non-live) data_def, computed once. */
-  private rows(instance: Instance, def: DataDef): string[][] {
+  private rows(instance: Instance, def: InstanceDataDef): string[][] {
     if (!def.rows) {
       try {
         def.actual = actualRange(def.plan!, instance.ctx);
@@ -206,7 +207,7 @@ export class ReportService {
   }
 
   /** Live: the data currently available, [start, end) moving forward with the clock. */
-  liveRange(instance: Instance, def: DataDef): { start: bigint; end: bigint } {
+  liveRange(instance: Instance, def: InstanceDataDef): { start: bigint; end: bigint } {
     const plan = def.plan!;
     const g = plan.granularity;
     const nowNs = instance.ctx.now + BigInt(this.env.clock() - instance.createdMs) * 1_000_000n;
@@ -221,7 +222,7 @@ export class ReportService {
 
   // ---------- JSON ----------
 
-  defJson(instance: Instance, def: DataDef, withData = false): DataDefResponse {
+  defJson(instance: Instance, def: InstanceDataDef, withData = false): DataDefResponse {
     const s = this.state(instance, def);
     const out: DataDefResponse = { ...def.request, id: def.id, status: { state: s.state, progress: { percent: s.percent } } } as DataDefResponse;
     if (!instance.live) out.status.progress!.remaining_sec = Math.round(s.remainingSec * 1000) / 1000;
@@ -234,7 +235,7 @@ export class ReportService {
       }
       out.actual_time = { time_ranges: [{ start: formatEpochNs(def.actual!.start), end: formatEpochNs(def.actual!.end) }] };
       out.actual_filters = def.plan!.filters.actual;
-      out.time = { ...def.request.time, granularity: formatEpochNs(def.plan!.granularity), resolution: formatEpochNs(def.plan!.resolution) } as DataDefRequest['time'];
+      out.time = { ...def.request.time, granularity: formatEpochNs(def.plan!.granularity), resolution: formatEpochNs(def.plan!.resolution) };
       if (withData) {
         out.meta = { count: rows.length, total: rows.length };
         if (rows.length) out.data = rows;
@@ -255,13 +256,13 @@ export class ReportService {
     return out;
   }
 
-  statusJson(instance: Instance, def: DataDef): { id: number; status: DataDefResponse['status'] } {
+  statusJson(instance: Instance, def: InstanceDataDef): { id: number; status: DataDefResponse['status'] } {
     const full = this.defJson(instance, def);
     return { id: def.id, status: full.status };
   }
 
   /** GET .../data_defs/items/<id>/data with limit, offset, sort_by, columns (and for live: start_time, end_time, resolution, nsamples). */
-  data(instance: Instance, def: DataDef, query: URLSearchParams, locale?: 'en_US' | 'zh_CN'): { meta: Record<string, unknown>; data?: string[][]; columns: string[] } {
+  data(instance: Instance, def: InstanceDataDef, query: URLSearchParams, locale?: 'en_US' | 'zh_CN'): { meta: Record<string, unknown>; data?: string[][]; columns: string[] } {
     const s = this.state(instance, def).state;
     if (s === 'error') throw badRequest(`Data definition ${def.id} is in error state: ${def.error?.text ?? 'unknown error'}`);
     const meta: Record<string, unknown> = {};
