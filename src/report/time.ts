@@ -4,7 +4,11 @@
 // Durations: "[tense] [count] unit" with tense `last` (fixed lengths: a month is 30 days, a quarter
 // 90, a year 365), `previous` (whole calendar units before the current one), `this` (from the start
 // of the current unit), or no tense (calendar units counted from start or back from end).
-// Weeks start on Sunday. Calendar arithmetic uses the local time zone unless `utc` is set.
+// Weeks start on Sunday. Calendar arithmetic uses the local time zone unless `utc` is set: previews
+// in the editor are local, the simulated appliance resolves in UTC (its system time zone).
+//
+// The one implementation: the report validator, the editor's hovers and previews, and the AppResponse
+// simulator (src/simulator/appresponse/time.ts) all resolve times here.
 import type { DeviceMessage, TimeSpec } from './types';
 
 export type DurationUnit = 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -32,15 +36,27 @@ export const FIXED_SECONDS: Record<DurationUnit, number> = {
   second: 1, minute: 60, hour: 3600, day: 86400, week: 604800, month: 30 * 86400, quarter: 90 * 86400, year: 365 * 86400,
 };
 
+export type TimeProperty = 'duration' | 'start' | 'end' | 'time' | 'granularity' | 'resolution';
+
 export class TimeError extends Error {
   /** `property`: the time property the problem is about (`time` for combinations and ranges). */
-  constructor(readonly device: DeviceMessage, readonly property: 'duration' | 'start' | 'end' | 'time') {
+  constructor(readonly device: DeviceMessage, readonly property: TimeProperty) {
     super(device.text);
     this.name = 'TimeError';
   }
+
+  /** The device's error id (`invalid_time_duration_tense`, …). */
+  get id(): string {
+    return this.device.id;
+  }
+
+  get details(): Record<string, string> {
+    return this.device.details ?? {};
+  }
 }
 
-const msg = (id: string, text: string, details: Record<string, string>): DeviceMessage =>
+/** A refusal worded like the device's report manager. */
+export const timeMessage = (id: string, text: string, details: Record<string, string>): DeviceMessage =>
   ({ module_id: 'report_manager', id, text, details });
 
 /**
@@ -49,50 +65,68 @@ const msg = (id: string, text: string, details: Record<string, string>): DeviceM
  */
 export function parseDuration(text: string): Duration {
   const words = String(text).trim().toLowerCase().replace(/(\d)([a-z])/g, '$1 $2').split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new TimeError(msg('invalid_time_duration', 'Invalid duration: empty', { duration: String(text) }), 'duration');
+  if (words.length === 0) throw new TimeError(timeMessage('invalid_time_duration', 'Invalid duration: empty', { duration: String(text) }), 'duration');
   let tense: Tense = 'none';
   let i = 0;
   if (words[0] === 'last' || words[0] === 'previous' || words[0] === 'this') {
     tense = words[0];
     i = 1;
   } else if (!/^\d+(\.\d+)?$/.test(words[0])) {
-    throw new TimeError(msg('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
   }
   let count = 1;
   if (i < words.length && /^\d+(\.\d+)?$/.test(words[i])) {
     count = Number(words[i]);
     i++;
   }
-  if (tense === 'this' && count !== 1) throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+  if (tense === 'this' && count !== 1) throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
   const unitWord = words[i];
   const unit = unitWord ? UNITS[unitWord] : undefined;
   if (!unit || i + 1 !== words.length) {
-    throw new TimeError(msg('invalid_time_duration_unit', `Invalid duration unit: ${unitWord ?? ''}`, { duration_unit: unitWord ?? '' }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration_unit', `Invalid duration unit: ${unitWord ?? ''}`, { duration_unit: unitWord ?? '' }), 'duration');
   }
   const calendar = unit === 'month' || unit === 'quarter' || unit === 'year';
   if (!(count > 0) || (calendar && tense !== 'last' && !Number.isInteger(count))) {
-    throw new TimeError(msg('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
   }
   return { tense, count, unit };
 }
 
-const NS = 1_000_000_000n;
+export const NS = 1_000_000_000n;
 
-/** Parses epoch seconds ("1234567890", "1234567890.123456789") into nanoseconds. */
-export function parseEpoch(text: string): bigint | undefined {
-  const m = /^\s*(\d+)(?:\.(\d{1,9}))?\s*$/.exec(text);
-  if (!m) return undefined;
+const SECONDS = /^\s*(\d+)(?:\.(\d{1,9}))?\s*$/;
+
+function secondsOf(m: RegExpExecArray): bigint {
   return BigInt(m[1]) * NS + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/**
+ * Parses epoch seconds ("1234567890", "1234567890.123", "1234567890.123456789") into nanoseconds.
+ * At most 12 integer digits (year 33658): a millisecond epoch given by mistake is refused instead of
+ * being read as a date far in the future, and every accepted value is a valid Date.
+ */
+export function parseEpoch(text: string): bigint | undefined {
+  const m = SECONDS.exec(String(text));
+  return m && m[1].length <= 12 ? secondsOf(m) : undefined;
+}
+
+/** Decimal seconds ("60", "0.001", 86400) as nanoseconds: granularity, resolution, timeouts. */
+export function secondsToNs(text: string | number): bigint | undefined {
+  const m = SECONDS.exec(String(text));
+  return m ? secondsOf(m) : undefined;
 }
 
 /** Formats nanoseconds as epoch seconds with the fewest decimals that keep the value. */
 export function formatEpoch(ns: bigint): string {
-  const s = ns / NS;
-  const frac = (ns % NS).toString().padStart(9, '0').replace(/0+$/, '');
-  return frac ? `${s}.${frac}` : s.toString();
+  const abs = ns < 0n ? -ns : ns;
+  const frac = (abs % NS).toString().padStart(9, '0').replace(/0+$/, '');
+  return `${ns < 0n ? '-' : ''}${abs / NS}${frac ? `.${frac}` : ''}`;
 }
 
-interface CalendarOptions { utc?: boolean }
+export interface CalendarOptions {
+  /** Calendar units (days, weeks, months, …) in UTC instead of the local time zone. */
+  utc?: boolean;
+}
 
 /** Local (or UTC) calendar fields of a millisecond time, and back. */
 function fields(ms: number, utc: boolean) {
@@ -155,39 +189,44 @@ export interface ResolvedTime {
   endNs: bigint;
 }
 
+export interface TimeRange {
+  start: bigint;
+  end: bigint;
+}
+
 /**
- * Resolves a data_def's time to absolute start and end. `now` is a Date or epoch milliseconds.
- * Throws TimeError with the device's wording when the combination is invalid.
+ * Resolves a data_def's time to an absolute [start, end) range in nanoseconds; `nowNs` is the clock
+ * in nanoseconds. Throws TimeError with the device's wording when the combination is invalid.
  */
-export function resolveTime(time: TimeSpec, now: Date | number, options: CalendarOptions = {}): ResolvedTime {
+export function resolveTimeRange(time: TimeSpec | undefined, nowNs: bigint, options: CalendarOptions = {}): TimeRange {
+  const t = time ?? {};
   const utc = options.utc === true;
-  const nowNs = BigInt(typeof now === 'number' ? Math.round(now) : now.getTime()) * 1_000_000n;
   const epoch = (prop: 'start' | 'end'): bigint | undefined => {
-    const v = time[prop];
+    const v = t[prop];
     if (v === undefined) return undefined;
     const ns = parseEpoch(String(v));
-    if (ns === undefined) throw new TimeError(msg(`invalid_time_${prop}`, `Invalid ${prop} time: ${v}`, { [prop]: String(v) }), prop);
+    if (ns === undefined) throw new TimeError(timeMessage(`invalid_time_${prop}`, `Invalid ${prop} time: ${v}`, { [prop]: String(v) }), prop);
     return ns;
   };
   const start = epoch('start');
   const end = epoch('end');
-  const done = (s: bigint, e: bigint): ResolvedTime => {
+  const done = (s: bigint, e: bigint): TimeRange => {
     if (e <= s) {
-      throw new TimeError(msg('invalid_time_range', `Invalid time range: end ${formatEpoch(e)} is not after start ${formatEpoch(s)}`, { start: formatEpoch(s), end: formatEpoch(e) }), 'time');
+      throw new TimeError(timeMessage('invalid_time_range', `Invalid time range: end ${formatEpoch(e)} is not after start ${formatEpoch(s)}`, { start: formatEpoch(s), end: formatEpoch(e) }), 'time');
     }
-    return { start: formatEpoch(s), end: formatEpoch(e), startNs: s, endNs: e };
+    return { start: s, end: e };
   };
-  if (start !== undefined && end !== undefined && time.duration !== undefined) {
-    throw new TimeError(msg('invalid_time_combination', 'Invalid time: start, end and duration cannot be specified together', {}), 'time');
+  if (start !== undefined && end !== undefined && t.duration !== undefined) {
+    throw new TimeError(timeMessage('invalid_time_combination', 'Invalid time: start, end and duration cannot be specified together', {}), 'time');
   }
   const hour = 3600n * NS;
-  if (time.duration === undefined) {
+  if (t.duration === undefined) {
     // Not in the document; what the simulated device does: the missing end is now, the missing start an hour before.
     if (start !== undefined) return done(start, end ?? nowNs);
     const e = end ?? nowNs;
     return done(e - hour, e);
   }
-  const d = parseDuration(time.duration);
+  const d = parseDuration(t.duration);
   switch (d.tense) {
     case 'last': {
       const length = BigInt(Math.round(d.count * FIXED_SECONDS[d.unit] * 1e6)) * 1000n;
@@ -211,7 +250,12 @@ export function resolveTime(time: TimeSpec, now: Date | number, options: Calenda
   }
 }
 
-/** Decimal seconds ("0.001", "60") as nanoseconds, or undefined. */
-export function secondsToNs(text: string): bigint | undefined {
-  return parseEpoch(text);
+/**
+ * Resolves a data_def's time to absolute start and end. `now` is a Date or epoch milliseconds.
+ * Throws TimeError with the device's wording when the combination is invalid.
+ */
+export function resolveTime(time: TimeSpec, now: Date | number, options: CalendarOptions = {}): ResolvedTime {
+  const nowNs = BigInt(typeof now === 'number' ? Math.round(now) : now.getTime()) * 1_000_000n;
+  const r = resolveTimeRange(time, nowNs, options);
+  return { start: formatEpoch(r.start), end: formatEpoch(r.end), startNs: r.start, endNs: r.end };
 }

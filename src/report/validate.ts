@@ -3,7 +3,7 @@
 // to change), and the device's own wording (`module_id`/`id`/`text`/`details`, as in
 // `status.messages[]`), so the simulator can refuse with the same reason.
 import { validate as validateFilter, closest, topByOf, columnIndex, type Source } from '../steelfilter/index';
-import { TimeError, formatEpoch, parseEpoch, resolveTime } from './time';
+import { TimeError, formatEpoch, resolveTime, secondsToNs } from './time';
 import type { DeviceMessage, ReportProblem } from './types';
 
 export interface ValidateOptions {
@@ -90,7 +90,7 @@ class Checker {
     }
     if (o.live !== undefined && typeof o.live !== 'boolean') this.badType('live', 'true or false', o.live);
     const idle = o.idle_timeout;
-    if (idle !== undefined && ((typeof idle !== 'string' && typeof idle !== 'number') || parseEpoch(String(idle)) === undefined)) {
+    if (idle !== undefined && ((typeof idle !== 'string' && typeof idle !== 'number') || secondsToNs(idle) === undefined)) {
       this.badType('idle_timeout', 'a number of seconds as a string (like "86400")', idle);
     }
     if (!Array.isArray(o.data_defs) || o.data_defs.length === 0) {
@@ -224,7 +224,7 @@ class Checker {
     const seconds = (key: 'granularity' | 'resolution' | 'retention_time'): bigint | undefined => {
       const v = t[key];
       if (v === undefined || (typeof v !== 'string' && typeof v !== 'number')) return undefined;
-      const ns = parseEpoch(String(v));
+      const ns = secondsToNs(v);
       if (ns === undefined) {
         this.add(`${path}.${key}`, `${key} must be a number of seconds (like "60" or "0.001"), not ${JSON.stringify(v)}`,
           dm(`invalid_${key}`, `Invalid ${key}: ${String(v)}`, { [key]: String(v) }));
@@ -238,7 +238,7 @@ class Checker {
       this.add(`${path}.granularity`, 'live reports need a granularity (seconds, like "1" or "0.001")', req(`${path}.granularity: required for live requests`));
     }
     const offered = source?.granularities;
-    if (granularity !== undefined && granularity !== 0n && offered?.length && !offered.some((g) => parseEpoch(String(g)) === granularity)) {
+    if (granularity !== undefined && granularity !== 0n && offered?.length && !offered.some((g) => secondsToNs(g) === granularity)) {
       this.add(`${path}.granularity`, `granularity "${t.granularity}" is not offered by source "${source!.name}" (offered: ${offered.join(', ')}, or "0" for automatic)`,
         dm('invalid_granularity', `Invalid granularity: ${String(t.granularity)}; supported granularities: ${offered.join(', ')}`, { granularity: String(t.granularity) }));
     }

@@ -33,6 +33,8 @@ const INVALID: [string, Record<string, unknown>][] = [
   ['an unknown duration unit', { ...base(), time: { duration: 'last 5 fortnights' } }],
   ['start, end and duration together', { ...base(), time: { start: '1461703405', end: '1461709465', duration: '1 hour' } }],
   ['an end before the start', { ...base(), time: { start: '1461709465', end: '1461703405' } }],
+  ['a millisecond epoch as the start', { ...base(), time: { start: '1461703405000', duration: '1 hour' } }],
+  ['a fractional count of calendar months', { ...base(), time: { duration: 'previous 1.5 months' } }],
   ['a granularity the source does not offer', { ...base(), time: { duration: 'last 1 hour', granularity: '120' } }],
   ['a resolution that is not a multiple of the granularity', { ...base(), time: { duration: 'last 1 day', granularity: '300', resolution: '1000' } }],
   ['a filter on an unknown column', { ...base(), filters: [{ value: "srv_tcp.prot == 80" }] }],

@@ -37,7 +37,7 @@ describe('AppResponse time: durations', () => {
     for (const d of ['previous 2 months', 'this week', 'last 5 days', '5 seconds', '12 min', '6 hours', '1 day', '4 weeks', '2 quarters', '2 years', 'last second', 'last hour', 'this quarter']) {
       assert.doesNotThrow(() => parseDuration(d), d);
     }
-    assert.deepEqual(parseDuration('12 min'), { tense: 'plain', count: 12, unit: 'minute' });
+    assert.deepEqual(parseDuration('12 min'), { tense: 'none', count: 12, unit: 'minute' });
     assert.deepEqual(parseDuration('last week'), { tense: 'last', count: 1, unit: 'week' });
   });
 
@@ -80,6 +80,18 @@ describe('AppResponse time: durations', () => {
     assert.deepEqual(range({ end, duration: '2 months' }), ['2018-03-31T12:00:00.000Z', '2018-05-31T12:00:00.000Z']);
     assert.deepEqual(range({ duration: '12 min' }), ['2018-03-05T18:18:30.000Z', '2018-03-05T18:30:30.000Z']);
     assert.deepEqual(range({ duration: '2 quarters' }), ['2017-09-05T18:30:30.000Z', '2018-03-05T18:30:30.000Z']);
+  });
+
+  it('resolves in UTC whatever the local time zone is (the appliance\'s system time zone)', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      assert.deepEqual(range({ duration: 'this month' }), ['2018-03-01T00:00:00.000Z', '2018-03-05T18:30:30.000Z']);
+      assert.deepEqual(range({ duration: 'previous 1 day' }), ['2018-03-04T00:00:00.000Z', '2018-03-05T00:00:00.000Z']);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
   });
 
   it('start, end and duration together is an error', () => {

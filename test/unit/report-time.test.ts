@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseDuration, resolveTime, parseEpoch, formatEpoch, TimeError } from '../../src/report/index';
+import { secondsToNs } from '../../src/report/time';
 
 const utc = { utc: true };
 const at = (iso: string) => Date.parse(iso);
@@ -127,4 +128,39 @@ test('epoch strings keep nanosecond precision both ways', () => {
   assert.equal(formatEpoch(1234567890000000000n), '1234567890');
   assert.equal(parseEpoch('1.2.3'), undefined);
   assert.equal(parseEpoch('1.1234567891'), undefined);
+});
+
+test('epochs have at most 12 integer digits: a millisecond epoch is refused, not read as a far-future date', () => {
+  assert.equal(parseEpoch('999999999999'), 999999999999_000000000n);
+  assert.equal(parseEpoch('1461703405000'), undefined);
+  assert.equal(parseEpoch('1461703405.'), undefined);
+  assert.throws(() => resolveTime({ start: '99999999999999', duration: '1 month' }, 0, utc), (e: unknown) =>
+    e instanceof TimeError && e.device.id === 'invalid_time_start' && e.message === 'Invalid start time: 99999999999999');
+});
+
+test('seconds counts (granularity, timeouts) have no digit limit and accept numbers', () => {
+  assert.equal(secondsToNs('1461703405000'), 1461703405000_000000000n);
+  assert.equal(secondsToNs(0.001), 1_000_000n);
+  assert.equal(secondsToNs(' 60 '), 60_000_000_000n);
+  assert.equal(secondsToNs('60.'), undefined);
+});
+
+test('calendar units are local unless utc is set: "this day" starts at local midnight or at 00:00 UTC', () => {
+  const saved = process.env.TZ;
+  process.env.TZ = 'America/New_York';
+  try {
+    // 03:00 UTC on March 5th is 22:00 EST (UTC-5) on March 4th.
+    const now = at('2018-03-05T03:00:00Z');
+    assert.equal(iso(resolveTime({ duration: 'this day' }, now, { utc: true }).start), '2018-03-05T00:00:00.000Z');
+    assert.equal(iso(resolveTime({ duration: 'this day' }, now, { utc: false }).start), '2018-03-04T05:00:00.000Z');
+    assert.equal(iso(resolveTime({ duration: 'previous 1 month' }, now, {}).start), '2018-02-01T05:00:00.000Z');
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});
+
+test('a fractional count of calendar units is refused with the duration as written', () => {
+  assert.throws(() => resolveTime({ duration: 'previous 1.5 months' }, 0, utc), (e: unknown) =>
+    e instanceof TimeError && e.device.id === 'invalid_time_duration' && e.message === 'Invalid duration: previous 1.5 months');
 });
