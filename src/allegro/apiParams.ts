@@ -2,6 +2,7 @@
 // what kind of value each one takes, how to validate what a person types, which list endpoint
 // lists real values for it, and how to read a value out of a list entry. Pure: no vscode, no network.
 import { isIP } from 'node:net';
+import { formatBytes } from '../shared/format';
 
 export type ParamKind = 'ip' | 'mac' | 'port' | 'vlan' | 'integer' | 'text';
 
@@ -127,17 +128,6 @@ export interface ListedValue {
   description?: string;
   /** The list entry itself (tooltip, capture metadata). */
   item: unknown;
-}
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** Bytes of a traffic counter array: [rxPackets, rxBytes, txPackets, txBytes, ...]. */

@@ -1,6 +1,7 @@
 // How the Devices tree presents an AppResponse: report sources with their columns grouped into
 // Keys and Metrics (by `grouped_by` / `metric`) and then by `categories`, packet sources (virtual
 // interface groups, capture jobs, clips, files) and report instances. Pure: no vscode, no network.
+import { formatBytes, formatDuration } from '../shared/format';
 import type { CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, SourceColumn, Vifg } from './types';
 
 export type ColumnSectionKind = 'keys' | 'metrics' | 'other';
@@ -157,24 +158,6 @@ export function formatEpoch(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace('Z', ' UTC');
 }
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-  return `${Math.floor(seconds / 86400)} d ${Math.floor((seconds % 86400) / 3600)} h`;
-}
-
-export function formatSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
-
 function span(start: number | undefined, end: number | undefined): string | undefined {
   if (start === undefined || end === undefined) return undefined;
   return `${formatEpoch(start)} → ${formatEpoch(end)} (${formatDuration(Math.max(0, end - start))})`;
@@ -206,7 +189,7 @@ export function jobEntries(jobs: readonly CaptureJob[]): PacketSourceEntry[] {
     const range = span(start, end);
     const parts = [state];
     if (start !== undefined && end !== undefined) parts.push(formatDuration(Math.max(0, end - start)));
-    if (size !== undefined) parts.push(formatSize(size));
+    if (size !== undefined) parts.push(formatBytes(size));
     const filter = j.config?.filter?.value ? `${j.config.filter.type}: ${j.config.filter.value}` : undefined;
     return {
       type: 'job' as const,
@@ -214,7 +197,7 @@ export function jobEntries(jobs: readonly CaptureJob[]): PacketSourceEntry[] {
       path: `jobs/${j.id}`,
       label: j.config?.name ?? j.id,
       description: parts.join(' · '),
-      tooltip: [`capture job ${j.id}`, `state: ${state}`, range && `packets: ${range}`, size !== undefined && `size: ${formatSize(size)}`, filter && `filter: ${filter}`]
+      tooltip: [`capture job ${j.id}`, `state: ${state}`, range && `packets: ${range}`, size !== undefined && `size: ${formatBytes(size)}`, filter && `filter: ${filter}`]
         .filter(Boolean).join('\n'),
       ...(start !== undefined ? { startTime: start } : {}),
       ...(end !== undefined ? { endTime: end } : {}),
@@ -227,7 +210,7 @@ export function clipEntries(clips: readonly Clip[]): PacketSourceEntry[] {
     const start = epoch(c.config?.start_time);
     const end = epoch(c.config?.end_time);
     const range = span(start, end);
-    const size = typeof c.status?.size === 'number' ? formatSize(c.status.size) : undefined;
+    const size = typeof c.status?.size === 'number' ? formatBytes(c.status.size) : undefined;
     return {
       type: 'clip' as const,
       id: c.id,
@@ -249,14 +232,14 @@ export function fileEntries(root: FsEntry | readonly FsEntry[]): PacketSourceEnt
       const path = e.path.replace(/^\/+/, '').replace(/^fs\//, '');
       const start = epoch(e.start_time);
       const end = epoch(e.end_time);
-      const parts = [e.size !== undefined ? formatSize(e.size) : undefined, e.owner ? `owner ${e.owner}` : undefined];
+      const parts = [e.size !== undefined ? formatBytes(e.size) : undefined, e.owner ? `owner ${e.owner}` : undefined];
       out.push({
         type: 'file',
         id: path,
         path: `fs/${path}`,
         label: path.split('/').pop() || path,
         description: parts.filter(Boolean).join(' · '),
-        tooltip: [`file fs/${path}`, e.owner && `owner: ${e.owner}`, e.size !== undefined && `size: ${formatSize(e.size)}`,
+        tooltip: [`file fs/${path}`, e.owner && `owner: ${e.owner}`, e.size !== undefined && `size: ${formatBytes(e.size)}`,
           e.packets !== undefined && `packets: ${e.packets}`, span(start, end) && `packets: ${span(start, end)}`, e.modified && `modified: ${e.modified}`]
           .filter(Boolean).join('\n'),
         ...(start !== undefined ? { startTime: start } : {}),

@@ -1,4 +1,5 @@
 // What Test Connection asks and shows: the device's own description of itself. Pure.
+import { formatDuration } from '../shared/format';
 import type { DeviceKind } from './profile';
 
 export const IDENTITY_PATH: Record<DeviceKind, string> = {
@@ -53,17 +54,6 @@ export function formatIdentity(identity: DeviceIdentity): string {
     identity.uptimeSeconds !== undefined ? `up ${formatDuration(identity.uptimeSeconds)}` : undefined,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : 'connected (the device did not describe itself)';
-}
-
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const days = Math.floor(s / 86_400);
-  const hours = Math.floor((s % 86_400) / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  if (days) return `${days} d ${hours} h`;
-  if (hours) return `${hours} h ${minutes} min`;
-  if (minutes) return `${minutes} min`;
-  return `${s} s`;
 }
 
 function numberOf(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 // Download progress accounting: bytes, rate, and percent / time left where something bounds
 // the transfer (a Content-Length, an export estimate, or a capture end time).
-import { formatBytes } from './summary';
+import { formatBytes, formatDuration } from './summary';
 
 export interface ProgressSnapshot {
   bytes: number;
@@ -80,10 +80,7 @@ export function formatRate(bytesPerSecond: number): string {
 }
 
 export function formatEta(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s left`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s left`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min left`;
+  return `${formatDuration(Math.round(seconds))} left`;
 }
 
 function describe(s: ProgressSnapshot, estimate: boolean): string {

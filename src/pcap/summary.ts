@@ -2,6 +2,9 @@
 import { createReadStream } from 'node:fs';
 import { CaptureScanner, type CaptureFormat, type PacketInfo } from './scanner';
 import { decodePacket } from './decode';
+import { formatBytes as formatSize, formatDuration } from '../shared/format';
+
+export { formatDuration };
 
 export interface Counter {
   name: string;
@@ -130,16 +133,9 @@ export async function summarizeFile(path: string, options: { top?: number; signa
   return summarizer.end();
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
+/** Capture files on disk in binary units (KiB, MiB), as file tools show them. */
+export function formatBytes(bytes: number): string {
+  return formatSize(bytes, { binary: true });
 }
 
 /** One line for a Markdown note or a tooltip. */
@@ -151,12 +147,4 @@ export function oneLineSummary(s: Pick<CaptureSummary, 'packetCount' | 'fileByte
   const l4 = s.protocols.filter((p) => ['TCP', 'UDP', 'ICMP', 'ICMPv6', 'SCTP', 'ARP'].includes(p.name)).map((p) => p.name);
   if (l4.length) parts.push(l4.join('/'));
   return parts.join(', ');
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 1) return `${(seconds * 1000).toFixed(0)} ms`;
-  if (seconds < 120) return `${seconds.toFixed(seconds < 10 ? 1 : 0)} s`;
-  const m = Math.floor(seconds / 60);
-  if (m < 120) return `${m} min ${Math.round(seconds - m * 60)} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
 }

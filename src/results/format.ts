@@ -1,30 +1,11 @@
 // Display formatting of cell values by column kind. Pure; used by the webview (cells, chart axes,
 // legends) and by the generated CSV. Byte counters use decimal units (kB = 1000 B) like the
-// appliances' own UIs; rates are shown in bits per second (bytes × 8).
+// appliances' own UIs; rates are shown in bits per second (bytes × 8). Sizes, rates and durations
+// come from the shared formatter (src/shared/format.ts).
+import { formatBitrate, formatBytes, formatDuration } from '../shared/format';
 import { NO_DATA, NOT_APPLICABLE, type CellValue, type ColumnKind } from './model';
 
-const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
-const BIT_UNITS = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s', 'Pbit/s'];
-
-function scaled(value: number, units: string[]): string {
-  const sign = value < 0 ? '-' : '';
-  let v = Math.abs(value);
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  const digits = i === 0 ? (Number.isInteger(v) ? 0 : 1) : v >= 100 ? 0 : v >= 10 ? 1 : 2;
-  return `${sign}${v.toFixed(digits)} ${units[i]}`;
-}
-
-export function formatBytes(bytes: number): string {
-  return scaled(bytes, BYTE_UNITS);
-}
-
-export function formatBitrate(bitsPerSecond: number): string {
-  return scaled(bitsPerSecond, BIT_UNITS);
-}
+export { formatBitrate, formatBytes, formatDuration } from '../shared/format';
 
 /** Bytes per second shown as a bit rate. */
 export function formatByterate(bytesPerSecond: number): string {
@@ -54,19 +35,6 @@ export function formatTimestamp(epochSeconds: number, utc = false): string {
   const base = `${y}-${pad2(mo)}-${pad2(da)} ${pad2(h)}:${pad2(mi)}:${pad2(s)}`;
   const ms = Math.round((epochSeconds % 1) * 1000);
   return ms ? `${base}.${String(ms).padStart(3, '0')}` : base;
-}
-
-/** Seconds → "850 µs", "12.5 ms", "1.234 s", "2 min 3 s", "1 h 2 min", "3 d 4 h". */
-export function formatDuration(seconds: number): string {
-  const sign = seconds < 0 ? '-' : '';
-  const s = Math.abs(seconds);
-  if (s === 0) return '0 s';
-  if (s < 1e-3) return `${sign}${+(s * 1e6).toPrecision(3)} µs`;
-  if (s < 1) return `${sign}${+(s * 1e3).toPrecision(3)} ms`;
-  if (s < 60) return `${sign}${+s.toFixed(3)} s`;
-  if (s < 3600) return `${sign}${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
-  if (s < 86400) return `${sign}${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-  return `${sign}${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
 }
 
 export function isSpecial(value: CellValue): value is typeof NOT_APPLICABLE | typeof NO_DATA {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatIdentity, identityOf, formatDuration } from '../../src/devices/identity';
+import { formatIdentity, identityOf } from '../../src/devices/identity';
 import { describeCertificate } from '../../src/devices/certificate-text';
 import { credentialsOf, secretKindOf } from '../../src/devices/credentials';
 import { clientOptionsOf, clientKeyOf, proxySettingsOf } from '../../src/devices/client-options';
@@ -17,10 +17,11 @@ test('Allegro identity reads the usual field names and uptimeSec', () => {
   assert.equal(formatIdentity(identityOf('allegro', {})), 'connected (the device did not describe itself)');
 });
 
-test('durations read naturally', () => {
-  assert.equal(formatDuration(59), '59 s');
-  assert.equal(formatDuration(3 * 60), '3 min');
-  assert.equal(formatDuration(2 * 3600 + 60), '2 h 1 min');
+test('uptime reads like every other duration of the extension', () => {
+  const up = (uptimeSec: number) => formatIdentity(identityOf('allegro', { hostName: 'mm', uptimeSec }));
+  assert.equal(up(59), 'mm · up 59 s');
+  assert.equal(up(3 * 60), 'mm · up 3 min 0 s');
+  assert.equal(up(2 * 3600 + 60), 'mm · up 2 h 1 min');
 });
 
 test('a certificate is described with subject, issuer, validity and fingerprint', () => {

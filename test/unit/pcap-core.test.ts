@@ -63,6 +63,7 @@ test('progress: a time-bound capture reports percent and time left from its end 
   const s = m.snapshot();
   assert.equal(s.percent, 50);
   assert.equal(s.etaSeconds, 15);
+  assert.match(s.message, /, 50%, 15 s left$/);
 });
 
 test('progress: without bounds only bytes and rate are shown', () => {
@@ -72,7 +73,7 @@ test('progress: without bounds only bytes and rate are shown', () => {
   m.add(4096);
   const s = m.snapshot();
   assert.equal(s.percent, undefined);
-  assert.equal(s.message, '4.0 KiB at 2.0 KiB/s');
+  assert.equal(s.message, '4.00 KiB at 2.00 KiB/s');
 });
 
 test('summaries count packets, time span, top talkers and protocols', async (t) => {
@@ -163,10 +164,10 @@ test('the one-line summary of a sidecar names device, packets, size, times and q
   const base: Omit<CaptureSidecar, 'device' | 'mode' | 'query'> = { schema: SIDECAR_SCHEMA, file: 'a.pcap', timeRange: {}, format: 'pcap', size: 2048, packetCount: 12, sha256: 'x', linkTypes: [1], startedAt: '', finishedAt: '', rerun: { kind: 'allegro', form: {} } };
   assert.equal(
     sidecarOneLine({ ...base, device: { name: 'mm', kind: 'allegro' }, mode: 'allegro', query: { expression: 'ip==10.1.2.3' }, firstPacketTime: '2026-01-02T03:04:05.000001Z', lastPacketTime: '2026-01-02T03:09:05.000000Z' }),
-    'mm, 12 packets, 2.0 KiB, 2026-01-02 03:04:05 to 03:09:05 UTC, expression ip==10.1.2.3',
+    'mm, 12 packets, 2.00 KiB, 2026-01-02 03:04:05 to 03:09:05 UTC, expression ip==10.1.2.3',
   );
   assert.equal(
     sidecarOneLine({ ...base, device: { name: 'ar', kind: 'appresponse' }, mode: 'LIVE_STREAM', query: { path: 'jobs/x', filters: [{ type: 'BPF', value: 'port 53' }] } }),
-    'ar, 12 packets, 2.0 KiB, filter port 53, LIVE_STREAM',
+    'ar, 12 packets, 2.00 KiB, filter port 53, LIVE_STREAM',
   );
 });

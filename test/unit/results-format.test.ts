@@ -11,6 +11,14 @@ test('bytes are shown with decimal units', () => {
   assert.equal(formatBytes(87_192), '87.2 kB');
 });
 
+test('capture files use binary units when asked: KiB = 1024 B', () => {
+  assert.equal(formatBytes(1023, { binary: true }), '1023 B');
+  assert.equal(formatBytes(2048, { binary: true }), '2.00 KiB');
+  assert.equal(formatBytes(1500, { binary: true }), '1.46 KiB');
+  assert.equal(formatBytes(5 * 1024 ** 3, { binary: true }), '5.00 GiB');
+  assert.equal(formatBytes(2048), '2.05 kB');
+});
+
 test('rates are bits per second; byte rates are multiplied by 8', () => {
   assert.equal(formatBitrate(999), '999 bit/s');
   assert.equal(formatBitrate(12_500_000), '12.5 Mbit/s');

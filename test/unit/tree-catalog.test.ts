@@ -69,7 +69,7 @@ test('capture jobs show state and time span, from 3.0 status or 2.0 flattened fi
   const [e] = jobEntries([job]);
   assert.equal(e.path, 'jobs/c69a');
   assert.equal(e.label, 'default_job');
-  assert.equal(e.description, 'RUNNING · 1 h 0 min · 2.5 MB');
+  assert.equal(e.description, 'RUNNING · 1 h 0 min · 2.50 MB');
   assert.match(e.tooltip, /packets: 2023-11-14 22:13:20 UTC → 2023-11-14 23:13:20 UTC/);
   assert.deepEqual([e.startTime, e.endTime], [1700000000, 1700003600]);
   const flat = jobEntries([{ id: 'j2', config: { name: 'old' }, state: { status: { state: 'STOPPED' } } as CaptureJob['state'], packet_start_time: '10', packet_end_time: '70' }]);
@@ -80,7 +80,7 @@ test('vifgs, clips and files become packet sources with their export paths', () 
   assert.equal(vifgEntries([{ id: 1004, config: { name: 'my_vifg', enabled: true, members: ['eth1'], flow_export: { enabled: false, filter: { type: 'BPF', value: '' } } }, state: {} }])[0].path, 'vifgs/1004');
   assert.equal(clipEntries([{ id: '0001', config: { job_id: 'j', start_time: '0', end_time: '30', description: 'incident' } }])[0].description, '30 s');
   const files = fileEntries({ id: '/', type: 'DIRECTORY', path: '/', dirs: [{ id: 'a', type: 'DIRECTORY', path: 'admin', files: [{ id: 'f', type: 'FILE', path: 'admin/web.pcap', size: 1000, owner: 'admin' }] }] });
-  assert.deepEqual(files.map((f) => [f.path, f.label, f.description]), [['fs/admin/web.pcap', 'web.pcap', '1.0 KB · owner admin']]);
+  assert.deepEqual(files.map((f) => [f.path, f.label, f.description]), [['fs/admin/web.pcap', 'web.pcap', '1.00 kB · owner admin']]);
 });
 
 test('report instances say whose they are', () => {

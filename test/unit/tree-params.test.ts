@@ -56,7 +56,7 @@ test('the list endpoint is the _paged sibling named after the parent or the para
 
 test('values are read from list entries with a description of host and traffic', () => {
   const v = valueOfItem(spec(':ip'), { ip: '10.0.0.1', hostName: 'gw', allTime: [1, 1500, 1, 1500] });
-  assert.deepEqual({ value: v?.value, description: v?.description }, { value: '10.0.0.1', description: 'gw · 3.0 KB' });
+  assert.deepEqual({ value: v?.value, description: v?.description }, { value: '10.0.0.1', description: 'gw · 3.00 kB' });
   assert.equal(valueOfItem(spec(':port'), 443)?.value, '443');
   assert.equal(valueOfItem(spec(':ip'), { other: 1 }), undefined);
   assert.deepEqual(valueOfItem(spec(':country'), { countryCode: 'DE', countryName: 'Germany' })?.value, 'DE');

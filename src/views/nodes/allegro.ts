@@ -5,7 +5,7 @@
 import { AllegroApiTree, allegroTreeTransport, type ApiNode } from '../../allegro/apiTree';
 import { AllegroClient } from '../../allegro/client';
 import { placeholderOf } from '../../allegro/apiParams';
-import { formatBytes } from '../../pcap/summary';
+import { formatBytes } from '../../shared/format';
 import type { ConnectionRef } from '../../pcap/target';
 import type { DeviceProfile } from '../../devices/profile';
 import { deferredHttp, DeviceNode, ErrorNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
