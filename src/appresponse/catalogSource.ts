@@ -1,10 +1,11 @@
-// The few AppResponse reads the Devices tree needs (sources, packet sources, report instances),
-// over the shared HTTP core. Versions come from /api/common/1.0/services (highest wins), as
-// public clients do; the document's versions are the fallback when discovery fails.
+// The few AppResponse reads the Devices tree needs (sources, packet sources, report instances): an
+// adapter over AppResponseClient, which makes the requests. What is the tree's own is here: service
+// versions come from /api/common/1.0/services (highest wins), as public clients do, with the
+// document's versions as the fallback when discovery fails; both report namespaces are read and
+// merged; API paths for Open / Copy. Errors are the HTTP core's typed ones (401/403 included).
 import type { HttpClientApi } from '../http/types';
-import { InvalidResponseError } from '../http/errors';
-import type { CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, ServiceEntry, Vifg } from './types';
-import { compareVersions } from './client';
+import type { CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, Vifg } from './types';
+import { AppResponseClient, compareVersions, isHttpStatus } from './client';
 
 export type InstanceNamespace = 'npm.reports' | 'npm.probe.reports';
 
@@ -39,35 +40,24 @@ const FALLBACK_VERSIONS: Record<string, string> = {
   'npm.probe.reports': '1.0',
 };
 
-function itemsOf<T>(body: unknown, path: string, device: string): T[] {
-  if (Array.isArray(body)) return body as T[];
-  const items = (body as { items?: unknown } | null)?.items;
-  if (Array.isArray(items)) return items as T[];
-  throw new InvalidResponseError(device, path, 'expected {"items": [...]}', JSON.stringify(body)?.slice(0, 120) ?? '');
-}
-
 /** The same instance listed twice: same id, owner and data definitions (states may have moved on). */
 function sameInstance(a: ListedInstance, b: ListedInstance): boolean {
   const key = (i: ListedInstance) => JSON.stringify([i.id, i.owner, i.live === true, (i.data_defs ?? []).map((d) => [d.id, d.source?.name, d.source?.path])]);
   return key(a) === key(b);
 }
 
-function isStatus(err: unknown, ...statuses: number[]): boolean {
-  const e = err as { kind?: string; status?: number };
-  return e?.kind === 'http' && statuses.includes(e.status ?? 0);
-}
-
 export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeSource {
+  const client = new AppResponseClient(http);
   let versions: Promise<Record<string, string>> | undefined;
   /** The discovered versions once known (paths for Open / Copy are synchronous). */
   let resolved: Record<string, string> = { ...FALLBACK_VERSIONS };
   const discover = (signal?: AbortSignal) => {
     if (!versions) {
-      versions = http.json<ServiceEntry[]>({ path: '/api/common/1.0/services', signal }).then(
-        ({ body }) => {
+      versions = client.services({ signal }).then(
+        (services) => {
           const out = { ...FALLBACK_VERSIONS };
-          if (Array.isArray(body)) {
-            for (const s of body) {
+          if (Array.isArray(services)) {
+            for (const s of services) {
               if (s && typeof s.id === 'string' && Array.isArray(s.versions) && s.versions.length) {
                 out[s.id] = [...s.versions].sort(compareVersions).at(-1)!;
               }
@@ -84,19 +74,18 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
     }
     return versions;
   };
-  const base = async (service: string, signal?: AbortSignal) => `/api/${service}/${(await discover(signal))[service] ?? FALLBACK_VERSIONS[service]}`;
-  const get = async <T>(path: string, signal?: AbortSignal) => (await http.json<T>({ path, signal })).body;
+  const version = async (service: string, signal?: AbortSignal) => (await discover(signal))[service] ?? FALLBACK_VERSIONS[service];
 
   const source: AppResponseTreeSource = {
     async sources(signal) {
       const out: Array<ReportSource & { namespace: string }> = [];
       for (const ns of ['npm.reports.sources', 'npm.probe.reports.sources']) {
-        const path = `${await base(ns, signal)}/sources`;
         try {
-          for (const s of itemsOf<ReportSource>(await get(path, signal), path, http.deviceName)) out.push({ ...s, namespace: ns });
+          const listed = await client.sources({ probe: ns === 'npm.probe.reports.sources', version: await version(ns, signal), signal });
+          for (const s of listed) out.push({ ...s, namespace: ns });
         } catch (err) {
           // Older releases have no separate probe namespace: its absence is no error.
-          if (ns === 'npm.probe.reports.sources' && isStatus(err, 404)) continue;
+          if (ns === 'npm.probe.reports.sources' && isHttpStatus(err, 404)) continue;
           throw err;
         }
       }
@@ -104,37 +93,28 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
       return out.filter((s) => (seen.has(s.name) ? false : (seen.add(s.name), true)));
     },
     async source(namespace, name, signal) {
-      return get<ReportSource>(`${await base(namespace, signal)}/sources/items/${encodeURIComponent(name)}`, signal);
+      return client.source(name, { probe: namespace === 'npm.probe.reports.sources', version: await version(namespace, signal), signal });
     },
     async vifgs(signal) {
-      const path = `${await base('npm.packet_capture', signal)}/vifgs`;
-      return itemsOf<Vifg>(await get(path, signal), path, http.deviceName);
+      return client.vifgs({ version: await version('npm.packet_capture', signal), signal });
     },
     async jobs(signal) {
-      const path = `${await base('npm.packet_capture', signal)}/jobs`;
-      return itemsOf<CaptureJob>(await get(path, signal), path, http.deviceName);
+      return client.jobs({ version: await version('npm.packet_capture', signal), signal });
     },
     async clips(signal) {
-      const path = `${await base('npm.clips', signal)}/clips`;
-      return itemsOf<Clip>(await get(path, signal), path, http.deviceName);
+      return client.clips({ version: await version('npm.clips', signal), signal });
     },
     async files(signal, dir) {
-      const rel = dir ? `/${dir.replace(/^\/+|\/+$/g, '').split('/').map(encodeURIComponent).join('/')}` : '';
-      const path = `${await base('npm.filesystem', signal)}/fs${rel}`;
-      const body = await get<FsEntry | { items: FsEntry[] }>(path, signal);
-      if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) {
-        return { id: '/', type: 'DIRECTORY', path: '/', files: body.items };
-      }
-      return body as FsEntry;
+      return client.fs(dir ?? '', { version: await version('npm.filesystem', signal), signal });
     },
     async instances(signal) {
       const out: ListedInstance[] = [];
       for (const ns of ['npm.reports', 'npm.probe.reports'] as const) {
-        const path = `${await base(ns, signal)}/instances`;
         try {
-          for (const i of itemsOf<InstanceResponse & { owner?: string }>(await get(path, signal), path, http.deviceName)) out.push({ ...i, namespace: ns });
+          const listed = await client.listInstances({ namespace: ns, version: await version(ns, signal), signal });
+          for (const i of listed as Array<InstanceResponse & { owner?: string }>) out.push({ ...i, namespace: ns });
         } catch (err) {
-          if (ns === 'npm.probe.reports' && isStatus(err, 404)) continue;
+          if (ns === 'npm.probe.reports' && isHttpStatus(err, 404)) continue;
           throw err;
         }
       }
@@ -150,11 +130,8 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
       });
     },
     async deleteInstance(namespace, id, signal) {
-      try {
-        await http.text({ method: 'DELETE', path: `${await base(namespace, signal)}/instances/items/${id}`, signal });
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err; // already gone (purged or deleted elsewhere)
-      }
+      const path = `${client.instancesBase(namespace, await version(namespace, signal))}/items/${id}`;
+      await client.deleteInstance({ id, namespace, path }, { signal });
     },
     paths: {
       source: (namespace, name) => `/api/${namespace}/${resolved[namespace] ?? '1.0'}/sources/items/${encodeURIComponent(name)}`,
@@ -167,7 +144,7 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
           default: return `${at('npm.filesystem')}/fs/${id.split('/').map(encodeURIComponent).join('/')}`;
         }
       },
-      instance: (namespace, id) => `/api/${namespace}/${resolved[namespace] ?? '1.0'}/instances/items/${id}`,
+      instance: (namespace, id) => `${client.instancesBase(namespace, resolved[namespace] ?? '1.0')}/items/${id}`,
     },
   };
   return source;

@@ -3,6 +3,7 @@
 // TLS, retries and timeouts. Report instances are addressed through the Location the device returns.
 import type { Readable } from 'node:stream';
 import type { HttpClientApi, QueryValue, StreamResponse } from '../http/types';
+import { InvalidResponseError } from '../http/errors';
 import { sleep } from '../http/retry';
 import { LiveStreamDecoder, type LiveStreamDecoderOptions } from './livestream';
 import type { DataDef } from '../report/types';
@@ -59,6 +60,15 @@ export class AppResponseClient {
 
   constructor(readonly http: HttpClientApi) {}
 
+  /** A collection's entries: `{"items": [...]}` as documented, or a bare array; anything else is an invalid response. */
+  private items<T>(path: string, response: { body: unknown }): T[] {
+    const body = response.body;
+    if (Array.isArray(body)) return body as T[];
+    const items = (body as { items?: unknown } | null | undefined)?.items;
+    if (Array.isArray(items)) return items as T[];
+    throw new InvalidResponseError(this.http.deviceName, path, 'expected {"items": [...]}', JSON.stringify(body)?.slice(0, 120) ?? '');
+  }
+
   // ---------- discovery ----------
 
   async info(options: CallOptions = {}): Promise<DeviceInfo> {
@@ -87,8 +97,8 @@ export class AppResponseClient {
 
   // ---------- sources catalogue ----------
 
-  private sourcesBase(probe?: boolean): string {
-    return probe ? '/api/npm.probe.reports.sources/1.0' : '/api/npm.reports.sources/1.0';
+  private sourcesBase(probe?: boolean, version = '1.0'): string {
+    return `/api/${probe ? 'npm.probe.reports.sources' : 'npm.reports.sources'}/${version}`;
   }
 
   private localeHeaders(locale?: 'en_US' | 'zh_CN'): Record<string, string> | undefined {
@@ -96,13 +106,13 @@ export class AppResponseClient {
   }
 
   /** All report sources; `probe` reads npm.probe.reports.sources (packets); `locale: 'zh_CN'` for Chinese labels. */
-  async sources(options: CallOptions & { probe?: boolean; locale?: 'en_US' | 'zh_CN' } = {}): Promise<ReportSource[]> {
-    const r = await this.http.json<ItemsList<ReportSource>>({ path: `${this.sourcesBase(options.probe)}/sources`, headers: this.localeHeaders(options.locale), signal: options.signal });
-    return r.body.items ?? [];
+  async sources(options: CallOptions & SourcesOptions = {}): Promise<ReportSource[]> {
+    const path = `${this.sourcesBase(options.probe, options.version)}/sources`;
+    return this.items<ReportSource>(path, await this.http.json({ path, headers: this.localeHeaders(options.locale), signal: options.signal }));
   }
 
-  async source(name: string, options: CallOptions & { probe?: boolean; locale?: 'en_US' | 'zh_CN' } = {}): Promise<ReportSource> {
-    return (await this.http.json<ReportSource>({ path: `${this.sourcesBase(options.probe)}/sources/items/${encodeURIComponent(name)}`, headers: this.localeHeaders(options.locale), signal: options.signal })).body;
+  async source(name: string, options: CallOptions & SourcesOptions = {}): Promise<ReportSource> {
+    return (await this.http.json<ReportSource>({ path: `${this.sourcesBase(options.probe, options.version)}/sources/items/${encodeURIComponent(name)}`, headers: this.localeHeaders(options.locale), signal: options.signal })).body;
   }
 
   /** Enumerated values of a field (e.g. ip.protocol.type_name). */
@@ -112,8 +122,9 @@ export class AppResponseClient {
 
   // ---------- report instances ----------
 
-  private instancesBase(namespace: ReportNamespace): string {
-    return `/api/${namespace}/1.0/instances`;
+  /** The instances collection of a namespace; `version` is the service version (default 1.0). */
+  instancesBase(namespace: ReportNamespace, version = '1.0'): string {
+    return `/api/${namespace}/${version}/instances`;
   }
 
   private ref(instance: InstanceRef | number, namespace: ReportNamespace = 'npm.reports'): InstanceRef {
@@ -169,9 +180,9 @@ export class AppResponseClient {
     return { ref: first.ref, instance };
   }
 
-  async listInstances(options: CallOptions & { namespace?: ReportNamespace } = {}): Promise<InstanceResponse[]> {
-    const r = await this.http.json<ItemsList<InstanceResponse> | InstanceResponse[]>({ path: this.instancesBase(options.namespace ?? 'npm.reports'), signal: options.signal });
-    return Array.isArray(r.body) ? r.body : r.body.items ?? [];
+  async listInstances(options: CallOptions & { namespace?: ReportNamespace; version?: string } = {}): Promise<InstanceResponse[]> {
+    const path = this.instancesBase(options.namespace ?? 'npm.reports', options.version);
+    return this.items<InstanceResponse>(path, await this.http.json({ path, signal: options.signal }));
   }
 
   async getInstance(instance: InstanceRef | number, options: CallOptions = {}): Promise<InstanceResponse> {
@@ -229,10 +240,13 @@ export class AppResponseClient {
     return (await this.http.json<BulkDataResponse>({ path: `${this.ref(instance).path}/data`, signal: options.signal })).body;
   }
 
+  /** DELETE an instance; one already gone (purged or deleted elsewhere, 404) is no error. Other statuses throw HttpStatusError. */
   async deleteInstance(instance: InstanceRef | number, options: CallOptions = {}): Promise<void> {
-    await this.http.raw({ method: 'DELETE', path: this.ref(instance).path, signal: options.signal }).then((r) => {
-      if (r.status !== 204 && r.status !== 200 && r.status !== 404) throw new Error(`${this.http.deviceName}: DELETE ${this.ref(instance).path}: HTTP ${r.status}`);
-    });
+    try {
+      await this.http.text({ method: 'DELETE', path: this.ref(instance).path, signal: options.signal });
+    } catch (error) {
+      if (!isHttpStatus(error, 404)) throw error;
+    }
   }
 
   /**
@@ -271,28 +285,33 @@ export class AppResponseClient {
   // ---------- packet capture inventory ----------
 
   async vifgs(options: CallOptions & { version?: string } = {}): Promise<Vifg[]> {
-    const r = await this.http.json<ItemsList<Vifg>>({ path: `/api/npm.packet_capture/${options.version ?? '2.0'}/vifgs`, signal: options.signal });
-    return r.body.items ?? [];
+    const path = `/api/npm.packet_capture/${options.version ?? '2.0'}/vifgs`;
+    return this.items<Vifg>(path, await this.http.json({ path, signal: options.signal }));
   }
 
   async updateVifg(id: number, config: Vifg['config'], options: CallOptions & { version?: string } = {}): Promise<Vifg> {
     return (await this.http.json<Vifg>({ method: 'PUT', path: `/api/npm.packet_capture/${options.version ?? '2.0'}/vifgs/items/${id}`, body: { config }, signal: options.signal })).body;
   }
 
-  async jobs(options: CallOptions & { version?: '2.0' | '3.0' } = {}): Promise<CaptureJob[]> {
-    const r = await this.http.json<ItemsList<CaptureJob>>({ path: `/api/npm.packet_capture/${options.version ?? '3.0'}/jobs`, signal: options.signal });
-    return r.body.items ?? [];
+  async jobs(options: CallOptions & { version?: string } = {}): Promise<CaptureJob[]> {
+    const path = `/api/npm.packet_capture/${options.version ?? '3.0'}/jobs`;
+    return this.items<CaptureJob>(path, await this.http.json({ path, signal: options.signal }));
   }
 
-  async clips(options: CallOptions = {}): Promise<Clip[]> {
-    const r = await this.http.json<ItemsList<Clip>>({ path: '/api/npm.clips/1.0/clips', signal: options.signal });
-    return r.body.items ?? [];
+  async clips(options: CallOptions & { version?: string } = {}): Promise<Clip[]> {
+    const path = `/api/npm.clips/${options.version ?? '1.0'}/clips`;
+    return this.items<Clip>(path, await this.http.json({ path, signal: options.signal }));
   }
 
-  /** The file system tree at `path` ('' = root): a DIRECTORY with dirs/files, or a FILE entry. */
-  async fs(path = '', options: CallOptions = {}): Promise<FsEntry> {
+  /**
+   * The file system tree at `path` ('' = root): a DIRECTORY with dirs/files, or a FILE entry. A root
+   * answered as a list (`{"items": [...]}`) becomes a DIRECTORY holding those files.
+   */
+  async fs(path = '', options: CallOptions & { version?: string } = {}): Promise<FsEntry> {
     const clean = path.replace(/^\/+|\/+$/g, '');
-    return (await this.http.json<FsEntry>({ path: `/api/npm.filesystem/1.0/fs${clean ? `/${encodePath(clean)}` : ''}`, signal: options.signal })).body;
+    const body = (await this.http.json<FsEntry | ItemsList<FsEntry>>({ path: `/api/npm.filesystem/${options.version ?? '1.0'}/fs${clean ? `/${encodePath(clean)}` : ''}`, signal: options.signal })).body;
+    if (body && typeof body === 'object' && 'items' in body && Array.isArray(body.items)) return { id: '/', type: 'DIRECTORY', path: '/', files: body.items };
+    return body as FsEntry;
   }
 
   /** Every file under `path`, walking directories. */
@@ -378,6 +397,21 @@ export class AppResponseClient {
   async profilerExportStats(options: CallOptions = {}): Promise<Record<string, unknown>> {
     return (await this.http.json<Record<string, unknown>>({ path: '/api/npm.profiler_export/1.0/stats', signal: options.signal })).body;
   }
+}
+
+export interface SourcesOptions {
+  /** npm.probe.reports.sources (the packets source) instead of npm.reports.sources. */
+  probe?: boolean;
+  /** Service version (default 1.0). */
+  version?: string;
+  /** `zh_CN` for Chinese labels. */
+  locale?: 'en_US' | 'zh_CN';
+}
+
+/** An HttpStatusError (or any ProbeError of kind http) with one of these statuses. */
+export function isHttpStatus(error: unknown, ...statuses: number[]): boolean {
+  const e = error as { kind?: string; status?: number } | undefined;
+  return e?.kind === 'http' && statuses.includes(e.status ?? 0);
 }
 
 export function instanceDone(instance: InstanceResponse): boolean {

@@ -7,6 +7,8 @@ import type { DeviceProfile } from '../../src/devices/profile';
 import { AppResponseDeviceNode, ColumnNode, InstanceNode, InstancesNode, PacketSourceNode, SourceNode } from '../../src/views/nodes/appresponse';
 import { ErrorNode } from '../../src/views/nodes/base';
 import { captureTargetOf } from '../../src/pcap/target';
+import { httpAppResponseTreeSource } from '../../src/appresponse/catalogSource';
+import { HttpStatusError } from '../../src/http/errors';
 import { child, labels, testEnv, type TestEnv } from './tree-helpers';
 
 let sim: AppResponseSimulator;
@@ -171,4 +173,42 @@ test('re-expanding a loaded AppResponse node makes no request; Refresh does', as
   sources.refresh();
   await sources.children();
   assert.ok(sim.stats.total > 0);
+});
+
+test('service versions come from the device, once; when discovery fails the document\'s versions serve and discovery is tried again', async () => {
+  const http = await env.http('ar-admin');
+  const services = 'GET /api/common/1.0/services';
+  const saved = { ...sim.faults };
+  Object.assign(sim.faults, { pathPattern: /^\/api\/common\/1\.0\/services$/, errorRate: 1, errorStatuses: [503] });
+  try {
+    sim.resetStats();
+    const fallback = httpAppResponseTreeSource(http);
+    assert.ok((await fallback.jobs()).length > 0, 'jobs listed with the fallback version');
+    await fallback.clips();
+    assert.equal(sim.stats.byRoute[services], 2, 'each call tries discovery again');
+    assert.equal(sim.stats.byRoute['GET /api/npm.packet_capture/3.0/jobs'], 1);
+  } finally {
+    Object.assign(sim.faults, saved);
+  }
+  sim.resetStats();
+  const source = httpAppResponseTreeSource(http);
+  await source.jobs();
+  await source.vifgs();
+  await source.instances();
+  assert.equal(sim.stats.byRoute[services], 1);
+  assert.equal(sim.stats.byRoute['GET /api/npm.packet_capture/3.0/vifgs'], 1, 'the highest version the device offers (1.0, 2.0, 3.0)');
+  assert.equal(source.paths.packetSource('job', 'j 1'), '/api/npm.packet_capture/3.0/jobs/items/j%201');
+  assert.equal(source.paths.instance('npm.probe.reports', 7), '/api/npm.probe.reports/1.0/instances/items/7');
+});
+
+test('deleting an instance without the permission is a typed 403; one already gone is no error', async () => {
+  const admin = await env.http('ar-admin');
+  const def = { data_defs: [{ source: { name: 'aggregates' }, time: { duration: 'last 5 minutes' }, group_by: ['app.name'], columns: ['app.name', 'sum_traffic.total_bytes'] }] };
+  const id = (await admin.json<{ id: number }>({ method: 'POST', path: '/api/npm.reports/1.0/instances', body: def })).body.id;
+  const auditor = httpAppResponseTreeSource(await env.http('ar-auditor'));
+  await assert.rejects(auditor.deleteInstance('npm.reports', id), (e: unknown) => e instanceof HttpStatusError && e.status === 403 && /lacks the role/.test(e.message));
+  const source = httpAppResponseTreeSource(admin);
+  await source.deleteInstance('npm.reports', id);
+  await source.deleteInstance('npm.reports', id);
+  assert.ok(!(await source.instances()).some((i) => i.id === id));
 });
