@@ -428,7 +428,7 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
   });
   const len = Number(response.headers['content-length']);
   options.onStart?.({ request, ...(Number.isFinite(len) && len > 0 ? { contentLength: len } : {}) });
-  return saveCaptureStream(response.body, {
+  return saveCaptureStream(response, {
     writer: options.writer,
     ...(options.signal ? { signal: options.signal } : {}),
     sidecar: (c): CaptureSidecar => ({

@@ -312,8 +312,9 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
       totalIsEstimate = true;
     }
     options.onStart?.({ mode, ...(totalBytes !== undefined ? { totalBytes, totalIsEstimate } : {}) });
-    const body: Readable = mode === 'LIVE_STREAM' ? response.body.pipe(new LiveStreamDecoder()) : response.body;
-    if (mode === 'LIVE_STREAM') response.body.on('error', (err) => body.destroy(err));
+    // A LIVE_STREAM body is decoded frame by frame; the others go to the file as they are.
+    const body: Readable | StreamResponse = mode === 'LIVE_STREAM' ? response.body.pipe(new LiveStreamDecoder()) : response;
+    if (mode === 'LIVE_STREAM') response.body.on('error', (err) => (body as Readable).destroy(err));
     const saved = await saveCaptureStream(body, {
       writer: { ...options.writer, extension: options.writer.extension ?? extensionOf(config.output_format) },
       ...(signal ? { signal } : {}),

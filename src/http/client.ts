@@ -14,6 +14,7 @@ import { proxyFor, type ProxyRoute } from './proxy';
 import { redact, redactingLogger, silentLogger } from './redact';
 import { CertificateRejected } from './tls';
 import { encodeBody, flattenHeaders, mergeHeaders, queryString } from './request-parts';
+import { requestBody, type ResponseBody } from './body';
 import { RETRY_STATUSES, backoffDelay, isConnectionReset, isIdempotent, retryAfterMs, sleep } from './retry';
 
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyIdleMs: 60_000 };
@@ -127,22 +128,14 @@ export class HttpClient implements HttpClientApi {
   }
 
   async stream(options: RequestOptions): Promise<StreamResponse> {
-    const exchange = await this.exchange(options);
+    const exchange = await this.exchange(options, true);
     if (exchange.status < 200 || exchange.status > 299) {
       const body = await this.readAll(exchange, options, MAX_ERROR_BODY);
       throw this.statusError(options.method ?? 'GET', options.path, exchange.status, exchange.headers, body.toString('utf8'));
     }
-    // The body is handed over as is (no extra stream layer per chunk on a 2 GB download); its
-    // errors are made typed where they enter the stream: destroy(err) (undici's socket errors,
-    // stored at once as `errored`, which a pipeline attached later reads) and _destroy (the
-    // errors undici makes up itself, e.g. on abort).
-    const body = exchange.body as Readable & { _destroy(error: Error | null, callback: (error?: Error | null) => void): void };
-    const typed = (error: Error) => toProbeError(error, this.deviceName, options.path, this.timeoutsOf(options), options.signal);
-    const destroy = body.destroy.bind(body);
-    body.destroy = (error?: Error) => destroy(error ? typed(error) : error);
-    const destroyImpl = body._destroy.bind(body);
-    body._destroy = (error, callback) => destroyImpl(error, (failure) => callback(failure ? typed(failure) : failure));
-    return { status: exchange.status, headers: exchange.headers, body };
+    // The body's transport errors are typed where they happen (see body.ts).
+    const body = exchange.body as unknown as ResponseBody;
+    return { status: exchange.status, headers: exchange.headers, body, pipeTo: (sink) => body.pipeTo(sink) };
   }
 
   async close(): Promise<void> {
@@ -163,7 +156,8 @@ export class HttpClient implements HttpClientApi {
   }
 
   /** Sends the request until it gets a final answer: auth renewal once, retries when safe. */
-  private async exchange(options: RequestOptions): Promise<Exchange> {
+  /** `streamed`: the body is a ResponseBody (read as a stream or piped to a sink). */
+  private async exchange(options: RequestOptions, streamed = false): Promise<Exchange> {
     const method = options.method ?? 'GET';
     const path = options.path;
     if (!path.startsWith('/')) throw new TypeError(`${this.deviceName}: path must start with "/": ${path}`);
@@ -180,12 +174,12 @@ export class HttpClient implements HttpClientApi {
       if (this.closed) throw new NetworkError(this.deviceName, path, 'CLOSED', 'the client of this device was closed');
       let authorization: string | undefined;
       let release: Release | undefined;
-      let response: Dispatcher.ResponseData;
+      let response: { statusCode: number; headers: Dispatcher.ResponseData['headers']; body: unknown };
       const attemptStarted = performance.now();
       try {
         authorization = options.anonymous ? undefined : await this.auth.authorization(signal);
         release = await this.limiter.acquire(signal);
-        response = await this.dispatcher(path).request({
+        const request = {
           origin: this.origin,
           path: wirePath,
           method,
@@ -199,7 +193,11 @@ export class HttpClient implements HttpClientApi {
           signal,
           headersTimeout: timeouts.headersMs,
           bodyTimeout: timeouts.bodyIdleMs,
-        });
+        };
+        const dispatcher = this.dispatcher(path);
+        response = streamed
+          ? await requestBody(dispatcher, request, (error) => toProbeError(error, this.deviceName, path, timeouts, signal))
+          : await dispatcher.request(request);
       } catch (error) {
         release?.();
         const failure = toProbeError(error, this.deviceName, path, timeouts, signal);

@@ -89,6 +89,20 @@ export interface StreamResponse {
   headers: Record<string, string>;
   /** The body with backpressure; destroy it to abort. Body-idle timeout applies. */
   body: Readable;
+  /**
+   * Hands the body (instead of reading `body`) to a sink straight from the HTTP parser, without a
+   * stream per chunk: for large downloads. Resolves when the body ended completely, rejects with a
+   * typed error when the transfer fails; destroy `body` to abort. Absent on clients without it.
+   */
+  pipeTo?(sink: BodySink): Promise<void>;
+}
+
+/** Takes a response body chunk by chunk (StreamResponse.pipeTo). */
+export interface BodySink {
+  /** Takes the chunk (always all of it); false asks the sender to wait. */
+  write(chunk: Buffer): boolean;
+  /** After write() returned false: call `resume` once the sink can take more. */
+  wait(resume: () => void): void;
 }
 
 /** What HttpClient offers; implemented in src/http/client.ts. */

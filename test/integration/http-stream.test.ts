@@ -137,3 +137,137 @@ test('a body that fails before anyone reads it still fails with a typed error na
     await server.close();
   }
 });
+
+// ---- pipeTo: the body handed to a sink straight from the parser (large downloads) ----
+
+/** A body of `size` bytes whose byte i is i*7 mod 251, written in pieces of odd sizes. */
+function patterned(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) b[i] = (i * 7) % 251;
+  return b;
+}
+
+test('pipeTo hands every byte to the sink in order, honours its waits, resolves at the end and frees the slot', async () => {
+  const data = patterned(3 * 1024 * 1024 + 13);
+  const server = await startHttpsServer((req, res) => {
+    if (req.url !== '/capture') return sendJson(res, 200, {});
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(data.length) });
+    let off = 0;
+    const next = () => {
+      while (off < data.length) {
+        const piece = data.subarray(off, off + 40_001);
+        off += piece.length;
+        if (!res.write(piece)) return void res.once('drain', next);
+      }
+      res.end();
+    };
+    next();
+  });
+  const http = createHttpClient({ deviceName: 'mm', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, maxConcurrency: 1 });
+  try {
+    const response = await http.stream({ path: '/capture' });
+    assert.ok(response.pipeTo, 'the HTTP core offers pipeTo');
+    await new Promise((r) => setTimeout(r, 100)); // the Readable buffers meanwhile: those bytes come first
+    const got: Buffer[] = [];
+    let waits = 0;
+    let waiting = false;
+    let received = 0;
+    await response.pipeTo({
+      write(chunk) {
+        assert.equal(waiting, false, 'no chunk arrives while the sink waits');
+        got.push(Buffer.from(chunk));
+        received += chunk.length;
+        return received % (512 * 1024) > 256 * 1024 || received < 100_000; // ask to wait now and then
+      },
+      wait(resume) {
+        waits++;
+        waiting = true;
+        setTimeout(() => {
+          waiting = false;
+          resume();
+        }, 2);
+      },
+    });
+    assert.ok(waits > 0, 'the sink asked to wait');
+    assert.ok(Buffer.concat(got).equals(data), 'every byte, in order');
+    // The slot is free again (maxConcurrency 1): the next request goes through.
+    await http.json({ path: '/other' });
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('pipeTo rejects with a typed error naming device and path when the connection resets mid-body', async () => {
+  const server = await startHttpsServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.write(Buffer.alloc(200_000, 1));
+    setTimeout(() => res.socket?.destroy(), 50);
+  });
+  const http = createHttpClient({ deviceName: 'dev', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    const response = await http.stream({ path: '/capture' });
+    let bytes = 0;
+    const failure = await response.pipeTo!({ write: (c) => ((bytes += c.length), true), wait: () => assert.fail('no wait asked') }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(failure instanceof ProbeError, `typed error, got ${String(failure)}`);
+    assert.equal(failure.kind, 'network');
+    assert.match(failure.message, /^dev: \/capture: /);
+    assert.equal(bytes, 200_000);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('destroying the body aborts a piped transfer: the device sees the connection close and pipeTo rejects', async () => {
+  let closed!: () => void;
+  const serverSawClose = new Promise<void>((resolve) => (closed = resolve));
+  const server = await startHttpsServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    const timer = setInterval(() => res.write(Buffer.alloc(10_000)), 5);
+    res.on('close', () => {
+      clearInterval(timer);
+      closed();
+    });
+  });
+  const http = createHttpClient({ deviceName: 'dev', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    const response = await http.stream({ path: '/live' });
+    let bytes = 0;
+    const piped = response.pipeTo!({ write: (c) => ((bytes += c.length), true), wait: () => undefined });
+    await new Promise((r) => setTimeout(r, 100));
+    response.body.destroy(new Error('disk full'));
+    await assert.rejects(piped, /disk full/);
+    await serverSawClose;
+    assert.ok(bytes > 0);
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});
+
+test('a sink that throws aborts the transfer with its own error', async () => {
+  const server = await startHttpsServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' });
+    res.end(Buffer.alloc(300_000));
+  });
+  const http = createHttpClient({ deviceName: 'dev', baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint } });
+  try {
+    const response = await http.stream({ path: '/capture' });
+    await assert.rejects(
+      response.pipeTo!({
+        write: () => {
+          throw new Error('ENOSPC: no space left on device');
+        },
+        wait: () => undefined,
+      }),
+      /ENOSPC/,
+    );
+  } finally {
+    await http.close();
+    await server.close();
+  }
+});

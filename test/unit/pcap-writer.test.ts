@@ -228,3 +228,74 @@ test('the failure message counts every byte received, also those not yet written
   assert.match(outcome.message, /19 packets\) was deleted/);
   assert.deepEqual(readdirSync(dir), []);
 });
+
+// ---- the direct feed (StreamResponse.pipeTo): chunks straight from the HTTP parser ----
+
+/** Feeds `parts` through `w.feed` the way the HTTP core does: waits when asked, in order. */
+async function feedAll(w: CaptureFileWriter, parts: Buffer[]): Promise<number> {
+  let waits = 0;
+  const failed = new Promise<never>((_, reject) => w.once('error', reject));
+  for (const part of parts) {
+    if (!w.feed.write(part)) {
+      waits++;
+      await Promise.race([new Promise<void>((resume) => w.feed.wait(resume)), failed]);
+    }
+  }
+  await new Promise<void>((resolve, reject) => w.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return waits;
+}
+
+test('the direct feed stores chunks at every byte alignment intact (large ones too) and waits when the slots are busy', async (t) => {
+  const dir = tempFolder(t);
+  // Records of varied sizes with patterned payloads, so any misplaced byte changes the hash.
+  const packets = Array.from({ length: 3000 }, (_, i) => { // ~13 MB: more than the slots hold
+    const rec = record(16 + 1 + ((i * 7919) % 9000));
+    for (let j = 16; j < rec.length; j++) rec[j] = (i + j * 31) % 256;
+    return rec;
+  });
+  const bytes = Buffer.concat([pcapBytes([]), ...packets]);
+  // Chunks at every offset within an 8-byte word, from 1 byte to larger than the staging buffer.
+  const parts: Buffer[] = [];
+  const sizes = [1, 7, 13, 4096, 16_383, 70_001, 200_003];
+  for (let off = 0, i = 0; off < bytes.length; i++) {
+    const n = Math.min(sizes[i % sizes.length]!, bytes.length - off);
+    const shift = i % 8;
+    const part = Buffer.alloc(n + 8).subarray(shift, shift + n); // own memory, 8-byte aligned + shift
+    assert.equal(part.byteOffset % 8, shift);
+    bytes.copy(part, 0, off, off + n);
+    parts.push(part);
+    off += n;
+  }
+  let gateOpen!: () => void;
+  const gate = new Promise<void>((r) => (gateOpen = r));
+  const slow: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    return { ...real, write: async (c) => { await gate; await real.write(c); } };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'feed', openSink: slow });
+  setTimeout(gateOpen, 50); // the disk is stuck for a moment: the feed must wait, then go on
+  const waits = await feedAll(w, parts);
+  const done = await w.commit();
+  assert.ok(waits > 0, 'the feed asked to wait while the disk was stuck');
+  assert.equal(done.size, bytes.length);
+  assert.equal(done.packetCount, packets.length);
+  assert.equal(done.sha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.ok(readFileSync(done.path).equals(bytes), 'the file holds exactly the bytes fed');
+});
+
+test('the direct feed refuses more bytes once the writer failed, so the transfer stops', async (t) => {
+  const dir = tempFolder(t);
+  const failing: OpenSink = async (p) => {
+    const real = await openFileSink(p);
+    return { ...real, write: async () => { throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); } };
+  };
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'full', openSink: failing });
+  w.on('error', () => undefined);
+  const slot = Buffer.concat([pcapBytes([]), record(600 * 1024)]); // more than a slot: a write happens
+  w.feed.write(slot);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.throws(() => w.feed.write(record(100)), /ENOSPC/);
+  const outcome = await w.discard();
+  assert.equal(outcome.kept, false);
+  assert.deepEqual(readdirSync(dir), []);
+});
