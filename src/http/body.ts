@@ -75,7 +75,6 @@ export class ResponseBody extends Readable {
   private over = false;
   private completed = false;
   private piped: { resolve(): void; reject(error: Error): void } | undefined;
-  private readonly resumeParser = () => this.controller.resume();
 
   constructor(
     private readonly controller: Dispatcher.DispatchController,
@@ -104,9 +103,8 @@ export class ResponseBody extends Readable {
       const buffered = this.readableLength > 0 ? (this.read() as Buffer | null) : null;
       this.attaching = false;
       this.sink = sink;
-      const more = buffered ? this.offer(buffered) : true;
-      if (this.completed) this.finish();
-      else if (more) this.resumeParser();
+      if (buffered) this.offer(buffered);
+      this.proceed();
     });
   }
 
@@ -123,7 +121,7 @@ export class ResponseBody extends Readable {
   complete(): void {
     this.over = true;
     this.completed = true;
-    if (this.sink) this.finish();
+    if (this.sink) this.proceed();
     else if (!this.attaching) this.push(null);
   }
 
@@ -149,27 +147,50 @@ export class ResponseBody extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // The caller's own error (a full disk, a framing error) is what pipeTo reports: settle it
+    // before the abort below reaches fail(), which would report it as a network error.
+    const piped = this.piped;
+    this.piped = undefined;
+    piped?.reject(error ?? new Error('the response body was closed before it ended'));
     // A consumer's destroy aborts the transfer (a no-op once it completed or failed).
     if (!this.over && !this.controller.aborted) this.controller.abort(error ?? new Error('the response body was closed'));
-    if (this.piped) {
-      const { reject } = this.piped;
-      this.piped = undefined;
-      reject(error ?? new Error('the response body was closed before it ended'));
-    }
     callback(error);
   }
 
-  /** Gives a chunk to the sink; when it asks to wait, the parser pauses until it calls resume. */
-  private offer(chunk: Buffer): boolean {
-    const sink = this.sink!;
-    try {
-      if (sink.write(chunk)) return true;
+  /** Chunks that arrived while the sink waited (the parser stops at the next chunk, not at once). */
+  private readonly held: Buffer[] = [];
+  private waiting = false;
+
+  /** Gives a chunk to the sink, or holds it while the sink waits; pauses the parser then. */
+  private offer(chunk: Buffer): void {
+    if (this.waiting) {
+      this.held.push(chunk);
       this.controller.pause();
-      sink.wait(this.resumeParser);
+      return;
+    }
+    try {
+      if (this.sink!.write(chunk)) return;
+      this.waiting = true;
+      this.controller.pause();
+      this.sink!.wait(this.resumeSink);
     } catch (error) {
       this.destroy(error as Error);
     }
-    return false;
+  }
+
+  /** The sink can take more: held chunks first, then the end or the parser. */
+  private readonly resumeSink = (): void => {
+    if (!this.waiting || this.destroyed) return;
+    this.waiting = false;
+    while (this.held.length > 0 && !this.waiting && !this.destroyed) this.offer(this.held.shift()!);
+    this.proceed();
+  };
+
+  /** After the sink took everything offered: finish when the body is complete, else read on. */
+  private proceed(): void {
+    if (this.waiting || this.destroyed) return;
+    if (this.completed) this.finish();
+    else this.controller.resume();
   }
 
   private finish(): void {

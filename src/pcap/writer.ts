@@ -244,7 +244,10 @@ export class CaptureFileWriter extends Writable {
     const fill = async () => {
       while (this.pending) {
         await this.nextFreeSlot();
-        if (this.destroyed) return; // failed or discarded: the body is aborted, not resumed
+        if (this.destroyed) {
+          this.pending = undefined; // failed or discarded: the body is aborted, not resumed
+          return;
+        }
         const { chunk, off } = this.pending;
         const next = this.take(chunk, off);
         this.pending = next === chunk.length ? undefined : { chunk, off: next };
@@ -256,6 +259,7 @@ export class CaptureFileWriter extends Writable {
   }
 
   override _final(cb: (err?: Error | null) => void): void {
+    if (this.destroyed) return cb(this.errored ?? new Error('the capture file was closed'));
     if (this.pending) {
       // The body ended while a chunk still waited for a slot (end() called early): finish it first.
       void this.space!.then(() => this._final(cb));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -298,4 +298,13 @@ test('the direct feed refuses more bytes once the writer failed, so the transfer
   const outcome = await w.discard();
   assert.equal(outcome.kept, false);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a writer ended while a fed chunk waits for a slot, which then fails, reports the failure and does not spin', () => {
+  const script = join(__dirname, 'pcap-writer-end-after-failure.ts');
+  const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.error, undefined, `the scenario did not finish: ${run.error?.message}`);
+  assert.equal(run.status, 0, run.stderr);
+  const { message } = JSON.parse(run.stdout.trim().split('\n').pop()!) as { message: string };
+  assert.match(message, /pcap|packet|record|length/i);
 });
