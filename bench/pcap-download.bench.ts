@@ -18,7 +18,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createHttpClient } from '../src/http/index';
 import type { HttpClientApi } from '../src/http/types';
-import { buildCaptureRequest, capturePathWithQuery, downloadAllegroCapture, type AllegroCaptureForm } from '../src/allegro/capture';
+import { buildCaptureRequest, downloadAllegroCapture, type AllegroCaptureForm } from '../src/allegro/capture';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const TARGET_MB = Number(process.env.PCAP_BENCH_MB ?? 2048);
@@ -85,7 +85,8 @@ const WORKER = path.join(root, 'dist/digestWorker.js');
 /** Our HTTP core alone: the same request, the body read and dropped. */
 async function runTransport(http: HttpClientApi, form: AllegroCaptureForm): Promise<{ seconds: number; bytes: number }> {
   const started = process.hrtime.bigint();
-  const response = await http.stream({ path: capturePathWithQuery(buildCaptureRequest(form)), headers: { 'Accept-Encoding': 'identity' } });
+  const request = buildCaptureRequest(form);
+  const response = await http.stream({ path: request.path, query: request.query, headers: { 'Accept-Encoding': 'identity' } });
   let bytes = 0;
   for await (const chunk of response.body) bytes += (chunk as Buffer).length;
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes };
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
     const bytesPerSecond = probe.bytes / 2;
     const seconds = Math.min(HISTORY_SECONDS - 60, Math.max(1, Math.ceil((TARGET_MB * 1048576) / bytesPerSecond)));
     const form: AllegroCaptureForm = { expression: '', window: { kind: 'absolute', startMs: end - seconds * 1000, endMs: end }, fromCaptureBuffer: true };
-    const url = http.url(capturePathWithQuery(buildCaptureRequest(form)));
+    const request = buildCaptureRequest(form);
+    const url = http.url(request.path, request.query);
     console.error(`pcap-download: ${(bytesPerSecond / 1048576).toFixed(1)} MB/s of simulated traffic; a ${seconds} s window for ~${TARGET_MB} MB`);
 
     gc();

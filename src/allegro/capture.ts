@@ -386,17 +386,6 @@ export function buildCaptureRequest(form: AllegroCaptureForm, nowMs = Date.now()
   return { path: CAPTURE_PATH, query, ...(startUs !== undefined ? { startUs } : {}), endUs, ...(liveEndsAtMs !== undefined ? { liveEndsAtMs } : {}) };
 }
 
-/**
- * The request path with its query already encoded. The document forbids whitespace in the
- * expression and suggests %20; URLSearchParams would send "+", so the query is encoded here.
- */
-export function capturePathWithQuery(request: Pick<CaptureRequest, 'path' | 'query'>): string {
-  const parts = Object.entries(request.query)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
-  return parts.length ? `${request.path}?${parts.join('&')}` : request.path;
-}
-
 /** A short stem for the file name: the expression's subject, or the window. */
 export function captureSubject(form: AllegroCaptureForm): string {
   const e = form.expression.trim();
@@ -421,7 +410,9 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
   const request = buildCaptureRequest(options.form, startedAt.getTime());
   const timeouts = request.liveEndsAtMs !== undefined ? { bodyIdleMs: Math.max(60_000, request.liveEndsAtMs - startedAt.getTime() + 60_000) } : undefined;
   const response = await options.http.stream({
-    path: capturePathWithQuery(request),
+    // The HTTP core encodes the query as RFC 3986 (a blank is %20, as the document asks; never "+").
+    path: request.path,
+    query: request.query,
     headers: { 'Accept-Encoding': 'identity' },
     ...(options.signal ? { signal: options.signal } : {}),
     ...(timeouts ? { timeouts } : {}),

@@ -96,10 +96,11 @@ test('a connection node defaults to its own activity window', () => {
 });
 
 test('the expression goes on the wire with %20 for blanks, never "+"', async () => {
-  const { capturePathWithQuery } = await import('../../src/allegro/capture');
+  const { createHttpClient } = await import('../../src/http');
   const r = buildCaptureRequest({ expression: 'IP==10.1.2.3:62887 and l4Protocol==TCP', window: { kind: 'live', seconds: 5 } }, NOW);
-  const p = capturePathWithQuery(r);
-  assert.ok(p.startsWith('/API/data/modules/capture?expression=IP%3D%3D10.1.2.3%3A62887%20and%20l4Protocol%3D%3DTCP&endTime='), p);
+  // The URL the HTTP core sends for this request (the same encoding as on the wire).
+  const p = createHttpClient({ deviceName: 'mm', baseUrl: 'https://mm.example' }).url(r.path, r.query);
+  assert.ok(p.startsWith('https://mm.example/API/data/modules/capture?expression=IP%3D%3D10.1.2.3%3A62887%20and%20l4Protocol%3D%3DTCP&endTime='), p);
   assert.ok(!p.includes('+'));
 });
 
