@@ -4,7 +4,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder, hoverTooltip } from '@codemirror/view';
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { linter, lintGutter } from '@codemirror/lint';
+import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
 import type { Source } from '../../src/steelfilter/index';
 import { steelfilterCompletionSource, steelfilterHoverSource, steelfilterLintSource } from './steelfilter-codemirror';
 
@@ -50,6 +50,11 @@ const theme = EditorView.theme({
   '.cm-steelfilter-hover p': { margin: '2px 0' },
 }, { dark: document.body.classList.contains('vscode-dark') || document.body.classList.contains('vscode-high-contrast') });
 
+// An empty filter is no filter: its diagnostics go in the same transaction that empties it. Without
+// this the lint gutter keeps the last marker (mapped onto line 1) until the debounced lint runs again.
+const emptyFilterHasNoDiagnostics = EditorState.transactionExtender.of((tr) =>
+  tr.docChanged && !tr.newDoc.toString().trim() ? { effects: setDiagnostics(tr.startState, []).effects } : null);
+
 export function createFilterEditor(options: FilterEditorOptions): EditorView {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const schema = () => (options.isSteelfilter() ? options.schema() : undefined);
@@ -65,6 +70,7 @@ export function createFilterEditor(options: FilterEditorOptions): EditorView {
       autocompletion({ override: [(ctx) => (options.isSteelfilter() ? complete(ctx) : null)], activateOnTyping: true, icons: false }),
       linter((view) => (options.isSteelfilter() ? lint(view) : []), { delay: 250 }),
       lintGutter(),
+      emptyFilterHasNoDiagnostics,
       hoverTooltip((view, pos) => (options.isSteelfilter() ? hover(view, pos) : null)),
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap]),
       EditorView.lineWrapping,
