@@ -60,6 +60,16 @@ function button(label: string, action: string, onClick: () => void, secondary = 
 }
 
 const columnKind = (c: Column) => (c.metric ? 'metric' : c.grouped_by ? 'key' : 'attribute');
+/** The label's tooltip: the whole label (it may be cut with an ellipsis) and the description. */
+const labelTooltip = (c: Column) => [c.label, c.description].filter(Boolean).join('\n');
+
+/** A column id that may wrap after its dots and underscores (text nodes and <wbr>, never HTML). */
+function columnId(id: string): HTMLElement {
+  const span = el('span', { class: 'col-id', title: id });
+  for (const part of id.split(/(?<=[._])/)) span.append(part, el('wbr'));
+  span.lastChild?.remove();
+  return span;
+}
 const typeUnit = (c: Column) => [c.type, c.unit && c.unit !== 'none' ? c.unit : undefined, c.rate].filter(Boolean).join(' · ');
 
 function toLocalInput(epochSec: string | undefined): string {
@@ -292,13 +302,14 @@ export class ReportEditorApp {
     const list = el('div', { class: 'chosen-columns' });
     for (const id of chosen) {
       const c = index?.get(id);
+      const label = c?.label ?? (index ? 'not in this source' : '');
       const row = el('div', { class: `chosen-column ${c ? columnKind(c) : 'unknown'}`, 'data-id': id },
         el('span', { class: 'kind' }, c ? (c.metric ? 'M' : 'K') : '?'),
-        el('span', { class: 'col-id' }, id),
-        el('span', { class: 'col-label' }, c?.label ?? (index ? 'not in this source' : '')),
-        el('span', { class: 'col-type' }, c ? typeUnit(c) : ''));
+        columnId(id),
+        el('span', { class: 'col-label', title: c ? labelTooltip(c) : label }, label),
+        el('span', { class: 'col-type', title: c ? typeUnit(c) : '' }, c ? typeUnit(c) : ''));
       if (c?.grouped_by) {
-        const g = el('vscode-checkbox', { class: 'group-by', label: 'group by' }) as unknown as FormControl;
+        const g = el('vscode-checkbox', { class: 'group-by group-by-slot', label: 'group by' }) as unknown as FormControl;
         g.checked = groupBy.has(id);
         g.addEventListener('change', () => this.commitDef(i, (d) => {
           const set = new Set(d.group_by ?? []);
@@ -307,7 +318,7 @@ export class ReportEditorApp {
           if (ordered.length) d.group_by = ordered; else delete d.group_by;
         }));
         row.append(g);
-      } else row.append(el('span', {}));
+      } else row.append(el('span', { class: 'group-by-slot' }));
       const remove = el('vscode-button', { class: 'remove-column', secondary: '', title: `Remove ${id}` }, '×');
       remove.addEventListener('click', () => this.commitDef(i, (d) => {
         d.columns = d.columns.filter((x) => x !== id);
@@ -331,9 +342,9 @@ export class ReportEditorApp {
       for (const c of hits.slice(0, MAX_RESULTS)) {
         const option = el('div', { class: `column-option ${columnKind(c)}`, 'data-id': c.id, role: 'option', tabindex: '0', title: c.description ?? '' },
           el('span', { class: 'kind' }, c.metric ? 'M' : 'K'),
-          el('span', { class: 'col-id' }, c.id),
-          el('span', { class: 'col-label' }, c.label ?? ''),
-          el('span', { class: 'col-type' }, typeUnit(c)));
+          columnId(c.id),
+          el('span', { class: 'col-label', title: labelTooltip(c) }, c.label ?? ''),
+          el('span', { class: 'col-type', title: typeUnit(c) }, typeUnit(c)));
         const add = () => this.commitDef(i, (d) => { d.columns = [...(d.columns ?? []), c.id]; });
         option.addEventListener('click', add);
         option.addEventListener('keydown', (e) => { if (e.key === 'Enter') add(); });
