@@ -45,7 +45,8 @@ export function reportFile(filter?: string): JsonValue {
 }
 
 export interface EditorHarness {
-  open(width: number, file: JsonValue): Promise<Page>;
+  /** `catalogue: false`: the catalogue is not sent (the test sends it with `sendCatalogue`). */
+  open(width: number, file: JsonValue, options?: { catalogue?: boolean }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -79,15 +80,13 @@ export async function startEditorHarness(): Promise<EditorHarness> {
   fs.mkdirSync(SHOTS, { recursive: true });
   const b = browser;
   return {
-    async open(width, file) {
+    async open(width, file, options = {}) {
       const page = await b.newPage({ viewport: { width, height: 900 } });
       await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
       await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'));
-      await post(page,
-        { type: 'file', uri: URI, name: 'lab.probe-report.json', value: file, jsonErrors: [], devices: ['lab'] },
-        { type: 'sources', device: 'lab', names: ['aggregates'] },
-        { type: 'source', device: 'lab', name: 'aggregates', source: SOURCE as unknown as JsonValue });
-      await page.waitForSelector(`.chosen-column[data-id="${LONG_ID}"] .col-type:not(:empty)`);
+      await sendFile(page, file);
+      await page.waitForSelector('.dd[data-index="0"] .steelfilter-editor .cm-content');
+      if (options.catalogue !== false) await sendCatalogue(page);
       return page;
     },
     async close() {
@@ -95,6 +94,19 @@ export async function startEditorHarness(): Promise<EditorHarness> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The report file's new value, as the panel sends it after any change of the document. */
+export function sendFile(page: Page, file: JsonValue): Promise<void> {
+  return post(page, { type: 'file', uri: URI, name: 'lab.probe-report.json', value: file, jsonErrors: [], devices: ['lab'] });
+}
+
+/** The catalogue of `aggregates`, as the panel sends it from the device. */
+export async function sendCatalogue(page: Page): Promise<void> {
+  await post(page,
+    { type: 'sources', device: 'lab', names: ['aggregates'] },
+    { type: 'source', device: 'lab', name: 'aggregates', source: SOURCE as unknown as JsonValue });
+  await page.waitForSelector(`.chosen-column[data-id="${LONG_ID}"] .col-type:not(:empty)`);
 }
 
 export async function post(page: Page, ...messages: ReportEditorHostMessage[]): Promise<void> {

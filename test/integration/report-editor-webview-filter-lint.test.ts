@@ -3,7 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { reportFile, sent, SHOTS, startEditorHarness, type EditorHarness } from './report-editor-support';
+import type { JsonValue } from '../../src/results/model';
+import { reportFile, sendCatalogue, sendFile, sent, SHOTS, startEditorHarness, type EditorHarness } from './report-editor-support';
 
 let harness: EditorHarness;
 before(async () => { harness = await startEditorHarness(); });
@@ -44,5 +45,26 @@ test('an empty STEELFILTER shows no lint marker, also right after an invalid fil
   assert.equal(await page.locator(MARKERS).count(), 0, 'no marker once the lint ran');
   assert.match(await page.locator('.problems-section').textContent() ?? '', /No problems/);
   await page.screenshot({ path: path.join(SHOTS, 'empty-filter.png') });
+  await page.close();
+});
+
+test('a catalogue that arrives after the filter was first checked is used at once: an unknown column is marked without an edit', async () => {
+  const page = await harness.open(900, reportFile('srv_tcp.prot == 80'), { catalogue: false });
+  await page.waitForTimeout(600); // the first lint ran, on the syntax alone
+  assert.equal(await page.locator(MARKERS).count(), 0, 'the syntax alone is fine');
+  await sendCatalogue(page);
+  await page.locator('.cm-lintRange-error', { hasText: 'srv_tcp.prot' }).waitFor({ state: 'attached', timeout: 3_000 });
+  await page.close();
+});
+
+test('a filter whose type becomes WIRESHARK loses its STEELFILTER markers', async () => {
+  const page = await harness.open(900, reportFile('app.nam'));
+  await page.locator('.cm-lint-marker').first().waitFor();
+  // The type changes in the JSON editor (the form's select sends the same new file value).
+  const file = reportFile('app.nam') as { data_defs: { filters: { type?: string; value: string }[] }[] };
+  file.data_defs[0].filters[0].type = 'WIRESHARK';
+  await sendFile(page, file as unknown as JsonValue);
+  await page.waitForFunction(() => (document.querySelector('.filter-type') as HTMLElement & { value: string }).value === 'WIRESHARK');
+  await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 0, MARKERS, { timeout: 3_000 });
   await page.close();
 });

@@ -7,7 +7,7 @@ import { columnIndex, topByOf, type Column, type Source } from '../../src/steelf
 import { resolveTime, validateReportFile, type DataDef, type ReportFile, type TimeSpec } from '../../src/report/index';
 import type { JsonValue } from '../../src/results/model';
 import type { ReportEditorHostMessage, ReportEditorState, ReportEditorWebviewMessage } from '../../src/shared/protocol';
-import { createFilterEditor, setEditorText } from './filterEditor';
+import { createFilterEditor, relint, setEditorText } from './filterEditor';
 
 interface VsCodeApi {
   postMessage(message: ReportEditorWebviewMessage): void;
@@ -444,6 +444,7 @@ export class ReportEditorApp {
     let view = this.editors.get(i);
     if (view) {
       setEditorText(view, f?.value ?? '');
+      relint(view);
       host.append(view.dom);
     } else {
       view = createFilterEditor({

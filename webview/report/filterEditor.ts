@@ -1,7 +1,7 @@
 // A CodeMirror 6 editor for one data_def's filter: STEELFILTER completion, lint and hover come from
 // the shared core through the adapters in steelfilter-codemirror.ts; WIRESHARK/BPF filters are plain text.
-import { EditorState } from '@codemirror/state';
-import { EditorView, keymap, placeholder, hoverTooltip } from '@codemirror/view';
+import { EditorState, StateEffect } from '@codemirror/state';
+import { EditorView, keymap, placeholder, hoverTooltip, type ViewUpdate } from '@codemirror/view';
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { linter, lintGutter, setDiagnostics } from '@codemirror/lint';
@@ -55,6 +55,15 @@ const theme = EditorView.theme({
 const emptyFilterHasNoDiagnostics = EditorState.transactionExtender.of((tr) =>
   tr.docChanged && !tr.newDoc.toString().trim() ? { effects: setDiagnostics(tr.startState, []).effects } : null);
 
+// The lint depends on more than the text: the catalogue (it may arrive later) and the filter type.
+const relintEffect = StateEffect.define<null>();
+const needsRelint = (u: ViewUpdate) => u.transactions.some((tr) => tr.effects.some((e) => e.is(relintEffect)));
+
+/** Checks the filter again (the catalogue arrived, or the filter type changed). */
+export function relint(view: EditorView): void {
+  view.dispatch({ effects: relintEffect.of(null) });
+}
+
 export function createFilterEditor(options: FilterEditorOptions): EditorView {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const schema = () => (options.isSteelfilter() ? options.schema() : undefined);
@@ -68,7 +77,7 @@ export function createFilterEditor(options: FilterEditorOptions): EditorView {
       closeBrackets(),
       placeholder("e.g. app.name == 'HTTP' and srv_tcp.port in (80, 443)"),
       autocompletion({ override: [(ctx) => (options.isSteelfilter() ? complete(ctx) : null)], activateOnTyping: true, icons: false }),
-      linter((view) => (options.isSteelfilter() ? lint(view) : []), { delay: 250 }),
+      linter((view) => (options.isSteelfilter() ? lint(view) : []), { delay: 250, needsRefresh: needsRelint }),
       lintGutter(),
       emptyFilterHasNoDiagnostics,
       hoverTooltip((view, pos) => (options.isSteelfilter() ? hover(view, pos) : null)),
