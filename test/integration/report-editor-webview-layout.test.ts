@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import type { JsonValue } from '../../src/results/model';
 import { LONG_ID, LONG_OPTION, reportFile, SHOTS, startEditorHarness, type EditorHarness } from './report-editor-support';
 
 let harness: EditorHarness;
@@ -89,3 +90,18 @@ for (const viewport of [300, 700, 1200]) {
     await page.close();
   });
 }
+
+test('at 300 px, problems that quote long column ids wrap inside the page', async () => {
+  const file = reportFile(`srv_tcp.prot == 80 and ${LONG_ID}_nope > 5`) as { data_defs: { columns: string[] }[] };
+  file.data_defs[0].columns.push('no_such.column_with_a_long_long_long_name');
+  const page = await harness.open(300, file as unknown as JsonValue);
+  await page.waitForFunction(() => document.querySelectorAll('.problems .problem').length >= 3);
+  const out = await page.evaluate(() => ({
+    pageOverflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    problems: [...document.querySelectorAll('.problems .problem')].map((p) => p.scrollWidth - p.clientWidth),
+  }));
+  await page.screenshot({ path: path.join(SHOTS, 'problems-300px.png'), fullPage: true });
+  assert.deepEqual(out.problems.filter((n) => n > 1), [], `problems wider than their box: ${JSON.stringify(out.problems)}`);
+  assert.ok(out.pageOverflow <= 0, `the page scrolls sideways by ${out.pageOverflow} px`);
+  await page.close();
+});
