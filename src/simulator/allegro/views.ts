@@ -189,15 +189,21 @@ export function history(view: View, time: TimeContext, flows: { c: Connection; s
 
 export const SORT_KEYS = ['bytes', 'rxbytes', 'txbytes', 'bps', 'rxbps', 'txbps', 'packets'] as const;
 
-function sortValue(c: CounterBlock, sort: string): number {
+/**
+ * The value a list is sorted by. The document: bytes criteria count "either in selected time
+ * interval or since start", per-second criteria "either average per second value of the selected
+ * time interval or last second, if no interval is specified".
+ */
+function sortValue(c: CounterBlock, sort: string, explicit: boolean): number {
+  const total = explicit ? c.interval : c.allTime;
   switch (sort) {
-    case 'rxbytes': return c.interval[1]!;
-    case 'txbytes': return c.interval[3]!;
+    case 'rxbytes': return total[1]!;
+    case 'txbytes': return total[3]!;
     case 'bps': return c.intervalPerSecond[1]! + c.intervalPerSecond[3]!;
     case 'rxbps': return c.intervalPerSecond[1]!;
     case 'txbps': return c.intervalPerSecond[3]!;
-    case 'packets': return c.interval[0]! + c.interval[2]!;
-    default: return c.interval[1]! + c.interval[3]!;
+    case 'packets': return total[0]! + total[2]!;
+    default: return total[1]! + total[3]!;
   }
 }
 
@@ -220,8 +226,9 @@ export function pageOf<T>(
   const sort = (param(query, 'sort') ?? 'bytes').toLowerCase();
   if (!(SORT_KEYS as readonly string[]).includes(sort)) throw new ApiError(400, `unknown sort criterion "${sort}"; use one of ${SORT_KEYS.join(', ')}`);
   const reverse = boolParam(query, 'reverse', true);
+  const explicit = intParam(query, 'starttime') !== undefined || intParam(query, 'endtime') !== undefined;
   const sorted = [...items].sort((a, b) => {
-    const d = sortValue(a.counters, sort) - sortValue(b.counters, sort);
+    const d = sortValue(a.counters, sort, explicit) - sortValue(b.counters, sort, explicit);
     return (reverse ? -d : d) || (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0);
   });
   const requested = intParam(query, 'count') ?? 20;
