@@ -2,7 +2,7 @@
 // of ../../../shared/reference/allegro-rest-api.txt from the shared traffic model.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TrafficModel } from '../model/traffic';
-import { ModelSource, PacketListSource, type TrafficSource } from '../model/source';
+import { PacketListSource, type TrafficSource } from '../model/source';
 import { readCaptureFile } from '../model/pcap';
 import type { Connection } from '../model/types';
 import { parseMultipart, readBody, sendBody, sendJson } from '../shared/respond';
@@ -12,6 +12,7 @@ import type { RequestStatistics } from '../shared/stats';
 import { planCapture, streamCapture, type RingBuffer } from './capture';
 import { connectionItems, node, resolve, statsTree, subResources, type ApiRequest, type ApiResult, type RouteNode } from './routes';
 import { ApiError, pageOf, param, timeContext, type View } from './views';
+import { VaryingSource } from './varying-source';
 
 export type AllegroRole = 'admin' | 'stats' | 'pcap';
 
@@ -57,7 +58,11 @@ export interface AllegroSimulator {
   password: string;
   token: string;
   users: { admin: AllegroUser; stats: AllegroUser; pcap: AllegroUser };
-  /** Live traffic of the local device (slot 0). */
+  /**
+   * Connections of the local device's live traffic (slot 0). What they send second by second
+   * varies (./activity.ts): take counters and packets from `slots.get(0)`, not from the model's
+   * per-second patterns.
+   */
   model: TrafficModel;
   /** Analysis slots of the local device: 0 = live, 1 = a parallel pcap analysis, more after uploads. */
   slots: Map<number, TrafficSource>;
@@ -86,15 +91,15 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
   const model = new TrafficModel({ seed, startedAt });
   const recording = new TrafficModel({ seed: seed + 101, startedAt: startedAt - RECORDING_SECONDS });
   const slots = new Map<number, TrafficSource>([
-    [0, new ModelSource(model)],
-    [1, new ModelSource(recording, startedAt - RECORDING_SECONDS, startedAt)],
+    [0, new VaryingSource(model)],
+    [1, new VaryingSource(recording, startedAt - RECORDING_SECONDS, startedAt)],
   ]);
   const devices: MultideviceEntry[] = [
     { id: 'allegro-mm-branch1', host: 'allegro-mm-branch1', name: 'Branch office 1', active: true, version: '4.3.2' },
     { id: 'allegro-mm-branch2', host: 'allegro-mm-branch2', name: 'Branch office 2', active: true, version: '4.3.2' },
     { id: 'allegro-mm-lab', host: 'allegro-mm-lab', name: 'Lab (offline)', active: false, version: '4.2.0' },
   ];
-  const deviceSources = new Map<string, TrafficSource>(devices.map((d, i) => [d.id, new ModelSource(new TrafficModel({ seed: seed + 1000 + i, startedAt }))]));
+  const deviceSources = new Map<string, TrafficSource>(devices.map((d, i) => [d.id, new VaryingSource(new TrafficModel({ seed: seed + 1000 + i, startedAt }))]));
   const ringBuffer: RingBuffer & { suspended: boolean } = { gaps: [], suspended: false };
   const secret = () => randomBytes(12).toString('base64url');
   const users = {

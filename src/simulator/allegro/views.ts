@@ -170,7 +170,7 @@ export function history(view: View, time: TimeContext, flows: { c: Connection; s
     const t1 = end - p * time.timespan;
     const t0 = Math.max(view.source.startedAt, t1 - time.timespan);
     const h = zero();
-    for (const { c, side } of flows) addFlow(h, view.source.flowCounters(c, t0, t1), side);
+    for (const { c, side } of flows) if (c.start < t1 && c.end > t0) addFlow(h, view.source.flowCounters(c, t0, t1), side);
     const bytesPerSecond = (h.rxBytes + h.txBytes) / Math.max(1, t1 - t0);
     min = Math.min(min, bytesPerSecond);
     max = Math.max(max, bytesPerSecond);
