@@ -405,9 +405,17 @@ export function statsTree(hooks: StatsTreeHooks): RouteNode {
     capture: node({ get: hooks.captureStatus }, { buffers: node({ get: hooks.captureStatus }, { ':id': node({ get: hooks.captureStatus }) }), status: node({ get: hooks.captureStatus }) }),
   });
 
-  const totals = (r: ApiRequest) => {
-    const a = aggregate(r.view, r.time, () => [['all', 'flow']]);
-    return a[0]?.counters ?? { interval: [0, 0, 0, 0], allTime: [0, 0, 0, 0], lastSecond: [0, 0, 0, 0], intervalPerSecond: [0, 0, 0, 0] };
+  const everything = (r: ApiRequest) => aggregate(r.view, r.time, () => [['all', 'flow']])[0];
+  const totals = (r: ApiRequest) => everything(r)?.counters ?? { interval: [0, 0, 0, 0], allTime: [0, 0, 0, 0], lastSecond: [0, 0, 0, 0], intervalPerSecond: [0, 0, 0, 0] };
+  /** eth2 carries all traffic, eth3 is idle; each with its counters and its history. */
+  const interfaceEntries = (r: ApiRequest) => {
+    const all = everything(r);
+    const idle = { interval: [0, 0, 0, 0], allTime: [0, 0, 0, 0], lastSecond: [0, 0, 0, 0], intervalPerSecond: [0, 0, 0, 0] };
+    return [0, 1].map((id) => ({
+      id, name: `eth${id + 2}`, link: true, speedMbps: 10000,
+      ...(id === 0 && all ? all.counters : idle),
+      history: history(r.view, r.time, id === 0 && all ? all.flows : []),
+    }));
   };
   return node({}, {
     modules: node({ get: () => json({ modules: [...MODULES] }) }, modules),
@@ -418,7 +426,7 @@ export function statsTree(hooks: StatsTreeHooks): RouteNode {
     pcap: node({ get: hooks.pcapSlots }),
     reset: node({ get: () => json({}), post: hooks.reset }),
     interfacesError: node({ get: () => json({ interfaces: [0, 1].map((id) => ({ id, name: `eth${id + 2}`, rxErrors: 0, crcErrors: 0, drops: 0 })) }) }),
-    interfaces: node({ get: (r) => { const t = totals(r); return json({ interfaces: [0, 1].map((id) => ({ id, name: `eth${id + 2}`, link: true, speedMbps: 10000, ...(id === 0 ? t : { interval: [0, 0, 0, 0], allTime: [0, 0, 0, 0], lastSecond: [0, 0, 0, 0], intervalPerSecond: [0, 0, 0, 0] }) })) }); } }),
+    interfaces: node({ get: (r) => json({ interfaces: interfaceEntries(r) }) }),
     load: node({ get: (r) => { const t = totals(r); return json({ cpuLoad: [12, 9, 15, 11], memoryUsage: 0.42, packetsPerSecond: t.lastSecond[0]! + t.lastSecond[2]!, bytesPerSecond: t.lastSecond[1]! + t.lastSecond[3]! }); } }),
     processing: node({ get: (r) => json({ running: true, startTime: r.view.source.startedAt * 1000, ...totals(r) }) }),
   });
