@@ -44,15 +44,19 @@ export class SendWindows {
   }
 
   private constructor(readonly seed: number) {
-    const u = (...v: number[]) => hash32(seed, 0x5e17, ...v) / 4294967296;
+    const u = (a: number, b = 0) => hash32(seed, 0x5e17, a, b) / 4294967296;
     const wave1 = u(1) * TWO_PI;
     const wave2 = u(2) * TWO_PI;
+    let burst = false;
+    let lull = false;
     for (let t = 0; t < DAY; t++) {
+      if (t % 6 === 0) burst = u(4, t / 6) < 0.04; // bursts of six seconds
+      if (t % 4 === 0) lull = u(5, t / 4) < 0.03; // lulls of four seconds
       // busiest at 14:00 UTC, quietest at 02:00; a 24-minute and an 8-minute wave on top
       let level = 0.62 + 0.24 * Math.cos(TWO_PI * (t / DAY - 14 / 24)) + 0.07 * Math.sin((TWO_PI * t) / 1440 + wave1) + 0.05 * Math.sin((TWO_PI * t) / 480 + wave2);
       level *= 0.85 + 0.3 * u(3, t);
-      if (u(4, Math.floor(t / 6)) < 0.04) level *= 1.7; // a burst of six seconds
-      if (u(5, Math.floor(t / 4)) < 0.03) level *= 0.3; // a lull of four seconds
+      if (burst) level *= 1.7;
+      if (lull) level *= 0.3;
       this.widths[t] = Math.round(Math.min(1, Math.max(0.03, level)) * SECOND_US);
       this.starts[t] = Math.floor(u(6, t) * SECOND_US);
     }

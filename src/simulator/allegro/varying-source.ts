@@ -10,11 +10,14 @@ import { addRange, firstAndLast, sendPlans, sendsIn, SendWindows, type SendPlan 
 import { varyingCaptureStream } from './varying-capture';
 
 export class VaryingSource implements TrafficSource {
-  readonly windows: SendWindows;
+  private sendWindows?: SendWindows;
 
   /** The model live (endedAt undefined) or as a recording of [startedAt, endedAt). */
-  constructor(readonly model: TrafficModel, readonly startedAt: number = model.startedAt, readonly endedAt: number | undefined = undefined) {
-    this.windows = SendWindows.of(model.seed);
+  constructor(readonly model: TrafficModel, readonly startedAt: number = model.startedAt, readonly endedAt: number | undefined = undefined) {}
+
+  /** The send windows of the model's seed, computed on first use (a slot nobody asks costs nothing). */
+  get windows(): SendWindows {
+    return (this.sendWindows ??= SendWindows.of(this.model.seed));
   }
 
   get hosts(): readonly Host[] { return this.model.hosts; }
