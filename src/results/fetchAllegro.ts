@@ -12,6 +12,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 /**
  * Fetches every page of a paged list (page 0, 1, … numberOfPages-1 with the maximum count) and
  * returns the first answer with all displayedItems concatenated. Pages are fetched two at a time.
+ * A live list ranked by counters can reorder between two page requests (on the device as in the
+ * document's own pagination script), so an item may come twice: it is kept once, where it ranked first.
  */
 export async function fetchAllPages(run: RunAllegroFn, device: string, path: string, query: AllegroQuery, signal: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<unknown> {
   const base: AllegroQuery = { ...query, count: ALLEGRO_MAX_COUNT };
@@ -33,7 +35,26 @@ export async function fetchAllPages(run: RunAllegroFn, device: string, path: str
     }
   };
   await Promise.all([worker(), worker()]);
-  return { ...first, displayedItems: all.flat(), page: 0, allPages: true };
+  return { ...first, displayedItems: withoutRepeats(all.flat()), page: 0, allPages: true };
+}
+
+/**
+ * Items in order, each entity once. An entity is named by its text fields (ip, mac, name, …):
+ * counters are numbers or arrays and change between two pages, the names do not.
+ */
+export function withoutRepeats(items: unknown[]): unknown[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (!isObject(item)) return true;
+    const name = Object.entries(item)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k, v]) => `${k}=${v as string}`)
+      .join('\u0000');
+    if (!name) return true;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
 }
 
 /** One query, or all pages of it. */

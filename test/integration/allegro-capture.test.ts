@@ -104,7 +104,8 @@ describe('capture', () => {
     const parts: Buffer[] = [];
     for await (const b of sim.slots.get(0)!.capture({ segments: [{ fromUs: t0 * 1e6 + 500_000, toUs: t1 * 1e6 }], now: () => Date.now() })) parts.push(Buffer.from(b));
     const expected = Buffer.concat(parts);
-    assert.ok(got.length > 20e6, `${got.length} bytes`);
+    // Many megabytes whatever the time of day (the simulated traffic follows a daily wave).
+    assert.ok(got.length > 2e6, `${got.length} bytes`);
     assert.equal(got.length, expected.length);
     assert.ok(got.equals(expected), 'identical bytes');
     const packets = readCaptureFile(got);

@@ -52,6 +52,17 @@ test('"all pages" fetches every page with the maximum count and concatenates dis
   assert.ok(asked.every((q) => q.count === 100 && q.sort === 'bytes'));
 });
 
+test('"all pages" keeps an item that moved to the next page between two requests once, where it ranked first', async () => {
+  // A live list: 10.0.0.2 ranked last on page 0 and was first on page 1 by the time that was asked.
+  const run = async (_d: string, _p: string, query: Record<string, unknown>) => {
+    const page = Number(query.page);
+    const items = page === 0 ? [{ ip: '10.0.0.1', bytes: 900 }, { ip: '10.0.0.2', bytes: 800 }] : [{ ip: '10.0.0.2', bytes: 810 }, { ip: '10.0.0.3', bytes: 805 }];
+    return { numberOfPages: 2, numberOfItems: 4, displayedItems: items };
+  };
+  const out = (await fetchAllPages(run, 'dev', '/API/stats/modules/ip/ips_paged', { sort: 'bytes' }, new AbortController().signal)) as { displayedItems: { ip: string; bytes: number }[] };
+  assert.deepEqual(out.displayedItems, [{ ip: '10.0.0.1', bytes: 900 }, { ip: '10.0.0.2', bytes: 800 }, { ip: '10.0.0.3', bytes: 805 }]);
+});
+
 test('a restore state gives back the query and nothing else; static results are marked lost', () => {
   const r = requestFromState({ activeTab: 'items', restore: { kind: 'allegro', device: 'lab', path: '/API/stats/modules/ip/ips_paged', query: { sort: 'bytes', evil: { nested: true } } } });
   assert.deepEqual(r, { request: { kind: 'allegro', device: 'lab', path: '/API/stats/modules/ip/ips_paged', query: { sort: 'bytes' }, allPages: false }, lostStatic: false });
