@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { TrafficModel, dissect, readCaptureFile, type CaptureFormat, type CaptureStreamOptions, type Connection } from '../../src/simulator/model/index';
 import { DAY, SECOND_US, SendWindows, countBefore, offsetUs, sendPlans } from '../../src/simulator/allegro/activity';
 import { VaryingSource } from '../../src/simulator/allegro/varying-source';
+import type { VaryingCaptureOptions } from '../../src/simulator/allegro/varying-capture';
 
 const T1 = 1_795_000_020; // a fixed second (11:07:00 UTC, a multiple of 60 + 20)
 const model = new TrafficModel({ seed: 42, startedAt: T1 - 3600 - 20 });
@@ -242,3 +243,45 @@ test('zero-copy streaming (reuseBuffers) yields the same bytes as copies, in pca
     assert.ok(packets.every((p) => p.timeUs >= segments[0]!.fromUs && p.timeUs < segments[0]!.toUs));
   }
 });
+
+test('zero-copy views stay intact while the consumer asks for the next chunk, across blocks, and pooled buffers start clean', async () => {
+  // around two minute boundaries: three blocks, whose buffers are retired and reused
+  const boundary = Math.floor(T1 / 60) * 60;
+  // (odd and even numbers of seconds: a block's last view comes from either of its two buffers)
+  const segments = [
+    { fromUs: (boundary - 122) * SECOND_US, toUs: (boundary - 119) * SECOND_US },
+    { fromUs: (boundary - 62) * SECOND_US, toUs: (boundary - 58) * SECOND_US },
+    { fromUs: (boundary - 2) * SECOND_US, toUs: (boundary + 1) * SECOND_US },
+  ];
+  for (const format of ['pcap', 'pcapng', 'pcap'] as CaptureFormat[]) {
+    const expected = await collect(source, { segments, format });
+    let finished!: () => void;
+    const options: VaryingCaptureOptions = { segments, format, reuseBuffers: true, now: () => (T1 + 600) * 1000, settled: new Promise<void>((r) => (finished = r)) };
+    const parts: Buffer[] = [];
+    let last: { view: Buffer; copy: Buffer } | undefined;
+    for await (const chunk of source.capture(options)) {
+      // the consumer may still be writing the previous chunk while this one was made
+      if (last) assert.ok(last.view.equals(last.copy), 'the previous chunk is unchanged');
+      last = { view: chunk, copy: Buffer.from(chunk) };
+      parts.push(last.copy);
+    }
+    finished(); // the next stream may take this one's buffers from the pool
+    await new Promise((r) => setImmediate(r));
+    const file = Buffer.concat(parts);
+    assert.ok(file.equals(expected), `${format}: the same bytes as copies`);
+    if (format === 'pcapng') assert.equal(dirtyPcapngBytes(file), 0, 'interface ids and padding are zero');
+  }
+});
+
+/** Non-zero bytes where a pcapng enhanced packet block has its interface id or padding. */
+function dirtyPcapngBytes(file: Buffer): number {
+  let dirty = 0;
+  for (let at = file.readUInt32LE(4); at < file.length; at += file.readUInt32LE(at + 4)) {
+    if (file.readUInt32LE(at) !== 6) continue;
+    const capLen = file.readUInt32LE(at + 20);
+    const end = at + file.readUInt32LE(at + 4) - 4;
+    for (const i of [at + 8, at + 9, at + 10, at + 11]) if (file[i]) dirty++;
+    for (let i = at + 28 + capLen; i < end; i++) if (file[i]) dirty++;
+  }
+  return dirty;
+}

@@ -11,6 +11,7 @@ import { writeChunk, sleep } from '../shared/respond';
 import type { RequestContext } from '../shared/server';
 import { compileExpression, ExpressionError } from './expression';
 import { ApiError, boolParam, param } from './views';
+import type { VaryingCaptureOptions } from './varying-capture';
 
 const WRITE_SLICE = 1 << 20;
 
@@ -125,7 +126,9 @@ export async function streamCapture(r: CaptureRequest, plan: CapturePlan): Promi
   });
   let sent = 0;
   const inflight: Promise<void>[] = [];
-  const stream = r.source.capture({
+  // resolved once every write has finished or failed: the stream may then reuse its buffers
+  let settle!: () => void;
+  const options: VaryingCaptureOptions = {
     segments: plan.segments,
     filter: plan.filter,
     snapLength: plan.snapLength,
@@ -133,7 +136,9 @@ export async function streamCapture(r: CaptureRequest, plan: CapturePlan): Promi
     now: r.clock,
     reuseBuffers: true,
     signal,
-  });
+    settled: new Promise<void>((resolve) => (settle = resolve)),
+  };
+  const stream = r.source.capture(options);
   try {
     for await (const chunk of stream) {
       if (signal.aborted || res.destroyed) return;
@@ -168,5 +173,6 @@ export async function streamCapture(r: CaptureRequest, plan: CapturePlan): Promi
     res.destroy();
   } finally {
     await stream.return(undefined);
+    void Promise.allSettled(inflight).then(settle);
   }
 }

@@ -75,11 +75,15 @@ export interface VaryingBlock extends RecordSet {
   ack: Float64Array;
 }
 
-function recordSet(format: CaptureFormat, count: number, bytes: number): RecordSet {
+/** Gives a buffer of exactly `bytes` bytes, contents undefined. */
+export type Allocate = (bytes: number) => Buffer;
+
+function recordSet(format: CaptureFormat, count: number, bytes: number, allocate: Allocate = Buffer.allocUnsafe): RecordSet {
+  const buffer = allocate(bytes);
+  // every byte of a pcap record is written; pcapng records have padding and reserved zeros
+  if (format === 'pcapng') buffer.fill(0);
   return {
-    format, count,
-    // every byte of a pcap record is written; pcapng records have padding and reserved zeros
-    buffer: format === 'pcap' ? Buffer.allocUnsafe(bytes) : Buffer.alloc(bytes),
+    format, count, buffer,
     recordStart: new Int32Array(count + 1), usec: new Int32Array(count), patch: new Uint8Array(count), l4Offset: new Int32Array(count),
     capLen: new Int32Array(count), checksumBase: new Int32Array(count), group: new Int32Array(count), before: new Float64Array(count),
     tsBase: new Float64Array(count), tsDelta: new Float64Array(count), connectionStart: new Float64Array(count),
@@ -105,7 +109,7 @@ function subset(from: RecordSet, indices: number[]): RecordSet {
   return out;
 }
 
-export function buildVaryingBlock(source: VaryingSource, minute: number, options: CaptureStreamOptions): VaryingBlock {
+export function buildVaryingBlock(source: VaryingSource, minute: number, options: CaptureStreamOptions, allocate?: Allocate): VaryingBlock {
   const format = options.format ?? 'pcap';
   const snap = options.snapLength ?? 65535;
   const dataAt = recordDataOffset(format);
@@ -170,7 +174,7 @@ export function buildVaryingBlock(source: VaryingSource, minute: number, options
     sizes[i] = recordSize(format, Math.min(e.templates[entry - e.first]!.bytes.length, snap));
     bytes += sizes[i]!;
   }
-  const records = recordSet(format, count, bytes);
+  const records = recordSet(format, count, bytes, allocate);
   const { buffer: b, recordStart } = records;
   const voice: number[] = [];
   for (let i = 0, at = 0; i < count; at += sizes[i]!, i++) {
@@ -379,6 +383,96 @@ function pieces(block: VaryingBlock, source: VaryingSource, second: number, from
   return out;
 }
 
+export interface VaryingCaptureOptions extends CaptureStreamOptions {
+  /**
+   * Resolves once the consumer no longer needs any buffer it was given (all writes done or
+   * failed). Then the stream's large block buffers go to a pool for later streams; without it
+   * they are left to the garbage collector.
+   */
+  settled?: Promise<void>;
+}
+
+/**
+ * Large buffers of finished streams, for the blocks of later streams: a fresh 20 MB buffer costs
+ * page faults and garbage-collector pressure every minute of traffic. Emptied when unused for a while.
+ */
+class BufferPool {
+  private free: Buffer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  constructor(private readonly max: number, private readonly idleMs: number) {}
+
+  /** The smallest pooled buffer of at least `bytes`, if any. */
+  take(bytes: number): Buffer | undefined {
+    let best = -1;
+    for (let i = 0; i < this.free.length; i++) {
+      if (this.free[i]!.length >= bytes && (best < 0 || this.free[i]!.length < this.free[best]!.length)) best = i;
+    }
+    return best < 0 ? undefined : this.free.splice(best, 1)[0];
+  }
+
+  give(buffers: Buffer[]): void {
+    this.free.push(...buffers);
+    this.free.sort((a, b) => b.length - a.length);
+    this.free.length = Math.min(this.free.length, this.max);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => { this.free = []; }, this.idleMs);
+    this.timer.unref();
+  }
+}
+
+const pool = new BufferPool(4, 30_000);
+/** Large buffers get room to spare, so that one fits the blocks of other minutes. */
+const POOLED_MIN = 1 << 20;
+
+/**
+ * The large buffers of one stream. With reuseBuffers the consumer may still be writing the last
+ * chunk it was given when it asks for the next, so a buffer the stream stops rendering into is
+ * reused once a later chunk went out if the last chunk came from it, at once otherwise.
+ */
+class StreamBuffers {
+  private yields = 0;
+  /** The block buffer behind the last chunk given out, if that chunk was a view of it. */
+  private lastFrom: Buffer | undefined;
+  private readonly retired: { buffer: Buffer; safeAt: number }[] = [];
+  private readonly all: Buffer[] = [];
+  private readonly parent = new WeakMap<Buffer, Buffer>();
+
+  allocate: Allocate = (bytes) => {
+    if (bytes < POOLED_MIN) return Buffer.allocUnsafe(bytes);
+    let whole: Buffer | undefined;
+    const i = this.retired.findIndex((r) => r.safeAt <= this.yields && r.buffer.length >= bytes);
+    if (i >= 0) whole = this.retired.splice(i, 1)[0]!.buffer;
+    else {
+      whole = pool.take(bytes) ?? Buffer.allocUnsafe(Math.ceil((bytes * 1.25) / POOLED_MIN) * POOLED_MIN);
+      this.all.push(whole);
+    }
+    const view = whole.subarray(0, bytes);
+    this.parent.set(view, whole);
+    return view;
+  };
+
+  /** Notes a chunk given to the consumer (`from`: the block buffer it is a view of). */
+  emit(chunk: Buffer, from?: Buffer): Buffer {
+    this.yields++;
+    this.lastFrom = from;
+    return chunk;
+  }
+
+  /** A block's buffers are no longer rendered into. */
+  retire(...views: (Buffer | undefined)[]): void {
+    for (const v of views) {
+      const whole = v && this.parent.get(v);
+      if (whole) this.retired.push({ buffer: whole, safeAt: this.yields + (v === this.lastFrom ? 1 : 0) });
+    }
+  }
+
+  /** All large buffers of the stream go to the pool once the consumer is done with them. */
+  finish(settled: Promise<void> | undefined): void {
+    const all = this.all.splice(0);
+    if (settled && all.length) void settled.then(() => pool.give(all), () => undefined);
+  }
+}
+
 /**
  * The capture file as an async sequence of buffers: the header, then every packet the source sends
  * in the segments that passes the filter, in time order. Past data comes as fast as the consumer
@@ -386,15 +480,18 @@ function pieces(block: VaryingBlock, source: VaryingSource, second: number, from
  * block (two buffers alternate per second): keep at most one earlier write in flight when asking
  * for more.
  */
-export async function* varyingCaptureStream(source: VaryingSource, options: CaptureStreamOptions): AsyncGenerator<Buffer> {
+export async function* varyingCaptureStream(source: VaryingSource, options: VaryingCaptureOptions): AsyncGenerator<Buffer> {
   const now = options.now ?? Date.now;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   const poll = options.livePollMs ?? 100;
   const format = options.format ?? 'pcap';
-  if (options.header !== false) yield fileHeader(format, options.snapLength ?? 65535);
+  const buffers = new StreamBuffers();
   let block: VaryingBlock | undefined;
   const blockFor = (minute: number) => {
-    if (!block || block.minute !== minute) block = buildVaryingBlock(source, minute, options);
+    if (!block || block.minute !== minute) {
+      if (block) buffers.retire(block.buffer, block.spare);
+      block = buildVaryingBlock(source, minute, options, buffers.allocate);
+    }
     return block;
   };
   let pending: Buffer[] = [];
@@ -403,7 +500,7 @@ export async function* varyingCaptureStream(source: VaryingSource, options: Capt
     const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    return out;
+    return buffers.emit(out);
   };
   const size = (p: Piece) => p.set.recordStart[p.to]! - p.set.recordStart[p.from]!;
   /** Copies a piece into `out` at `at` and patches it there. */
@@ -412,63 +509,68 @@ export async function* varyingCaptureStream(source: VaryingSource, options: Capt
     p.set.buffer.copy(out, at, from, p.set.recordStart[p.to]!);
     render(p.set, b.ack, out, from - at, second, p.from, p.to, p.base);
   };
-  for (const seg of options.segments as CaptureSegment[]) {
-    let cursor = seg.fromUs;
-    while (cursor < seg.toUs) {
-      if (options.signal?.aborted) return;
-      const nowUs = Math.floor(now() * 1000);
-      const limit = Math.min(seg.toUs, nowUs);
-      if (cursor >= limit) {
-        if (pendingBytes) yield flush();
-        await sleep(poll, options.signal);
-        continue;
-      }
-      const second = Math.floor(cursor / 1e6);
-      const stopUs = Math.min(limit, (second + 1) * 1e6);
-      const b = blockFor(Math.floor(second / 60));
-      const parts = pieces(b, source, second, cursor - second * 1e6, stopUs - second * 1e6);
-      cursor = stopUs;
-      if (!parts.length) continue;
-      prepare(b, second);
-      let windowBytes = 0;
-      for (const p of parts) if (p.set === b) windowBytes += size(p);
-      if (options.reuseBuffers && windowBytes >= LARGE_RANGE) {
-        // the window's ranges as views of the block, patched in place; voice records copied
-        b.flip = !b.flip;
-        const out = b.flip ? b.buffer : (b.spare ??= clone(b.buffer));
-        for (const p of parts) {
-          if (p.set !== b) {
-            const piece = Buffer.allocUnsafe(size(p));
-            copy(b, p, second, piece, 0);
-            pending.push(piece);
-            pendingBytes += piece.length;
-            continue;
-          }
+  try {
+    if (options.header !== false) yield buffers.emit(fileHeader(format, options.snapLength ?? 65535));
+    for (const seg of options.segments as CaptureSegment[]) {
+      let cursor = seg.fromUs;
+      while (cursor < seg.toUs) {
+        if (options.signal?.aborted) return;
+        const nowUs = Math.floor(now() * 1000);
+        const limit = Math.min(seg.toUs, nowUs);
+        if (cursor >= limit) {
           if (pendingBytes) yield flush();
-          render(b, b.ack, out, 0, second, p.from, p.to, p.base);
-          yield out.subarray(b.recordStart[p.from]!, b.recordStart[p.to]!);
+          await sleep(poll, options.signal);
+          continue;
         }
-      } else {
-        let total = 0;
-        for (const p of parts) total += size(p);
-        const out = Buffer.allocUnsafe(total);
-        let at = 0;
-        for (const p of parts) {
-          copy(b, p, second, out, at);
-          at += size(p);
+        const second = Math.floor(cursor / 1e6);
+        const stopUs = Math.min(limit, (second + 1) * 1e6);
+        const b = blockFor(Math.floor(second / 60));
+        const parts = pieces(b, source, second, cursor - second * 1e6, stopUs - second * 1e6);
+        cursor = stopUs;
+        if (!parts.length) continue;
+        prepare(b, second);
+        let windowBytes = 0;
+        for (const p of parts) if (p.set === b) windowBytes += size(p);
+        if (options.reuseBuffers && windowBytes >= LARGE_RANGE) {
+          // the window's ranges as views of the block, patched in place; voice records copied
+          b.flip = !b.flip;
+          const out = b.flip ? b.buffer : (b.spare ??= clone(b.buffer, buffers.allocate));
+          for (const p of parts) {
+            if (p.set !== b) {
+              const piece = Buffer.allocUnsafe(size(p));
+              copy(b, p, second, piece, 0);
+              pending.push(piece);
+              pendingBytes += piece.length;
+              continue;
+            }
+            if (pendingBytes) yield flush();
+            render(b, b.ack, out, 0, second, p.from, p.to, p.base);
+            yield buffers.emit(out.subarray(b.recordStart[p.from]!, b.recordStart[p.to]!), out);
+          }
+        } else {
+          let total = 0;
+          for (const p of parts) total += size(p);
+          const out = Buffer.allocUnsafe(total);
+          let at = 0;
+          for (const p of parts) {
+            copy(b, p, second, out, at);
+            at += size(p);
+          }
+          pending.push(out);
+          pendingBytes += total;
         }
-        pending.push(out);
-        pendingBytes += total;
+        if (pendingBytes >= chunkBytes) yield flush();
       }
-      if (pendingBytes >= chunkBytes) yield flush();
     }
+    if (pendingBytes) yield flush();
+  } finally {
+    buffers.finish(options.settled);
   }
-  if (pendingBytes) yield flush();
 }
 
 /** A copy of a buffer (Buffer.from(buffer) copies element by element, far slower than this memcpy). */
-function clone(buffer: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(buffer.length);
+function clone(buffer: Buffer, allocate: Allocate): Buffer {
+  const out = allocate(buffer.length);
   buffer.copy(out);
   return out;
 }
