@@ -57,7 +57,10 @@ describe('AppResponse simulator: report semantics on the traffic model', () => {
   });
 
   it('time series: bins aligned to the granularity, resolution aggregates further, bins add up to the total', async () => {
-    const base = { source: { name: 'aggregates' }, time: { duration: 'last 1 hour', granularity: '60' } } as const;
+    // One fixed, minute-aligned hour for every request below: "last 1 hour" asked twice could fall
+    // on either side of a minute boundary and cover two different windows.
+    const end = Math.floor(Date.now() / 60_000) * 60 - 60;
+    const base = { source: { name: 'aggregates' }, time: { start: String(end - 3600), end: String(end), granularity: '60' } } as const;
     const series = await run({ ...base, group_by: ['start_time'], columns: ['start_time', 'end_time', 'sum_traffic.total_bytes', 'avg_traffic.total_bytes_ps'] });
     const total = await run({ ...base, columns: ['sum_traffic.total_bytes'] });
     assert.ok(series.rows.length >= 55 && series.rows.length <= 60, String(series.rows.length));
