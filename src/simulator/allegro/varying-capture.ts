@@ -245,7 +245,7 @@ function advance(block: VaryingBlock, second: number): void {
     for (let k = 0; k < block.tracked.length; k++) {
       const p = block.tracked[k]!;
       if (block.at < p.c.start || block.at >= p.c.end) continue;
-      acc[0] = 0; acc[2] = 0;
+      acc.fill(0);
       addSecond(p, block.at, acc);
       block.packets[k] += acc[0]!;
       block.payload[k] += acc[2]!;
