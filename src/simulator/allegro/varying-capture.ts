@@ -6,7 +6,8 @@
 // copy per range. The patched fields follow what was really sent: TCP sequence and acknowledgement
 // numbers count the payload sent before (no gaps for Wireshark to flag), RTP sequence numbers the
 // packets sent before, RTP timestamps the wall clock.
-import type { CaptureSegment, CaptureStreamOptions } from '../model/capture';
+import { patchCounters, stampRecord, type CaptureSegment, type CaptureStreamOptions } from '../model/capture';
+import { sleep } from '../shared/respond';
 import { PatchKind, frameTemplate, type FrameTemplate } from '../model/frames';
 import { fileHeader, recordDataOffset, recordSize, type CaptureFormat } from '../model/pcap';
 import type { Direction } from '../model/types';
@@ -303,19 +304,10 @@ function render(set: RecordSet, ack: Float64Array, out: Buffer, shift: number, s
   const pcap = set.format === 'pcap';
   const dataAt = recordDataOffset(set.format);
   const usBase = second * 1e6;
-  const s0 = second & 0xff, s1 = (second >>> 8) & 0xff, s2 = (second >>> 16) & 0xff, s3 = (second >>> 24) & 0xff;
   const { recordStart, usec, patch, group, before, tsBase, tsDelta, connectionStart, checksumBase, l4Offset, capLen } = set;
   for (let i = from; i < to; i++) {
     const at = recordStart[i]! - shift;
-    if (pcap) {
-      out[at] = s0; out[at + 1] = s1; out[at + 2] = s2; out[at + 3] = s3;
-    } else {
-      const ts = usBase + usec[i]!;
-      const hi = Math.floor(ts / TWO32);
-      const lo = ts - hi * TWO32;
-      out[at + 12] = hi & 0xff; out[at + 13] = (hi >>> 8) & 0xff; out[at + 14] = (hi >>> 16) & 0xff; out[at + 15] = hi >>> 24;
-      out[at + 16] = lo & 0xff; out[at + 17] = (lo >>> 8) & 0xff; out[at + 18] = (lo >>> 16) & 0xff; out[at + 19] = lo >>> 24;
-    }
+    stampRecord(out, at, pcap, second, usBase + usec[i]!);
     const kind = patch[i]!;
     if (kind === NONE) continue;
     const g = group[i]!;
@@ -325,36 +317,7 @@ function render(set: RecordSet, ack: Float64Array, out: Buffer, shift: number, s
     v2 -= Math.floor(v2 / TWO32) * TWO32;
     const l4 = at + dataAt + l4Offset[i]!;
     const room = at + dataAt + capLen[i]! - l4;
-    const v1hi = Math.floor(v1 / 65536), v1lo = v1 - v1hi * 65536;
-    const v2hi = Math.floor(v2 / 65536), v2lo = v2 - v2hi * 65536;
-    if (kind === TCP) {
-      let sum = checksumBase[i]! + v1hi + v1lo + v2hi + v2lo;
-      sum = (sum & 0xffff) + (sum >>> 16);
-      sum = (sum & 0xffff) + (sum >>> 16);
-      const c = ~sum & 0xffff;
-      if (room >= 18) {
-        out[l4 + 4] = v1hi >>> 8; out[l4 + 5] = v1hi & 0xff; out[l4 + 6] = v1lo >>> 8; out[l4 + 7] = v1lo & 0xff;
-        out[l4 + 8] = v2hi >>> 8; out[l4 + 9] = v2hi & 0xff; out[l4 + 10] = v2lo >>> 8; out[l4 + 11] = v2lo & 0xff;
-        out[l4 + 16] = c >>> 8; out[l4 + 17] = c & 0xff;
-      } else {
-        if (room >= 8) out.writeUInt32BE(v1, l4 + 4);
-        if (room >= 12) out.writeUInt32BE(v2, l4 + 8);
-      }
-    } else {
-      const seq = v1lo;
-      let sum = checksumBase[i]! + seq + v2hi + v2lo;
-      sum = (sum & 0xffff) + (sum >>> 16);
-      sum = (sum & 0xffff) + (sum >>> 16);
-      const c = ~sum & 0xffff || 0xffff;
-      if (room >= 16) {
-        out[l4 + 6] = c >>> 8; out[l4 + 7] = c & 0xff;
-        out[l4 + 10] = seq >>> 8; out[l4 + 11] = seq & 0xff;
-        out[l4 + 12] = v2hi >>> 8; out[l4 + 13] = v2hi & 0xff; out[l4 + 14] = v2lo >>> 8; out[l4 + 15] = v2lo & 0xff;
-      } else {
-        if (room >= 8) out.writeUInt16BE(c, l4 + 6);
-        if (room >= 12) out.writeUInt16BE(seq, l4 + 10);
-      }
-    }
+    patchCounters(out, l4, room, kind, v1, v2, checksumBase[i]!);
   }
 }
 
@@ -573,16 +536,4 @@ function clone(buffer: Buffer, allocate: Allocate): Buffer {
   const out = allocate(buffer.length);
   buffer.copy(out);
   return out;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -4,6 +4,7 @@
 // TCP sequence/ack, RTP sequence/timestamp, checksum). This keeps generation far above 500 MB/s.
 import { fileHeader, recordDataOffset, recordSize, type CaptureFormat } from './pcap';
 import { PatchKind, frameTemplate, type FrameTemplate } from './frames';
+import { sleep } from '../shared/respond';
 import type { TrafficModel } from './traffic';
 import type { Connection, Direction } from './types';
 
@@ -171,6 +172,58 @@ export function firstRecordAtOrAfter(block: MinuteBlock, usec: number): number {
 const TWO32 = 0x100000000;
 const LARGE_RANGE = 256 * 1024;
 
+/** Writes a record's timestamp: the second (pcap: the microseconds stay in the template) or, in
+ * pcapng, the whole microsecond time `us`. */
+export function stampRecord(out: Buffer, at: number, pcap: boolean, second: number, us: number): void {
+  if (pcap) {
+    out[at] = second & 0xff; out[at + 1] = (second >>> 8) & 0xff; out[at + 2] = (second >>> 16) & 0xff; out[at + 3] = second >>> 24;
+    return;
+  }
+  const hi = Math.floor(us / TWO32);
+  const lo = us - hi * TWO32;
+  out[at + 12] = hi & 0xff; out[at + 13] = (hi >>> 8) & 0xff; out[at + 14] = (hi >>> 16) & 0xff; out[at + 15] = hi >>> 24;
+  out[at + 16] = lo & 0xff; out[at + 17] = (lo >>> 8) & 0xff; out[at + 18] = (lo >>> 16) & 0xff; out[at + 19] = lo >>> 24;
+}
+
+/**
+ * Writes a frame's two running counters and fixes its checksum from the template's partial sum:
+ * TCP seq `v1` and ack `v2`; RTP sequence (low 16 bits of `v1`) and timestamp `v2`. `l4` is where
+ * the transport header starts in `out`, `room` how much of it the (snapped) record holds.
+ * Bytes are written directly: this runs once per packet of a capture.
+ */
+export function patchCounters(out: Buffer, l4: number, room: number, kind: PatchKind, v1: number, v2: number, checksumBase: number): void {
+  const v1hi = Math.floor(v1 / 65536), v1lo = v1 - v1hi * 65536;
+  const v2hi = Math.floor(v2 / 65536), v2lo = v2 - v2hi * 65536;
+  if (kind === PatchKind.Tcp) {
+    let sum = checksumBase + v1hi + v1lo + v2hi + v2lo;
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    const c = ~sum & 0xffff;
+    if (room >= 18) {
+      out[l4 + 4] = v1hi >>> 8; out[l4 + 5] = v1hi & 0xff; out[l4 + 6] = v1lo >>> 8; out[l4 + 7] = v1lo & 0xff;
+      out[l4 + 8] = v2hi >>> 8; out[l4 + 9] = v2hi & 0xff; out[l4 + 10] = v2lo >>> 8; out[l4 + 11] = v2lo & 0xff;
+      out[l4 + 16] = c >>> 8; out[l4 + 17] = c & 0xff;
+    } else {
+      if (room >= 8) out.writeUInt32BE(v1, l4 + 4);
+      if (room >= 12) out.writeUInt32BE(v2, l4 + 8);
+    }
+  } else {
+    const seq = v1lo;
+    let sum = checksumBase + seq + v2hi + v2lo;
+    sum = (sum & 0xffff) + (sum >>> 16);
+    sum = (sum & 0xffff) + (sum >>> 16);
+    const c = ~sum & 0xffff || 0xffff;
+    if (room >= 16) {
+      out[l4 + 6] = c >>> 8; out[l4 + 7] = c & 0xff;
+      out[l4 + 10] = seq >>> 8; out[l4 + 11] = seq & 0xff;
+      out[l4 + 12] = v2hi >>> 8; out[l4 + 13] = v2hi & 0xff; out[l4 + 14] = v2lo >>> 8; out[l4 + 15] = v2lo & 0xff;
+    } else {
+      if (room >= 8) out.writeUInt16BE(c, l4 + 6);
+      if (room >= 12) out.writeUInt16BE(seq, l4 + 10);
+    }
+  }
+}
+
 /**
  * Records [from, to) of the block as they are in second `second` (epoch seconds), as a new buffer,
  * or (inPlace) as a view of the block patched in place: valid only until the render after next.
@@ -189,19 +242,10 @@ export function renderSecond(block: MinuteBlock, second: number, from = 0, to = 
   const pcap = block.format === 'pcap';
   const dataAt = recordDataOffset(block.format);
   const usBase = second * 1e6;
-  const s0 = second & 0xff, s1 = (second >>> 8) & 0xff, s2 = (second >>> 16) & 0xff, s3 = (second >>> 24) & 0xff;
   const { recordStart, usec, patch, connectionStart, base1, delta1, base2, delta2, checksumBase, l4Offset, capLen } = block;
   for (let i = from; i < to; i++) {
     const at = recordStart[i]! - shift;
-    if (pcap) {
-      out[at] = s0; out[at + 1] = s1; out[at + 2] = s2; out[at + 3] = s3;
-    } else {
-      const ts = usBase + usec[i]!;
-      const hi = Math.floor(ts / TWO32);
-      const lo = ts - hi * TWO32;
-      out[at + 12] = hi & 0xff; out[at + 13] = (hi >>> 8) & 0xff; out[at + 14] = (hi >>> 16) & 0xff; out[at + 15] = hi >>> 24;
-      out[at + 16] = lo & 0xff; out[at + 17] = (lo >>> 8) & 0xff; out[at + 18] = (lo >>> 16) & 0xff; out[at + 19] = lo >>> 24;
-    }
+    stampRecord(out, at, pcap, second, usBase + usec[i]!);
     const kind = patch[i]!;
     if (kind === PatchKind.None) continue;
     const k = second - connectionStart[i]!;
@@ -211,36 +255,7 @@ export function renderSecond(block: MinuteBlock, second: number, from = 0, to = 
     v2 -= Math.floor(v2 / TWO32) * TWO32;
     const l4 = at + dataAt + l4Offset[i]!;
     const room = at + dataAt + capLen[i]! - l4;
-    const v1hi = Math.floor(v1 / 65536), v1lo = v1 - v1hi * 65536;
-    const v2hi = Math.floor(v2 / 65536), v2lo = v2 - v2hi * 65536;
-    if (kind === PatchKind.Tcp) {
-      let sum = checksumBase[i]! + v1hi + v1lo + v2hi + v2lo;
-      sum = (sum & 0xffff) + (sum >>> 16);
-      sum = (sum & 0xffff) + (sum >>> 16);
-      const c = ~sum & 0xffff;
-      if (room >= 18) {
-        out[l4 + 4] = v1hi >>> 8; out[l4 + 5] = v1hi & 0xff; out[l4 + 6] = v1lo >>> 8; out[l4 + 7] = v1lo & 0xff;
-        out[l4 + 8] = v2hi >>> 8; out[l4 + 9] = v2hi & 0xff; out[l4 + 10] = v2lo >>> 8; out[l4 + 11] = v2lo & 0xff;
-        out[l4 + 16] = c >>> 8; out[l4 + 17] = c & 0xff;
-      } else {
-        if (room >= 8) out.writeUInt32BE(v1, l4 + 4);
-        if (room >= 12) out.writeUInt32BE(v2, l4 + 8);
-      }
-    } else {
-      const seq = v1lo;
-      let sum = checksumBase[i]! + seq + v2hi + v2lo;
-      sum = (sum & 0xffff) + (sum >>> 16);
-      sum = (sum & 0xffff) + (sum >>> 16);
-      const c = ~sum & 0xffff || 0xffff;
-      if (room >= 16) {
-        out[l4 + 6] = c >>> 8; out[l4 + 7] = c & 0xff;
-        out[l4 + 10] = seq >>> 8; out[l4 + 11] = seq & 0xff;
-        out[l4 + 12] = v2hi >>> 8; out[l4 + 13] = v2hi & 0xff; out[l4 + 14] = v2lo >>> 8; out[l4 + 15] = v2lo & 0xff;
-      } else {
-        if (room >= 8) out.writeUInt16BE(c, l4 + 6);
-        if (room >= 12) out.writeUInt16BE(seq, l4 + 10);
-      }
-    }
+    patchCounters(out, l4, room, kind, v1, v2, checksumBase[i]!);
   }
   return inPlace ? out.subarray(recordStart[from]!, recordStart[to]!) : out;
 }
@@ -328,16 +343,4 @@ export async function* captureStream(model: TrafficModel, options: CaptureStream
     }
   }
   if (pendingBytes) yield flush();
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
