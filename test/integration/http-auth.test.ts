@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHttpClient, HttpStatusError } from '../../src/http';
-import type { HttpClientOptions } from '../../src/http/types';
-import { startHttpsServer, sendJson, capturingLogger, type TestServer } from './http-support';
+import type { HttpClientApi, HttpClientOptions } from '../../src/http/types';
+import { startHttpsServer, sendJson, capturingLogger, type Handler, type TestServer } from './http-support';
 
 const PASSWORD = 'S3cret-Passw0rd!';
 
@@ -15,27 +15,35 @@ function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
   });
 }
 
-test('Basic auth sends the user name and password', async () => {
-  const server = await startHttpsServer((req, res) => sendJson(res, 200, { auth: req.headers.authorization }));
-  const http = client(server, { credentials: { kind: 'basic', username: 'admin', password: PASSWORD } });
+/** A TLS server answering with `handler` and our client of it: `fn` runs with both, which are closed after it. */
+async function withServer(handler: Handler, options: Partial<HttpClientOptions>, fn: (http: HttpClientApi, server: TestServer) => Promise<void>): Promise<void> {
+  const server = await startHttpsServer(handler);
+  const http = client(server, options);
   try {
-    const { body } = await http.json<{ auth: string }>({ path: '/API/info/system' });
-    assert.equal(body.auth, `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`);
+    await fn(http, server);
   } finally {
     await http.close();
     await server.close();
   }
+}
+
+/** Client options that log in to AppResponse as admin, with PASSWORD unless `password` says otherwise. */
+function admin(extra: { password?: string; allowBasicFallback?: boolean } & Partial<HttpClientOptions> = {}): Partial<HttpClientOptions> {
+  const { password = PASSWORD, allowBasicFallback, ...rest } = extra;
+  return { credentials: { kind: 'appresponse', username: 'admin', password, ...(allowBasicFallback && { allowBasicFallback }) }, ...rest };
+}
+
+test('Basic auth sends the user name and password', async () => {
+  await withServer((req, res) => sendJson(res, 200, { auth: req.headers.authorization }), { credentials: { kind: 'basic', username: 'admin', password: PASSWORD } }, async (http) => {
+    const { body } = await http.json<{ auth: string }>({ path: '/API/info/system' });
+    assert.equal(body.auth, `Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`);
+  });
 });
 
 test('Bearer auth sends the API token', async () => {
-  const server = await startHttpsServer((req, res) => sendJson(res, 200, { auth: req.headers.authorization }));
-  const http = client(server, { credentials: { kind: 'bearer', token: 'allegro-api-token-123' } });
-  try {
+  await withServer((req, res) => sendJson(res, 200, { auth: req.headers.authorization }), { credentials: { kind: 'bearer', token: 'allegro-api-token-123' } }, async (http) => {
     assert.equal((await http.json<{ auth: string }>({ path: '/' })).body.auth, 'Bearer allegro-api-token-123');
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 /** A small AppResponse token service: tokens numbered, refresh and 401 on demand. */
@@ -72,9 +80,7 @@ function appResponse(options: { versions?: string[]; tokenLifetimeS?: number; re
 
 test('AppResponse: a token is obtained with user_credentials and reused', async () => {
   const ar = appResponse();
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http, server) => {
     const first = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
     const second = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
     assert.equal(first.body.token, 'access-1-zzz');
@@ -83,30 +89,20 @@ test('AppResponse: a token is obtained with user_credentials and reused', async 
     assert.deepEqual(ar.state.loginBodies[0], { user_credentials: { username: 'admin', password: PASSWORD }, generate_refresh_token: true });
     assert.equal(ar.state.contentTypes[0], 'application/json', 'exactly application/json, no charset');
     assert.equal(server.requests[0].url, '/api/mgmt.aaa/1.0/token');
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: concurrent requests share one login', async () => {
   const ar = appResponse();
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http) => {
     await Promise.all(Array.from({ length: 8 }, () => http.json({ path: '/api/common/1.0/info' })));
     assert.equal(ar.state.logins, 1);
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: after a 401 the token is refreshed and the request retried once', async () => {
   const ar = appResponse();
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http) => {
     await http.json({ path: '/api/common/1.0/info' });
     ar.state.revokeAll();
     const { body } = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
@@ -114,81 +110,56 @@ test('AppResponse: after a 401 the token is refreshed and the request retried on
     assert.equal(ar.state.refreshes, 1);
     assert.equal(ar.state.logins, 1);
     assert.deepEqual(ar.state.loginBodies[1], { refresh_token: 'refresh-1-yyy' });
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: when the refresh token is refused it logs in again', async () => {
   const ar = appResponse({ refreshWorks: false });
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http) => {
     await http.json({ path: '/api/common/1.0/info' });
     ar.state.revokeAll();
     const { body } = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
     assert.equal(body.token, 'access-2-zzz');
     assert.equal(ar.state.refreshes, 1);
     assert.equal(ar.state.logins, 2);
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: an expired token is renewed before use, not after a 401', async () => {
   const ar = appResponse({ tokenLifetimeS: 0 });
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http, server) => {
     await http.json({ path: '/api/common/1.0/info' });
     await http.json({ path: '/api/common/1.0/info' });
     assert.equal(ar.state.refreshes, 1);
     assert.equal(server.requests.filter((r) => r.url === '/api/common/1.0/info').length, 2, 'no request was answered 401');
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: falls back to /api/mgmt.aaa/2.0/token when 1.0 is absent', async () => {
   const ar = appResponse({ versions: ['2.0'] });
-  const server = await startHttpsServer(ar.handler);
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD } });
-  try {
+  await withServer(ar.handler, admin(), async (http, server) => {
     assert.equal((await http.json<{ token: string }>({ path: '/api/common/1.0/info' })).body.token, 'access-1-zzz');
     assert.deepEqual(server.requests.map((r) => r.url), ['/api/mgmt.aaa/1.0/token', '/api/mgmt.aaa/2.0/token', '/api/common/1.0/info']);
     ar.state.revokeAll();
     await http.json({ path: '/api/common/1.0/info' });
     assert.equal(server.requests.filter((r) => r.url === '/api/mgmt.aaa/1.0/token').length, 1, 'remembers that 1.0 is absent');
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: uses Basic when no token service exists and the profile allows it', async () => {
-  const server = await startHttpsServer((req, res) => {
+  await withServer((req, res) => {
     if (req.url?.includes('/token')) return sendJson(res, 404, { error_id: 'RESOURCE_NOT_FOUND' });
     sendJson(res, 200, { auth: req.headers.authorization });
-  });
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD, allowBasicFallback: true } });
-  try {
+  }, admin({ allowBasicFallback: true }), async (http) => {
     const { body } = await http.json<{ auth: string }>({ path: '/api/common/1.0/info' });
     assert.match(body.auth, /^Basic /);
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('AppResponse: a wrong password fails with the device error and no secret in the message', async () => {
   const ar = appResponse();
-  const server = await startHttpsServer(ar.handler);
   const log = capturingLogger();
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: 'wrong-pass-987' }, logger: log });
-  try {
+  await withServer(ar.handler, admin({ password: 'wrong-pass-987', logger: log }), async (http) => {
     const error = await http.json({ path: '/api/common/1.0/info' }).then(() => undefined, (e: unknown) => e);
     assert.ok(error instanceof HttpStatusError);
     assert.equal(error.status, 401);
@@ -196,18 +167,13 @@ test('AppResponse: a wrong password fails with the device error and no secret in
     assert.match(error.message, /^ar11: POST \/api\/mgmt\.aaa\/1\.0\/token: HTTP 401 AUTH_INVALID_CREDENTIALS: Invalid username or password/);
     assert.ok(!error.message.includes('wrong-pass-987'));
     assert.ok(!log.text().includes('wrong-pass-987'));
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
 
 test('secrets never appear in the captured log output', async () => {
   const ar = appResponse();
-  const server = await startHttpsServer(ar.handler);
   const log = capturingLogger();
-  const http = client(server, { credentials: { kind: 'appresponse', username: 'admin', password: PASSWORD }, logger: log });
-  try {
+  await withServer(ar.handler, admin({ logger: log }), async (http) => {
     await http.json({ path: '/api/common/1.0/info', query: { password: PASSWORD } });
     ar.state.revokeAll();
     await http.json({ path: '/api/common/1.0/info' });
@@ -217,8 +183,5 @@ test('secrets never appear in the captured log output', async () => {
     for (const secret of [PASSWORD, 'access-1-zzz', 'refresh-1-yyy', 'access-2-zzz', 'refresh-2-yyy']) {
       assert.ok(!text.includes(secret), `log leaks ${secret}`);
     }
-  } finally {
-    await http.close();
-    await server.close();
-  }
+  });
 });
