@@ -26,7 +26,7 @@ import { captureLinkLine, sidecarOneLine } from '../pcap/markdown';
 import { summaryMarkdown, summaryTables } from '../pcap/report';
 import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
 import type { ResultsService } from '../panels/results';
-import { BACK, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
+import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
 
 export interface PcapDeps {
   log: vscode.LogOutputChannel;
@@ -422,13 +422,7 @@ function steelFilterInput(o: { title: string; step: number; totalSteps: number; 
     pick.ignoreFocusOut = true;
     pick.buttons = [vscode.QuickInputButtons.Back];
     let schema: FilterSchema | undefined;
-    let done = false;
-    const finish = (r: StepResult<string>) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-      pick.dispose();
-    };
+    const end = endOfStep(pick, resolve);
     const refresh = () => {
       const text = pick.value;
       const problem = filterProblem('STEELFILTER', text);
@@ -450,15 +444,13 @@ function steelFilterInput(o: { title: string; step: number; totalSteps: number; 
         const next = `${v.slice(0, item.insert.start)}${item.insert.text}${v.slice(item.insert.end)}`;
         pick.value = /\s$/.test(next) ? next : `${next} `;
         refresh();
-      } else if (item.use) finish(pick.value.trim());
+      } else if (item.use) end.finish(pick.value.trim());
     });
-    pick.onDidTriggerButton((b) => b === vscode.QuickInputButtons.Back && finish(BACK));
-    pick.onDidHide(() => finish(undefined));
     refresh();
     pick.show();
     void o.schema.then((sc) => {
       schema = sc;
-      if (!done) refresh();
+      if (!end.done) refresh();
     });
   });
 }
@@ -640,37 +632,42 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
 
 // ---------- commands ----------
 
-async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
+/** The capture target a command was given (else a device picked now) and its configured device. */
+async function targetDevice(deps: PcapDeps, arg: unknown, kind: DeviceProfile['kind'] | undefined, placeholder: string): Promise<{ target: CaptureTarget; device: DeviceProfile } | undefined> {
   let target = captureTargetOf(arg);
   if (!target) {
-    const d = await pickDevice(deps, undefined, 'Device to capture from');
-    if (!d) return;
+    const d = await pickDevice(deps, kind, placeholder);
+    if (!d) return undefined;
     target = { deviceName: d.name };
   }
   const device = deviceOf(deps, target.deviceName);
   if (!device) {
     void vscode.window.showErrorMessage(`Device "${target.deviceName}" is not configured.`);
-    return;
+    return undefined;
   }
+  return { target, device };
+}
+
+/** The note a link goes to on success (the one the command started from), with the folder the form chose. */
+function noteDestination(dest: Destination | undefined, folder: string): Destination | undefined {
+  return dest?.note ? { folder, note: dest.note } : undefined;
+}
+
+async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
+  const picked = await targetDevice(deps, arg, undefined, 'Device to capture from');
+  if (!picked) return;
+  const { target, device } = picked;
   if (device.kind === 'appresponse') return exportPackets(deps, provider, target);
   const dest = destination();
   const state = await allegroForm(target, dest);
   if (!state) return;
-  await runAllegro(deps, provider, device, state, dest?.note ? { folder: state.folder, note: dest.note } : undefined);
+  await runAllegro(deps, provider, device, state, noteDestination(dest, state.folder));
 }
 
 async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
-  let target = captureTargetOf(arg);
-  if (!target) {
-    const d = await pickDevice(deps, 'appresponse', 'AppResponse to export packets from');
-    if (!d) return;
-    target = { deviceName: d.name };
-  }
-  const device = deviceOf(deps, target.deviceName);
-  if (!device) {
-    void vscode.window.showErrorMessage(`Device "${target.deviceName}" is not configured.`);
-    return;
-  }
+  const picked = await targetDevice(deps, arg, 'appresponse', 'AppResponse to export packets from');
+  if (!picked) return;
+  const { target, device } = picked;
   if (device.kind === 'allegro') return downloadPcap(deps, provider, target);
   const dest = destination();
   let source = target.packetSource;
@@ -693,7 +690,7 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
     });
   const state = await exportForm(target, source, dest, schema);
   if (!state) return;
-  await runExport(deps, provider, device, state, dest?.note ? { folder: state.folder, note: dest.note } : undefined);
+  await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
 }
 
 async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vscode.Uri | undefined): Promise<void> {

@@ -24,6 +24,36 @@ function isError(v: Validation): boolean {
   return v.severity === vscode.InputBoxValidationSeverity.Error;
 }
 
+/** What a step's input needs to end: its Back button, its hiding (Esc, focus elsewhere), dispose. */
+export interface StepInput {
+  onDidTriggerButton: vscode.Event<vscode.QuickInputButton>;
+  onDidHide: vscode.Event<void>;
+  dispose(): void;
+}
+
+export interface StepEnd<T> {
+  /** Resolves the step with its first result only, and disposes its input. */
+  finish(r: StepResult<T>): void;
+  /** True once the step has finished. */
+  readonly done: boolean;
+}
+
+/** Ends a step once: Back finishes it with BACK, hiding the input with undefined. */
+export function endOfStep<T>(input: StepInput, resolve: (r: StepResult<T>) => void): StepEnd<T> {
+  let done = false;
+  const finish = (r: StepResult<T>) => {
+    if (done) return;
+    done = true;
+    resolve(r);
+    input.dispose();
+  };
+  input.onDidTriggerButton((b) => {
+    if (b === vscode.QuickInputButtons.Back) finish(BACK);
+  });
+  input.onDidHide(() => finish(undefined));
+  return { finish, get done() { return done; } };
+}
+
 export function inputStep(o: InputStep): Promise<StepResult<string>> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
@@ -35,13 +65,7 @@ export function inputStep(o: InputStep): Promise<StepResult<string>> {
     box.ignoreFocusOut = true;
     if (o.placeholder) box.placeholder = o.placeholder;
     if (o.back) box.buttons = [vscode.QuickInputButtons.Back];
-    let done = false;
-    const finish = (r: StepResult<string>) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-      box.dispose();
-    };
+    const { finish } = endOfStep(box, resolve);
     const check = (v: string) => {
       const r = o.validate?.(v);
       box.validationMessage = r;
@@ -52,10 +76,6 @@ export function inputStep(o: InputStep): Promise<StepResult<string>> {
     box.onDidAccept(() => {
       if (!isError(check(box.value))) finish(box.value);
     });
-    box.onDidTriggerButton((b) => {
-      if (b === vscode.QuickInputButtons.Back) finish(BACK);
-    });
-    box.onDidHide(() => finish(undefined));
     box.show();
   });
 }
@@ -82,21 +102,11 @@ export function pickStep<T extends vscode.QuickPickItem>(o: PickStep<T>): Promis
     pick.matchOnDescription = true;
     if (o.active) pick.activeItems = [o.active];
     if (o.back) pick.buttons = [vscode.QuickInputButtons.Back];
-    let done = false;
-    const finish = (r: StepResult<T>) => {
-      if (done) return;
-      done = true;
-      resolve(r);
-      pick.dispose();
-    };
+    const { finish } = endOfStep(pick, resolve);
     pick.onDidAccept(() => {
       const item = pick.selectedItems[0] ?? pick.activeItems[0];
       if (item) finish(item);
     });
-    pick.onDidTriggerButton((b) => {
-      if (b === vscode.QuickInputButtons.Back) finish(BACK);
-    });
-    pick.onDidHide(() => finish(undefined));
     pick.show();
   });
 }
