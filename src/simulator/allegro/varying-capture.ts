@@ -6,11 +6,13 @@
 // copy per range. The patched fields follow what was really sent: TCP sequence and acknowledgement
 // numbers count the payload sent before (no gaps for Wireshark to flag), RTP sequence numbers the
 // packets sent before, RTP timestamps the wall clock.
-import { patchCounters, stampRecord, type CaptureSegment, type CaptureStreamOptions } from '../model/capture';
+import {
+  LARGE_RANGE, TWO32, emptyLayout, firstRecordAtOrAfter, layoutMinute, patchCounters, stampRecord,
+  type Allocate, type CaptureSegment, type CaptureStreamOptions, type RecordLayout,
+} from '../model/capture';
 import { sleep } from '../shared/respond';
-import { PatchKind, frameTemplate, type FrameTemplate } from '../model/frames';
-import { fileHeader, recordDataOffset, recordSize, type CaptureFormat } from '../model/pcap';
-import type { Direction } from '../model/types';
+import { PatchKind } from '../model/frames';
+import { fileHeader, recordDataOffset } from '../model/pcap';
 import { SECOND_US, addSecond, offsetUs, sentBefore, sentRuns, type SendPlan } from './activity';
 import type { VaryingSource } from './varying-source';
 
@@ -30,19 +32,8 @@ interface Group {
   peerOrigin: number;
 }
 
-/** Capture records sorted by their offset within the second, with what patching them needs. */
-export interface RecordSet {
-  format: CaptureFormat;
-  count: number;
-  buffer: Buffer;
-  /** Byte offset of record i; recordStart[count] = buffer length. */
-  recordStart: Int32Array;
-  /** Microsecond offset of record i within its second (non-decreasing). */
-  usec: Int32Array;
-  patch: Uint8Array;
-  l4Offset: Int32Array;
-  capLen: Int32Array;
-  checksumBase: Int32Array;
+/** Capture records sorted by their offset within the second, with what patching them here needs. */
+export interface RecordSet extends RecordLayout {
   /** Group (connection direction) of record i. */
   group: Int32Array;
   /** TCP: payload bytes before this packet within a full second; RTP: its index within the second. */
@@ -50,7 +41,6 @@ export interface RecordSet {
   /** RTP timestamp of the packet in the connection's first second, and its advance per second. */
   tsBase: Float64Array;
   tsDelta: Float64Array;
-  connectionStart: Float64Array;
 }
 
 /** The records of every second of one minute, before per-second selection and patching. */
@@ -76,27 +66,16 @@ export interface VaryingBlock extends RecordSet {
   ack: Float64Array;
 }
 
-/** Gives a buffer of exactly `bytes` bytes, contents undefined. */
-export type Allocate = (bytes: number) => Buffer;
-
-function recordSet(format: CaptureFormat, count: number, bytes: number, allocate: Allocate = Buffer.allocUnsafe): RecordSet {
-  const buffer = allocate(bytes);
-  // every byte of a pcap record is written; pcapng records have padding and reserved zeros
-  if (format === 'pcapng') buffer.fill(0);
-  return {
-    format, count, buffer,
-    recordStart: new Int32Array(count + 1), usec: new Int32Array(count), patch: new Uint8Array(count), l4Offset: new Int32Array(count),
-    capLen: new Int32Array(count), checksumBase: new Int32Array(count), group: new Int32Array(count), before: new Float64Array(count),
-    tsBase: new Float64Array(count), tsDelta: new Float64Array(count), connectionStart: new Float64Array(count),
-  };
-}
-
 /** The records `indices` (ascending) of a set, as a set of their own. */
 function subset(from: RecordSet, indices: number[]): RecordSet {
   const rs = from.recordStart;
   let bytes = 0;
   for (const i of indices) bytes += rs[i + 1]! - rs[i]!;
-  const out = recordSet(from.format, indices.length, bytes);
+  const n = indices.length;
+  const out: RecordSet = {
+    ...emptyLayout(from.format, n, bytes),
+    group: new Int32Array(n), before: new Float64Array(n), tsBase: new Float64Array(n), tsDelta: new Float64Array(n),
+  };
   let at = 0;
   indices.forEach((i, k) => {
     out.recordStart[k] = at;
@@ -106,16 +85,16 @@ function subset(from: RecordSet, indices: number[]): RecordSet {
     out.checksumBase[k] = from.checksumBase[i]!; out.group[k] = from.group[i]!; out.before[k] = from.before[i]!;
     out.tsBase[k] = from.tsBase[i]!; out.tsDelta[k] = from.tsDelta[i]!; out.connectionStart[k] = from.connectionStart[i]!;
   });
-  out.recordStart[indices.length] = at;
+  out.recordStart[n] = at;
   return out;
 }
 
 export function buildVaryingBlock(source: VaryingSource, minute: number, options: CaptureStreamOptions, allocate?: Allocate): VaryingBlock {
-  const format = options.format ?? 'pcap';
-  const snap = options.snapLength ?? 65535;
-  const dataAt = recordDataOffset(format);
-  interface Entry { g: Group; dir: Direction; first: number; templates: FrameTemplate[]; prefix: number[] }
-  const entries: Entry[] = [];
+  // every packet of the plans is laid out at its time in a full second; the window picks at render
+  const { records: laid, flows, flow, packet } = layoutMinute(source.model, minute, options, (c, dir) => {
+    const plan = source.plans(c)[dir];
+    return (j) => offsetUs(plan, j);
+  }, allocate);
   const groups: Group[] = [];
   const tracked: SendPlan[] = [];
   const trackedIndex = new Map<SendPlan, number>();
@@ -124,100 +103,37 @@ export function buildVaryingBlock(source: VaryingSource, minute: number, options
     if (i === undefined) { trackedIndex.set(p, (i = tracked.length)); tracked.push(p); }
     return i;
   };
-  let total = 0;
-  for (const c of source.model.connectionsInMinute(minute)) {
+  for (const { c, dir, templates } of flows) {
     const plans = source.plans(c);
-    for (const dir of ['c2s', 's2c'] as const) {
-      const n = c[dir].packets;
-      if (n === 0 || (options.filter && !options.filter(c, dir))) continue;
-      const templates: FrameTemplate[] = new Array(n);
-      const prefix: number[] = new Array(n);
-      let sum = 0;
-      for (let j = 0; j < n; j++) {
-        templates[j] = j > 0 && c[dir].payloads[j] === c[dir].payloads[j - 1] ? templates[j - 1]! : frameTemplate(c, dir, j);
-        prefix[j] = sum;
-        sum += c[dir].payloads[j]!;
-      }
-      const kind: number = templates[0]!.patch;
-      const plan = plans[dir];
-      const ssrc = dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
-      const g: Group = {
-        plan, kind,
-        self: kind === NONE ? -1 : track(plan),
-        peer: kind === TCP ? track(plans[dir === 'c2s' ? 's2c' : 'c2s']) : -1,
-        origin: kind === TCP ? (dir === 'c2s' ? c.isnC2s : c.isnS2c) : ssrc & 0xffff,
-        peerOrigin: dir === 'c2s' ? c.isnS2c : c.isnC2s,
-      };
-      groups.push(g);
-      entries.push({ g, dir, first: total, templates, prefix });
-      total += n;
-    }
+    const kind: number = templates[0]!.patch;
+    const plan = plans[dir];
+    const ssrc = dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
+    groups.push({
+      plan, kind,
+      self: kind === NONE ? -1 : track(plan),
+      peer: kind === TCP ? track(plans[dir === 'c2s' ? 's2c' : 'c2s']) : -1,
+      origin: kind === TCP ? (dir === 'c2s' ? c.isnC2s : c.isnS2c) : ssrc & 0xffff,
+      peerOrigin: dir === 'c2s' ? c.isnS2c : c.isnC2s,
+    });
   }
-  // Sort by (offset within the second, entry number): one numeric key per packet.
-  const count = total;
-  const keys = new Float64Array(count);
-  const owner = new Int32Array(count);
-  for (let e = 0; e < entries.length; e++) {
-    const { g, first } = entries[e]!;
-    for (let j = 0; j < g.plan.packets; j++) {
-      keys[first + j] = offsetUs(g.plan, j) * 4194304 + first + j;
-      owner[first + j] = e;
-    }
-  }
-  keys.sort();
-  const order = new Int32Array(count);
-  const sizes = new Int32Array(count);
-  let bytes = 0;
-  for (let i = 0; i < count; i++) {
-    const entry = keys[i]! % 4194304;
-    order[i] = entry;
-    const e = entries[owner[entry]!]!;
-    sizes[i] = recordSize(format, Math.min(e.templates[entry - e.first]!.bytes.length, snap));
-    bytes += sizes[i]!;
-  }
-  const records = recordSet(format, count, bytes, allocate);
-  const { buffer: b, recordStart } = records;
+  const count = laid.count;
+  // a record's group is its flow: groups and flows correspond one to one
+  const records: RecordSet = { ...laid, group: flow, before: new Float64Array(count), tsBase: new Float64Array(count), tsDelta: new Float64Array(count) };
   const voice: number[] = [];
-  for (let i = 0, at = 0; i < count; at += sizes[i]!, i++) {
-    const entry = order[i]!;
-    const e = entries[owner[entry]!]!;
-    const j = entry - e.first;
-    const c = e.g.plan.c;
-    const t = e.templates[j]!;
-    const usec = Math.floor(keys[i]! / 4194304);
-    const origLen = t.bytes.length;
-    const capLen = Math.min(origLen, snap);
-    recordStart[i] = at;
-    if (format === 'pcap') {
-      b.writeUInt32LE(usec, at + 4);
-      b.writeUInt32LE(capLen, at + 8);
-      b.writeUInt32LE(origLen, at + 12);
-    } else {
-      const size = sizes[i]!;
-      b.writeUInt32LE(6, at);
-      b.writeUInt32LE(size, at + 4);
-      b.writeUInt32LE(capLen, at + 20);
-      b.writeUInt32LE(origLen, at + 24);
-      b.writeUInt32LE(size, at + size - 4);
-    }
-    t.bytes.copy(b, at + dataAt, 0, capLen);
-    records.usec[i] = usec;
-    records.patch[i] = t.patch;
-    records.l4Offset[i] = t.l4Offset;
-    records.capLen[i] = capLen;
-    records.checksumBase[i] = t.checksumBase;
-    records.group[i] = owner[entry]!;
-    records.connectionStart[i] = c.start;
-    if (e.g.plan.steady) voice.push(i);
-    if (t.patch === TCP) records.before[i] = e.prefix[j]!;
-    else if (t.patch === RTP) {
-      const ssrc = e.dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
+  for (let i = 0; i < count; i++) {
+    const g = flow[i]!;
+    const j = packet[i]!;
+    if (groups[g]!.plan.steady) voice.push(i);
+    const kind = laid.patch[i]!;
+    if (kind === TCP) records.before[i] = flows[g]!.prefix[j]!;
+    else if (kind === RTP) {
+      const { c, dir } = flows[g]!;
+      const ssrc = dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
       records.before[i] = j;
       records.tsBase[i] = (ssrc >>> 8) + j * 160;
-      records.tsDelta[i] = c[e.dir].packets * 160;
+      records.tsDelta[i] = c[dir].packets * 160;
     }
   }
-  recordStart[count] = bytes;
   const block: VaryingBlock = {
     ...records, minute, voice: subset(records, voice), groups, tracked,
     startPackets: new Float64Array(tracked.length), startPayload: new Float64Array(tracked.length),
@@ -278,22 +194,6 @@ function prepare(block: VaryingBlock, second: number): void {
   }
   block.prepared = second;
 }
-
-/** First record index whose offset within the second is >= usec. */
-function firstRecordAtOrAfter(set: RecordSet, usec: number): number {
-  if (usec >= SECOND_US) return set.count;
-  let lo = 0;
-  let hi = set.count;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (set.usec[mid]! < usec) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-const TWO32 = 0x100000000;
-const LARGE_RANGE = 256 * 1024;
 
 /**
  * Patches records [from, to) of a set for `second` in `out`, where record i sits at

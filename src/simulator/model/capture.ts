@@ -18,9 +18,11 @@ export interface BlockOptions {
   format?: CaptureFormat;
 }
 
-/** The records of every second of one minute, before per-second patching. */
-export interface MinuteBlock {
-  minute: number;
+/** Gives a buffer of exactly `bytes` bytes, contents undefined. */
+export type Allocate = (bytes: number) => Buffer;
+
+/** Capture records sorted by their offset within the second, with what stamping and patching them needs. */
+export interface RecordLayout {
   format: CaptureFormat;
   count: number;
   buffer: Buffer;
@@ -31,12 +33,17 @@ export interface MinuteBlock {
   patch: Uint8Array;
   l4Offset: Int32Array;
   capLen: Int32Array;
+  checksumBase: Int32Array;
+  connectionStart: Float64Array;
+}
+
+/** The records of every second of one minute, before per-second patching. */
+export interface MinuteBlock extends RecordLayout {
+  minute: number;
   base1: Float64Array;
   delta1: Float64Array;
   base2: Float64Array;
   delta2: Float64Array;
-  checksumBase: Int32Array;
-  connectionStart: Float64Array;
   /** Packets and frame bytes (orig length) of one second of this block. */
   packetsPerSecond: number;
   bytesPerSecond: number;
@@ -52,13 +59,57 @@ export function packetOffsetUs(c: Connection, dir: Direction, index: number, cou
   return Math.floor(((index + phase) * 1e6) / count);
 }
 
-export function buildMinuteBlock(model: TrafficModel, minute: number, options: BlockOptions = {}): MinuteBlock {
+/** Room for `count` records of `bytes` bytes in all, arrays zero; a pcapng buffer is zeroed too (padding, reserved fields). */
+export function emptyLayout(format: CaptureFormat, count: number, bytes: number, allocate: Allocate = Buffer.allocUnsafe): RecordLayout {
+  const buffer = allocate(bytes);
+  if (format === 'pcapng') buffer.fill(0);
+  return {
+    format, count, buffer,
+    recordStart: new Int32Array(count + 1), usec: new Int32Array(count), patch: new Uint8Array(count), l4Offset: new Int32Array(count),
+    capLen: new Int32Array(count), checksumBase: new Int32Array(count), connectionStart: new Float64Array(count),
+  };
+}
+
+/** One kept direction of a connection in a minute layout. */
+export interface LaidOutFlow {
+  c: Connection;
+  dir: Direction;
+  /** Frame template of packet j (of a second's pattern). */
+  templates: FrameTemplate[];
+  /** Payload bytes of packets 0 .. j-1. */
+  prefix: number[];
+}
+
+/** The records of one minute's packets and where each came from. */
+export interface MinuteLayout {
+  records: RecordLayout;
+  /** The kept directions of the minute's connections, in connection order, c2s before s2c. */
+  flows: LaidOutFlow[];
+  /** Flow (index into flows) and packet number within the second's pattern of record i. */
+  flow: Int32Array;
+  packet: Int32Array;
+  /** Frame bytes (orig length) of all records. */
+  frameBytes: number;
+}
+
+/**
+ * When the packets of a kept direction are sent: packet j of the second's pattern goes out
+ * offset(j) µs into the second. Called once per direction.
+ */
+export type SendOffsets = (c: Connection, dir: Direction) => (j: number) => number;
+
+/**
+ * Lays out every packet of the connections of `minute` that pass the filter as a capture record
+ * (header and template bytes; timestamp seconds and patched fields left for the render), sorted by
+ * when `sendOffsets` says it is sent within the second. Both the model's minute block and the
+ * varying Allegro block are built on this.
+ */
+export function layoutMinute(model: TrafficModel, minute: number, options: BlockOptions, sendOffsets: SendOffsets, allocate?: Allocate): MinuteLayout {
   const format = options.format ?? 'pcap';
   const snap = options.snapLength ?? 65535;
   const dataAt = recordDataOffset(format);
-  // One group per kept direction of a connection; its packets are spread evenly over the second.
-  interface Group { c: Connection; dir: Direction; first: number; templates: FrameTemplate[]; prefix: number[] }
-  const groups: Group[] = [];
+  const flows: LaidOutFlow[] = [];
+  const firsts: number[] = [];
   let total = 0;
   for (const c of model.connectionsInMinute(minute)) {
     for (const dir of ['c2s', 's2c'] as const) {
@@ -72,7 +123,8 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
         prefix[j] = sum;
         sum += c[dir].payloads[j]!;
       }
-      groups.push({ c, dir, first: total, templates, prefix });
+      flows.push({ c, dir, templates, prefix });
+      firsts.push(total);
       total += n;
     }
   }
@@ -80,52 +132,47 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
   const count = total;
   const keys = new Float64Array(count);
   const owner = new Int32Array(count);
-  for (let g = 0; g < groups.length; g++) {
-    const { c, dir, first } = groups[g]!;
-    const n = c[dir].packets;
-    for (let j = 0; j < n; j++) {
-      keys[first + j] = packetOffsetUs(c, dir, j, n) * 4194304 + first + j;
-      owner[first + j] = g;
+  for (let f = 0; f < flows.length; f++) {
+    const { c, dir } = flows[f]!;
+    const first = firsts[f]!;
+    const offset = sendOffsets(c, dir);
+    for (let j = 0, n = c[dir].packets; j < n; j++) {
+      keys[first + j] = offset(j) * 4194304 + first + j;
+      owner[first + j] = f;
     }
   }
   keys.sort();
-  const recordStart = new Int32Array(count + 1);
+  const flow = new Int32Array(count);
+  const packet = new Int32Array(count);
+  const sizes = new Int32Array(count);
   let bytes = 0;
-  let bytesPerSecond = 0;
-  const order = new Int32Array(count);
+  let frameBytes = 0;
   for (let i = 0; i < count; i++) {
     const entry = keys[i]! % 4194304;
-    order[i] = entry;
-    const g = groups[owner[entry]!]!;
-    const len = g.templates[entry - g.first]!.bytes.length;
-    recordStart[i] = bytes;
-    bytesPerSecond += len;
-    bytes += recordSize(format, Math.min(len, snap));
+    const f = owner[entry]!;
+    flow[i] = f;
+    packet[i] = entry - firsts[f]!;
+    const len = flows[f]!.templates[packet[i]!]!.bytes.length;
+    frameBytes += len;
+    sizes[i] = recordSize(format, Math.min(len, snap));
+    bytes += sizes[i]!;
   }
-  recordStart[count] = bytes;
-  const block: MinuteBlock = {
-    minute, format, count, buffer: Buffer.alloc(bytes), recordStart,
-    usec: new Int32Array(count), patch: new Uint8Array(count), l4Offset: new Int32Array(count), capLen: new Int32Array(count),
-    base1: new Float64Array(count), delta1: new Float64Array(count), base2: new Float64Array(count), delta2: new Float64Array(count),
-    checksumBase: new Int32Array(count), connectionStart: new Float64Array(count), packetsPerSecond: count, bytesPerSecond,
-  };
-  const b = block.buffer;
-  for (let i = 0; i < count; i++) {
-    const entry = order[i]!;
-    const g = groups[owner[entry]!]!;
-    const j = entry - g.first;
-    const { c, dir } = g;
-    const t = g.templates[j]!;
+  const records = emptyLayout(format, count, bytes, allocate);
+  const { buffer: b, recordStart } = records;
+  for (let i = 0, at = 0; i < count; at += sizes[i]!, i++) {
+    const { c, templates } = flows[flow[i]!]!;
+    const t = templates[packet[i]!]!;
     const usec = Math.floor(keys[i]! / 4194304);
-    const at = recordStart[i]!;
     const origLen = t.bytes.length;
     const capLen = Math.min(origLen, snap);
+    recordStart[i] = at;
     if (format === 'pcap') {
+      b.writeUInt32LE(0, at); // the second, stamped by the render
       b.writeUInt32LE(usec, at + 4);
       b.writeUInt32LE(capLen, at + 8);
       b.writeUInt32LE(origLen, at + 12);
     } else {
-      const size = recordStart[i + 1]! - at;
+      const size = sizes[i]!;
       b.writeUInt32LE(6, at);
       b.writeUInt32LE(size, at + 4);
       b.writeUInt32LE(capLen, at + 20);
@@ -133,20 +180,41 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
       b.writeUInt32LE(size, at + size - 4);
     }
     t.bytes.copy(b, at + dataAt, 0, capLen);
-    block.usec[i] = usec;
-    block.patch[i] = t.patch;
-    block.l4Offset[i] = t.l4Offset;
-    block.capLen[i] = capLen;
-    block.checksumBase[i] = t.checksumBase;
-    block.connectionStart[i] = c.start;
-    if (t.patch === PatchKind.Tcp) {
+    records.usec[i] = usec;
+    records.patch[i] = t.patch;
+    records.l4Offset[i] = t.l4Offset;
+    records.capLen[i] = capLen;
+    records.checksumBase[i] = t.checksumBase;
+    records.connectionStart[i] = c.start;
+  }
+  recordStart[count] = bytes;
+  return { records, flows, flow, packet, frameBytes };
+}
+
+export function buildMinuteBlock(model: TrafficModel, minute: number, options: BlockOptions = {}): MinuteBlock {
+  const { records, flows, flow, packet, frameBytes } = layoutMinute(model, minute, options, (c, dir) => {
+    const n = c[dir].packets;
+    return (j) => packetOffsetUs(c, dir, j, n);
+  });
+  const count = records.count;
+  const block: MinuteBlock = {
+    ...records, minute,
+    base1: new Float64Array(count), delta1: new Float64Array(count), base2: new Float64Array(count), delta2: new Float64Array(count),
+    packetsPerSecond: count, bytesPerSecond: frameBytes,
+  };
+  for (let i = 0; i < count; i++) {
+    const kind = records.patch[i]!;
+    if (kind === PatchKind.None) continue;
+    const { c, dir, prefix } = flows[flow[i]!]!;
+    const j = packet[i]!;
+    if (kind === PatchKind.Tcp) {
       const mine = c[dir];
       const other = c[dir === 'c2s' ? 's2c' : 'c2s'];
-      block.base1[i] = (dir === 'c2s' ? c.isnC2s : c.isnS2c) + g.prefix[j]!;
+      block.base1[i] = (dir === 'c2s' ? c.isnC2s : c.isnS2c) + prefix[j]!;
       block.delta1[i] = mine.payloadBytes;
       block.base2[i] = dir === 'c2s' ? c.isnS2c : c.isnC2s;
       block.delta2[i] = other.payloadBytes;
-    } else if (t.patch === PatchKind.Rtp) {
+    } else if (kind === PatchKind.Rtp) {
       const ssrc = dir === 'c2s' ? c.ssrc : (c.ssrc ^ 0x5a5a5a5a) >>> 0;
       block.base1[i] = (ssrc & 0xffff) + j;
       block.delta1[i] = c[dir].packets;
@@ -158,19 +226,21 @@ export function buildMinuteBlock(model: TrafficModel, minute: number, options: B
 }
 
 /** First record index whose offset within the second is >= usec. */
-export function firstRecordAtOrAfter(block: MinuteBlock, usec: number): number {
+export function firstRecordAtOrAfter(set: RecordLayout, usec: number): number {
+  if (usec >= 1e6) return set.count;
   let lo = 0;
-  let hi = block.count;
+  let hi = set.count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (block.usec[mid]! < usec) lo = mid + 1;
+    if (set.usec[mid]! < usec) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
-const TWO32 = 0x100000000;
-const LARGE_RANGE = 256 * 1024;
+export const TWO32 = 0x100000000;
+/** Ranges at least this large go out as views of the block (reuseBuffers), smaller ones as copies. */
+export const LARGE_RANGE = 256 * 1024;
 
 /** Writes a record's timestamp: the second (pcap: the microseconds stay in the template) or, in
  * pcapng, the whole microsecond time `us`. */
