@@ -1,22 +1,13 @@
 // Spec (b): expand an Allegro device down to modules → ip → ips → :ip → <an IP> and open it: the
 // results view (a webview under its CSP) shows the IP's counters as a table and its history as a chart.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, step, T, treeItem, waitForTab, webview, type Session, type SimHandle } from './harness';
+import { contextMenu, deviceSession, expand, openProbeExplorer, revealTreeItem, step, T, treeItem, waitForTab, webview } from './harness';
 
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 3 });
-  s = await openSession('b-allegro-results', { workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab Allegro', kind: 'allegro', sim }]) });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
-});
+const session = deviceSession('b-allegro-results', { name: 'Lab Allegro', kind: 'allegro', seed: 3 });
 
 test('Allegro: modules → ip → ips → an IP opens the results view with a counters table and a chart', async () => {
+  const s = session();
   const { page } = s;
   const ipRow = await step(s, 'tree-to-ip', async () => {
     await openProbeExplorer(page);

@@ -2,25 +2,16 @@
 // "New Report from Here" writes a report file and opens the report editor, whose STEELFILTER editor
 // completes column ids from the device's catalogue; running the report shows its rows in the
 // results view.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
-import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, webviewWith, type Session, type SimHandle } from './harness';
+import { contextMenu, deviceSession, expand, openProbeExplorer, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, webviewWith } from './harness';
 
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAppResponseSimulator({ host: '127.0.0.1', port: 0, seed: 11 });
-  s = await openSession('c-appresponse-report', { workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab AppResponse', kind: 'appresponse', sim }]) });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
-});
+const session = deviceSession('c-appresponse-report', { name: 'Lab AppResponse', kind: 'appresponse', seed: 11 });
 
 test('AppResponse: source columns with types, New Report from Here writes and opens a report, Run Report shows rows', async () => {
+  const s = session();
   const { page } = s;
   const source = await step(s, 'source-columns-with-types', async () => {
     await openProbeExplorer(page);

@@ -10,7 +10,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { startAllegroSimulator } from '../../src/simulator/allegro/index';
+import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const outputDir = path.join(repoRoot, 'test-output', 'e2e');
@@ -557,6 +560,33 @@ export function deviceWorkspaceFiles(devices: Array<{ name: string; kind: 'alleg
       version: 1,
       secrets: devices.map((d) => ({ device: d.name, kind: 'password', value: d.sim.password })),
     },
+  };
+}
+
+/**
+ * A spec file's session with one simulated device: registers the file's `before` (the simulator of
+ * `device.kind` on 127.0.0.1 with `device.seed`, then a session whose workspace configures it as
+ * `device.name`, plus `workspaceFiles`) and `after` (closes both). Returns the session for the tests.
+ */
+export function deviceSession(
+  name: string,
+  device: { name: string; kind: 'allegro' | 'appresponse'; seed: number },
+  workspaceFiles: Record<string, string | object> = {},
+): () => Session {
+  let sim: SimHandle | undefined;
+  let s: Session | undefined;
+  before(async () => {
+    const start = device.kind === 'allegro' ? startAllegroSimulator : startAppResponseSimulator;
+    sim = await start({ host: '127.0.0.1', port: 0, seed: device.seed });
+    s = await openSession(name, { workspaceFiles: { ...deviceWorkspaceFiles([{ name: device.name, kind: device.kind, sim }]), ...workspaceFiles } });
+  });
+  after(async () => {
+    await s?.close();
+    await sim?.close();
+  });
+  return () => {
+    if (!s) throw new Error(`the session ${name} is not open (its before hook failed or has not run)`);
+    return s;
   };
 }
 

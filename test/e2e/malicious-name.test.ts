@@ -1,31 +1,22 @@
 // Spec (e): a device whose name is HTML (`<img src=x onerror=…>`) is shown as text, never markup:
 // in the Devices tree, in notifications, and in the results view (a webview under its CSP).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, step, T, treeItem, viewPane, waitForNotification, webview, type Session, type SimHandle } from './harness';
+import { contextMenu, deviceSession, expand, openProbeExplorer, revealTreeItem, step, T, treeItem, viewPane, waitForNotification, webview } from './harness';
 
 const EVIL = '<img src=x onerror=window.__pwned=1>';
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 7 });
-  s = await openSession('e-malicious-name', { workspaceFiles: deviceWorkspaceFiles([{ name: EVIL, kind: 'allegro', sim }]) });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
-});
+const session = deviceSession('e-malicious-name', { name: EVIL, kind: 'allegro', seed: 7 });
 
 /** window.__pwned in the workbench and every (webview) frame. */
 async function pwned(): Promise<unknown[]> {
-  const values = await Promise.all(s.page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)));
+  const values = await Promise.all(session().page.frames().map((f) => f.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned).catch(() => undefined)));
   return values.filter((v) => v !== undefined);
 }
 
 test('a device named like HTML is shown as text in the tree, notifications and results view, and never runs', async () => {
+  const s = session();
   const { page } = s;
   const devices = viewPane(page, 'Devices');
   const row = treeItem(page, EVIL);

@@ -1,28 +1,19 @@
 // Spec (d): download a pcap for an IP from the Devices tree into the workspace; the pcap and its
 // sidecar appear in the Explorer and the Captures view, and capinfos (Wireshark) reads the pcap.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAllegroSimulator } from '../../src/simulator/allegro/index';
 import {
-  activityBarItem, contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, pickQuickItem, readManifest, revealTreeItem, step,
-  submitQuickInput, quickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput, type Session, type SimHandle,
+  activityBarItem, contextMenu, deviceSession, expand, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealTreeItem, step,
+  submitQuickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput,
 } from './harness';
 
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 5 });
-  s = await openSession('d-pcap-download', { workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab Allegro', kind: 'allegro', sim }]) });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
-});
+const session = deviceSession('d-pcap-download', { name: 'Lab Allegro', kind: 'allegro', seed: 5 });
 
 test('Download pcap… on an IP saves a pcap and its sidecar into the workspace; capinfos reads it', async () => {
+  const s = session();
   const { page } = s;
   let ip = '';
   const ipRow = await step(s, 'tree-to-ip', async () => {

@@ -2,35 +2,22 @@
 // (code-server) against the simulated AppResponse: a .steelfilter file named for its source gets
 // catalogue diagnostics and column completion; a *.probe-report.json file gets the report
 // validator's diagnostics with the device's rules.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
-import { deviceWorkspaceFiles, openSession, pickQuickItem, sleep, step, T, type Session, type SimHandle } from './harness';
+import { deviceSession, pickQuickItem, sleep, step, T } from './harness';
 
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAppResponseSimulator({ host: '127.0.0.1', port: 0, seed: 7 });
-  s = await openSession('steelfilter-editor', {
-    workspaceFiles: {
-      ...deviceWorkspaceFiles([{ name: 'lab', kind: 'appresponse', sim }]),
-      'filters/web.aggregates.steelfilter': "srv_tcp.prot == 80 and cli_tcp.ip == '10.0.0.0/8'\n",
-      'reports/top.probe-report.json': {
-        device: 'lab',
-        data_defs: [{
-          source: { name: 'aggregates' },
-          time: { duration: 'last 1 hour', granularity: '60' },
-          group_by: ['avg_traffic.total_bytes_ps'],
-          columns: ['host_group.id', 'avg_traffic.total_bytes_ps'],
-        }],
-      },
-    },
-  });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
+const session = deviceSession('steelfilter-editor', { name: 'lab', kind: 'appresponse', seed: 7 }, {
+  'filters/web.aggregates.steelfilter': "srv_tcp.prot == 80 and cli_tcp.ip == '10.0.0.0/8'\n",
+  'reports/top.probe-report.json': {
+    device: 'lab',
+    data_defs: [{
+      source: { name: 'aggregates' },
+      time: { duration: 'last 1 hour', granularity: '60' },
+      group_by: ['avg_traffic.total_bytes_ps'],
+      columns: ['host_group.id', 'avg_traffic.total_bytes_ps'],
+    }],
+  },
 });
 
 async function openFile(page: Page, name: string): Promise<void> {
@@ -61,6 +48,7 @@ async function problemsContaining(page: Page, text: string | RegExp): Promise<st
 }
 
 test('a .steelfilter file is checked against its source in the device catalogue, and completes column ids', async () => {
+  const s = session();
   const { page } = s;
   await step(s, 'steelfilter-diagnostics', async () => {
     await openFile(page, 'web.aggregates.steelfilter');
@@ -91,6 +79,7 @@ test('a .steelfilter file is checked against its source in the device catalogue,
 });
 
 test('a report file gets the report validator\'s diagnostics, with the device\'s group_by rule', async () => {
+  const s = session();
   const { page } = s;
   await step(s, 'report-diagnostics', async () => {
     await openFile(page, 'top.probe-report.json');
@@ -99,6 +88,7 @@ test('a report file gets the report validator\'s diagnostics, with the device\'s
 });
 
 test('New Report… writes a report file for the device\'s source that opens without problems', async () => {
+  const s = session();
   const { page } = s;
   await step(s, 'new-report', async () => {
     // The command opens its own quick pick at once, so run it from the palette by hand.

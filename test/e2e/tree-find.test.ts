@@ -2,25 +2,16 @@
 // node lists real values with "Enter value…" first, and "Find in API Tree…" walks the unloaded
 // levels and reveals the chosen node (TreeView.reveal through getParent); Export API Map writes
 // api-maps/<device>.md and .json into the workspace.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { deviceWorkspaceFiles, expand, expectAttribute, openProbeExplorer, openSession, revealTreeItem, runCommand, sleep, step, T, treeItem, type Session, type SimHandle } from './harness';
+import { deviceSession, expand, expectAttribute, openProbeExplorer, revealTreeItem, runCommand, sleep, step, T, treeItem } from './harness';
 
-let sim: SimHandle;
-let s: Session;
-before(async () => {
-  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 5 });
-  s = await openSession('tree-find', { workspaceFiles: deviceWorkspaceFiles([{ name: 'lab-mm', kind: 'allegro', sim }]) });
-});
-after(async () => {
-  await s?.close();
-  await sim?.close();
-});
+const session = deviceSession('tree-find', { name: 'lab-mm', kind: 'allegro', seed: 5 });
 
 test('the Allegro hierarchy expands to parameter values, and Find reveals a node deep in unloaded levels', async () => {
+  const s = session();
   const { page } = s;
   const device = treeItem(page, 'lab-mm');
   await step(s, 'device-connected', async () => {
