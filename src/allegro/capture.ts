@@ -7,6 +7,7 @@ import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import type { CaptureSidecar } from '../pcap/sidecar';
 import { SIDECAR_SCHEMA, captureFacts } from '../pcap/sidecar';
 import type { CaptureWriterOptions } from '../pcap/writer';
+import { mmIdProblem } from './scope';
 
 export const CAPTURE_PATH = '/API/data/modules/capture';
 
@@ -343,7 +344,8 @@ export function validateForm(form: AllegroCaptureForm, nowMs = Date.now()): stri
   }
   if (form.captureBufferSlotId !== undefined && !(Number.isInteger(form.captureBufferSlotId) && form.captureBufferSlotId >= 0)) problems.push('captureBufferSlotId must be a whole number from 0');
   if (form.snapPacketLength !== undefined && !(Number.isInteger(form.snapPacketLength) && form.snapPacketLength >= 1 && form.snapPacketLength <= 65535)) problems.push('snapPacketLength must be between 1 and 65535');
-  if (form.mmId !== undefined && form.mmId !== '' && !/^[^\s:]*(:\d+)?$/.test(form.mmId)) problems.push('mm-id must look like <device name>:<slot id>, e.g. :1');
+  const mmId = form.mmId === undefined ? undefined : mmIdProblem(form.mmId);
+  if (mmId) problems.push(mmId);
   return problems;
 }
 

@@ -10,7 +10,8 @@ import { curlSnippet, powerShellSnippet, pythonSnippet, type SnippetRequest } fr
 import type { Logger } from '../http/types';
 import type { ResultsService } from '../panels/results';
 import type { DevicesRegistry, DevicesTreeProvider } from '../views/devicesTree';
-import { AllegroApiNodeView, AllegroDeviceNode } from '../views/nodes/allegro';
+import { AllegroApiNodeView, AllegroDeviceNode, AllegroScopeNode, AllegroScopesNode } from '../views/nodes/allegro';
+import { groupProblem, mmIdProblem, scopeKey, type AllegroScope } from '../allegro/scope';
 import { ColumnNode, InstanceNode, InstancesNode, PacketSourceNode, SourceNode } from '../views/nodes/appresponse';
 import { ErrorNode, urlOf, type NodeRequest, type TreeNode } from '../views/nodes/base';
 
@@ -117,10 +118,9 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
     command('probeExplorer.loadMore', async (arg) => {
       const node = selected(arg);
       if (!(node instanceof AllegroApiNodeView)) return;
-      const owner = node.device as AllegroDeviceNode;
-      const tree = await owner.apiTree();
+      const tree = await node.host.apiTree();
       const param = await tree.loadMore(node.core);
-      provider.changed(owner.wrap(param));
+      provider.changed(node.host.wrap(param));
     }),
     command('probeExplorer.enterValue', async (arg) => {
       const node = selected(arg);
@@ -138,15 +138,45 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
         },
       });
       if (input === undefined) return undefined;
-      const owner = node.device as AllegroDeviceNode;
-      const tree = await owner.apiTree();
+      const tree = await node.host.apiTree();
       const entered = tree.enterValue(param, input);
       if (!entered.ok) throw new Error(entered.message);
-      provider.changed(owner.wrap(param));
-      const valueView = owner.wrap(entered.node);
+      provider.changed(node.host.wrap(param));
+      const valueView = node.host.wrap(entered.node);
       await view.reveal(valueView, { select: true, focus: true, expand: true });
       await openNode(valueView);
       return valueView;
+    }),
+    command('probeExplorer.addAllegroScope', async (arg) => {
+      const device = await pickAllegroDevice(provider, arg instanceof AllegroScopesNode ? arg.owner : arg);
+      if (!device) return undefined;
+      const scope = await askScope(device.profile.name);
+      if (!scope) return undefined;
+      const profile = registry.get(device.profile.name);
+      if (!profile) throw new Error(`${device.profile.name} is no longer configured.`);
+      const key = scopeKey(scope);
+      const scopes = profile.scopes ?? [];
+      if (!scopes.some((s) => scopeKey(s) === key)) await registry.update(profile.name, { ...profile, scopes: [...scopes, scope] });
+      // The device node keeps its tree (only its scopes changed); show the new scope.
+      const node = provider.deviceNode(profile.name);
+      if (node instanceof AllegroDeviceNode) {
+        provider.refresh(node.scopes);
+        const kids = await node.scopes.children();
+        const added = kids.find((k): k is AllegroScopeNode => k instanceof AllegroScopeNode && scopeKey(k.scope) === key);
+        if (added) await view.reveal(added, { select: true, focus: true, expand: true });
+        return added;
+      }
+      return undefined;
+    }),
+    command('probeExplorer.removeAllegroScope', async (arg) => {
+      const node = selected(arg);
+      if (!(node instanceof AllegroScopeNode) || !node.configured) return;
+      const profile = registry.get(node.deviceName);
+      if (!profile) return;
+      const key = scopeKey(node.scope);
+      await registry.update(profile.name, { ...profile, scopes: (profile.scopes ?? []).filter((s) => scopeKey(s) !== key) });
+      const device = provider.deviceNode(profile.name);
+      if (device instanceof AllegroDeviceNode) provider.refresh(device.scopes);
     }),
     command('probeExplorer.findInTree', async (arg) => {
       const device = await pickAllegroDevice(provider, arg);
@@ -363,4 +393,34 @@ async function exportApiMap(device: AllegroDeviceNode, provider: DevicesTreeProv
 
 function safeFileName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'device';
+}
+
+/** Asks what to add: an analysis slot, a multi-device member (and slot), a link group. */
+async function askScope(deviceName: string): Promise<AllegroScope | undefined> {
+  const kinds = [
+    { label: '$(layers) Parallel pcap analysis slot', description: 'mm-id=:N', what: 'slot' as const },
+    { label: '$(vm) Device of a multi-device setup', description: 'mm-id=<name> or <name>:<slot>', what: 'member' as const },
+    { label: '$(type-hierarchy) Virtual link group', description: 'group=N', what: 'group' as const },
+  ];
+  const pick = await vscode.window.showQuickPick(kinds, { title: `Add to ${deviceName}`, placeHolder: 'What should the tree show beside the live traffic?' });
+  if (!pick) return undefined;
+  if (pick.what === 'slot') {
+    const slot = await vscode.window.showInputBox({
+      title: 'Parallel pcap analysis slot', prompt: 'Slot number (1 is the first replay/analysis slot; 0 is the live traffic)', value: '1',
+      validateInput: (x) => (/^\d+$/.test(x.trim()) && Number(x) >= 1 ? undefined : 'A slot number from 1'),
+    });
+    return slot === undefined ? undefined : { mmId: `:${Number(slot.trim())}` };
+  }
+  if (pick.what === 'member') {
+    const mmId = await vscode.window.showInputBox({
+      title: 'Multi-device member', prompt: 'The name configured in the multi-device settings, optionally with a slot: branch1 or branch1:1', placeHolder: 'branch1',
+      validateInput: (x) => (!x.trim() ? 'Enter the device name' : mmIdProblem(x.trim())),
+    });
+    return mmId === undefined ? undefined : { mmId: mmId.trim() };
+  }
+  const group = await vscode.window.showInputBox({
+    title: 'Virtual link group', prompt: 'Link group index (0 is the default group, shown as the live traffic)', value: '1',
+    validateInput: (x) => (!/^\d+$/.test(x.trim()) || Number(x) === 0 ? 'A link group index from 1' : groupProblem(Number(x))),
+  });
+  return group === undefined ? undefined : { group: Number(group.trim()) };
 }

@@ -1,6 +1,7 @@
 // Device profiles as stored in the `probeExplorer.devices` setting. Pure: no vscode import,
 // so the clients, the simulator and the tests share it. Secrets are never part of a profile.
 import type { TlsPolicy } from '../http/types';
+import type { AllegroScope } from '../allegro/scope';
 
 export type DeviceKind = 'allegro' | 'appresponse';
 export type DeviceAuth = 'basic' | 'token';
@@ -12,6 +13,11 @@ export interface DeviceProfile {
   auth: DeviceAuth;
   username?: string;
   tls?: TlsSetting;
+  /**
+   * Allegro only: analysis slots, multi-device members and virtual link groups shown in the tree
+   * beside the device's own live traffic (members the device lists itself are shown anyway).
+   */
+  scopes?: AllegroScope[];
 }
 
 /** The setting's form of a TLS policy (flat, so it edits well in settings.json). */

@@ -1,6 +1,7 @@
 // Checks of what a person types or writes into settings.json: device URLs and profiles.
 // Pure, so the rules are unit-tested without an editor.
 import { isValidFingerprint } from '../http/tls';
+import { groupProblem, isDefaultScope, mmIdProblem, normalizeScope, scopeKey, type AllegroScope } from '../allegro/scope';
 import type { DeviceProfile, TlsSetting } from './profile';
 
 /** Adds https:// when no scheme is given and drops a trailing slash. */
@@ -76,6 +77,7 @@ function profileProblems(entry: unknown): string[] {
   const needsUser = p.auth === 'basic' || (p.auth === 'token' && p.kind === 'appresponse');
   if (needsUser && (typeof p.username !== 'string' || !p.username.trim())) errors.push('"username" is needed for this kind of authentication');
   if (p.tls !== undefined) errors.push(...tlsProblems(p.tls));
+  if (p.scopes !== undefined) errors.push(...scopeProblems(p.scopes, p.kind));
   return errors;
 }
 
@@ -90,6 +92,29 @@ function tlsProblems(value: unknown): string[] {
   return [];
 }
 
+function scopeProblems(value: unknown, kind: unknown): string[] {
+  if (kind !== 'allegro') return ['"scopes" (analysis slots, link groups) are for Allegro devices'];
+  if (!Array.isArray(value)) return ['"scopes" must be a list like [{"mmId": ":1"}, {"group": 1}]'];
+  const errors: string[] = [];
+  value.forEach((entry, i) => {
+    if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+      errors.push(`"scopes[${i}]" must be an object like {"mmId": ":1"} or {"group": 1}`);
+      return;
+    }
+    const s = entry as Record<string, unknown>;
+    if (s.mmId !== undefined) {
+      const problem = typeof s.mmId === 'string' ? mmIdProblem(s.mmId.trim()) : 'mm-id must be text';
+      if (problem) errors.push(`"scopes[${i}].mmId": ${problem}`);
+    }
+    if (s.group !== undefined) {
+      const problem = groupProblem(s.group);
+      if (problem) errors.push(`"scopes[${i}].group": ${problem}`);
+    }
+    if (s.mmId === undefined && s.group === undefined) errors.push(`"scopes[${i}]" needs "mmId" or "group"`);
+  });
+  return errors;
+}
+
 function cleanProfile(entry: Record<string, unknown>): DeviceProfile {
   const tls = entry.tls as TlsSetting | undefined;
   return {
@@ -99,7 +124,22 @@ function cleanProfile(entry: Record<string, unknown>): DeviceProfile {
     auth: entry.auth as DeviceProfile['auth'],
     ...(typeof entry.username === 'string' && entry.username.trim() ? { username: entry.username.trim() } : {}),
     ...(tls ? { tls: { mode: tls.mode, ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } } : {}),
+    ...(Array.isArray(entry.scopes) ? { scopes: uniqueScopes(entry.scopes as AllegroScope[]) } : {}),
   };
+}
+
+/** The configured scopes, normalized, each once, the device's own live traffic left out. */
+function uniqueScopes(scopes: AllegroScope[]): AllegroScope[] {
+  const seen = new Set<string>();
+  const out: AllegroScope[] = [];
+  for (const raw of scopes) {
+    const scope = normalizeScope(raw);
+    const key = scopeKey(scope);
+    if (isDefaultScope(scope) || seen.has(key)) continue;
+    seen.add(key);
+    out.push(scope);
+  }
+  return out;
 }
 
 /** An error message for a new device name, or undefined when it is fine. */

@@ -16,6 +16,7 @@ export interface DevicesRegistry {
   list(): DeviceProfile[];
   get(name: string): DeviceProfile | undefined;
   http(name: string): Promise<HttpClientApi>;
+  update(name: string, profile: DeviceProfile): Promise<void>;
   onDidChangeDevices: vscode.Event<unknown>;
 }
 
@@ -119,11 +120,18 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     let changed = false;
     const settings = this.env.settings();
     for (const profile of this.registry.list()) {
-      // A changed page size or request limit rebuilds the device's tree too.
-      const key = JSON.stringify({ profile, settings });
+      // A changed page size or request limit rebuilds the device's tree too; changed scopes (slots,
+      // link groups) only redraw the device's scopes folder.
+      const { scopes, ...rest } = profile;
+      const key = JSON.stringify({ profile: rest, settings });
       const old = this.devices.get(profile.name);
-      if (old && old.key === key) next.set(profile.name, old);
-      else {
+      if (old && old.key === key) {
+        next.set(profile.name, old);
+        if (old.node instanceof AllegroDeviceNode && JSON.stringify(old.node.profile.scopes ?? []) !== JSON.stringify(scopes ?? [])) {
+          old.node.profile = profile;
+          this.emitter.fire(old.node.scopes.refresh());
+        }
+      } else {
         changed = true;
         next.set(profile.name, { key, node: profile.kind === 'allegro' ? new AllegroDeviceNode(profile, this.env) : new AppResponseDeviceNode(profile, this.env) });
       }

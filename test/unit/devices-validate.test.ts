@@ -58,3 +58,24 @@ test('device names must be present and unique, ignoring case', () => {
   assert.match(validateDeviceName(' ', [])!, /Enter a name/);
   assert.match(validateDeviceName('LAB', ['lab'])!, /exists already/);
 });
+
+test('Allegro scopes (slots, members, link groups) are checked, normalised and kept once', () => {
+  const base = { name: 'mm', kind: 'allegro', url: 'https://mm', auth: 'token' };
+  const ok = validateProfiles([{ ...base, scopes: [{ mmId: ' :1 ' }, { group: 2 }, { mmId: 'branch1:0', group: 1 }, { mmId: ':1' }, { mmId: '', group: 0 }] }]);
+  assert.deepEqual(ok.problems, []);
+  // the repeated :1 and the device's own traffic (no mm-id, group 0) are dropped
+  assert.deepEqual(ok.profiles[0].scopes, [{ mmId: ':1' }, { group: 2 }, { mmId: 'branch1:0', group: 1 }]);
+  const bad = validateProfiles([
+    { ...base, scopes: [{ mmId: 'a b:1' }, { group: -1 }, { group: 1.5 }, {}, 'x'] },
+    { ...base, name: 'mm2', scopes: { mmId: ':1' } },
+    { name: 'ar', kind: 'appresponse', url: 'https://ar', auth: 'basic', username: 'u', scopes: [{ group: 1 }] },
+  ]);
+  assert.equal(bad.profiles.length, 0);
+  assert.match(bad.problems[0], /"scopes\[0\]\.mmId": mm-id must look like <device name>:<slot id>/);
+  assert.match(bad.problems[0], /"scopes\[1\]\.group": group must be a whole number from 0/);
+  assert.match(bad.problems[0], /"scopes\[2\]\.group"/);
+  assert.match(bad.problems[0], /"scopes\[3\]" needs "mmId" or "group"/);
+  assert.match(bad.problems[0], /"scopes\[4\]" must be an object/);
+  assert.match(bad.problems[1], /"scopes" must be a list/);
+  assert.match(bad.problems[2], /"scopes" \(analysis slots, link groups\) are for Allegro devices/);
+});

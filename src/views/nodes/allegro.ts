@@ -1,8 +1,10 @@
 // Allegro nodes of the Devices tree: the device (= /API/stats) and one wrapper per node of the
 // API tree core. Loading, caching, paging and cycle rules live in src/allegro/apiTree.ts; these
 // classes only draw the core nodes and keep one wrapper per core node (TreeView.reveal needs
-// stable objects).
-import { AllegroApiTree, allegroTreeTransport, type ApiNode } from '../../allegro/apiTree';
+// stable objects). Each scope (analysis slot, multi-device member, link group) has a tree of its own.
+import { AllegroApiTree, allegroTreeTransport, describeFailure, isAbort, type ApiNode, type LoadFailure } from '../../allegro/apiTree';
+import { describeScope, isDefaultScope, normalizeScope, scopeKey, scopeQuery, type AllegroScope } from '../../allegro/scope';
+import type { MultideviceEntry } from '../../allegro/types';
 import { AllegroClient } from '../../allegro/client';
 import { placeholderOf } from '../../allegro/apiParams';
 import { formatBytes } from '../../shared/format';
@@ -10,32 +12,48 @@ import type { ConnectionRef } from '../../pcap/target';
 import type { DeviceProfile } from '../../devices/profile';
 import { deferredHttp, DeviceNode, ErrorNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
 
-export class AllegroDeviceNode extends DeviceNode {
+/**
+ * One API tree of an Allegro device seen in one scope (its own live traffic, an analysis slot,
+ * a multi-device member, a link group). The device node owns the tree of its default scope and
+ * each scope node one more; both draw the tree's root level as their children.
+ */
+export class ScopedApiTree {
   private treePromise: Promise<AllegroApiTree> | undefined;
   /** Set once the tree is built; wrappers exist only after that. */
   tree: AllegroApiTree | undefined;
   /** The client the tree reads through (lists beside the tree, e.g. connections). */
   allegro: AllegroClient | undefined;
   private readonly wrappers = new WeakMap<ApiNode, AllegroApiNodeView>();
+  readonly scope: AllegroScope;
 
-  constructor(profile: DeviceProfile, env: TreeEnv) {
-    super(profile, env);
+  constructor(readonly root: TreeNode, readonly device: AllegroDeviceNode, private readonly env: TreeEnv, scope: AllegroScope) {
+    this.scope = normalizeScope(scope);
   }
 
-  /** The API tree of this device, built on first use from the device's HTTP client. */
+  get profile(): DeviceProfile {
+    return this.device.profile;
+  }
+
+  /** Prefix of the ids of this tree's nodes (the device's name alone for its own traffic). */
+  get idPrefix(): string {
+    return isDefaultScope(this.scope) ? this.profile.name : `${this.profile.name}|${scopeKey(this.scope)}`;
+  }
+
+  /** The API tree, built on first use from the device's HTTP client. */
   apiTree(): Promise<AllegroApiTree> {
     if (this.tree) return Promise.resolve(this.tree);
     if (!this.treePromise) {
       const building = (async () => {
         const { pageSize, maxConcurrency } = this.env.settings();
-        const http = deferredHttp(this.profile.name, this.profile.url, () => this.env.http(this.profile.name));
-        this.allegro = new AllegroClient(http);
+        const profile = this.profile;
+        const http = deferredHttp(profile.name, profile.url, () => this.env.http(profile.name));
+        this.allegro = new AllegroClient(http, this.scope);
         this.tree = new AllegroApiTree(allegroTreeTransport(this.allegro), {
-          deviceName: this.profile.name,
+          deviceName: profile.name,
           pageSize,
           maxConcurrency,
-          auth: this.profile.auth,
-          username: this.profile.username,
+          auth: profile.auth,
+          username: profile.username,
         });
         return this.tree;
       })();
@@ -47,6 +65,81 @@ export class AllegroDeviceNode extends DeviceNode {
     return this.treePromise;
   }
 
+  /** The root level, wrapped; the device learns its connection state from the load. */
+  async rootChildren(signal?: AbortSignal): Promise<TreeNode[]> {
+    let tree: AllegroApiTree;
+    try {
+      tree = await this.apiTree();
+    } catch (err) {
+      const error = new ErrorNode(this.root, describeFailure(err, { deviceName: this.profile.name, path: this.profile.url, auth: this.profile.auth, username: this.profile.username, kind: 'allegro' }));
+      this.noteLoad(error.failure);
+      return [error];
+    }
+    const kids = await tree.children(tree.root, signal);
+    this.noteLoad(kids.find((k) => k.kind === 'error')?.failure);
+    return kids.map((k) => this.wrap(k));
+  }
+
+  /**
+   * Tells the device how a load went. A slot or member that fails on its own (a member offline,
+   * 503; a slot that does not exist, 404) says nothing about the device; being refused or not
+   * reaching it at all does.
+   */
+  noteLoad(failure: LoadFailure | undefined): void {
+    if (failure && !isDefaultScope(this.scope) && failure.status !== undefined && failure.status !== 401 && failure.status !== 403) return;
+    this.device.noteLoad(failure);
+  }
+
+  /** The client of this scope (built with the tree). */
+  async client(): Promise<AllegroClient> {
+    await this.apiTree();
+    return this.allegro!;
+  }
+
+  /** Entries per listed page (the device answers at most 100). */
+  pageSize(): number {
+    return Math.max(1, Math.min(100, this.env.settings().pageSize));
+  }
+
+  /** The wrapper of a core node (created once, parents first, so reveal finds the same objects). */
+  wrap(core: ApiNode): AllegroApiNodeView {
+    const existing = this.wrappers.get(core);
+    if (existing) return existing;
+    const parent: TreeNode = core.parent && core.parent.parent !== undefined ? this.wrap(core.parent) : this.root;
+    const view = new AllegroApiNodeView(parent, core, this);
+    this.wrappers.set(core, view);
+    return view;
+  }
+
+  /** Refresh of a core node: returns the tree node whose children reload. */
+  refresh(core: ApiNode): TreeNode {
+    const tree = this.tree!;
+    const changed = tree.refresh(core);
+    return changed === tree.root ? this.root : this.wrap(changed);
+  }
+}
+
+export class AllegroDeviceNode extends DeviceNode {
+  /** The device's own live traffic (no mm-id, link group 0). */
+  readonly api: ScopedApiTree;
+  private scopesNode: AllegroScopesNode;
+
+  constructor(profile: DeviceProfile, env: TreeEnv) {
+    super(profile, env);
+    this.api = new ScopedApiTree(this, this, env, {});
+    this.scopesNode = new AllegroScopesNode(this, env);
+  }
+
+  /** Set once the tree of the device's own traffic is built. */
+  get tree(): AllegroApiTree | undefined {
+    return this.api.tree;
+  }
+
+  /** The API tree of the device's own traffic. */
+  apiTree(): Promise<AllegroApiTree> {
+    return this.api.apiTree();
+  }
+
   item(): ItemSpec {
     return {
       label: this.profile.name,
@@ -54,7 +147,7 @@ export class AllegroDeviceNode extends DeviceNode {
       tooltip: `Allegro Network Multimeter\n${this.profile.url}\nauth: ${this.profile.auth === 'token' ? 'API token' : `user ${this.profile.username ?? '?'}`}\n${this.stateText()}`,
       icon: 'pulse',
       iconColor: this.connection.state === 'failed' ? 'errorForeground' : this.connection.state === 'connected' ? 'charts.green' : undefined,
-      contextValue: this.deviceContext(['api', 'capturable']),
+      contextValue: this.deviceContext(['api', 'capturable', 'allegroScopes']),
       collapsible: 'collapsed',
     };
   }
@@ -64,63 +157,217 @@ export class AllegroDeviceNode extends DeviceNode {
   }
 
   override async children(signal?: AbortSignal): Promise<TreeNode[]> {
-    let tree: AllegroApiTree;
-    try {
-      tree = await this.apiTree();
-    } catch (err) {
-      const error = new ErrorNode(this, this.failureOf(err));
-      this.noteLoad(error.failure);
-      return [error];
-    }
-    const kids = await tree.children(tree.root, signal);
-    this.noteLoad(kids.find((k) => k.kind === 'error')?.failure);
-    return kids.map((k) => this.wrap(k));
+    const kids = await this.api.rootChildren(signal);
+    // Slots, members and link groups only once the device answers (an error node stands alone).
+    return kids.some((k) => k instanceof ErrorNode) ? kids : [...kids, this.scopesNode];
   }
 
   override get loaded(): boolean {
-    return this.tree?.root.loaded ?? false;
+    return this.api.tree?.root.loaded ?? false;
   }
 
   /** Entries per listed page (the device answers at most 100). */
   pageSize(): number {
-    return Math.max(1, Math.min(100, this.env.settings().pageSize));
+    return this.api.pageSize();
   }
 
-  /** The device's client (built with the tree). */
-  async client(): Promise<AllegroClient> {
-    await this.apiTree();
-    return this.allegro!;
+  /** The client of the device's own traffic (built with the tree). */
+  client(): Promise<AllegroClient> {
+    return this.api.client();
+  }
+
+  /** The folder of slots, multi-device members and link groups. */
+  get scopes(): AllegroScopesNode {
+    return this.scopesNode;
   }
 
   override refresh(): TreeNode {
-    this.tree?.refresh(this.tree.root);
+    this.api.tree?.refresh(this.api.tree.root);
+    this.scopesNode.refresh();
     return this;
   }
 
-  /** The wrapper of a core node (created once, parents first, so reveal finds the same objects). */
+  /** The wrapper of a core node of the device's own tree. */
   wrap(core: ApiNode): AllegroApiNodeView {
-    const existing = this.wrappers.get(core);
-    if (existing) return existing;
-    const parent: TreeNode = core.parent && core.parent.parent !== undefined ? this.wrap(core.parent) : this;
-    const view = new AllegroApiNodeView(parent, core, this);
-    this.wrappers.set(core, view);
-    return view;
+    return this.api.wrap(core);
+  }
+}
+
+/**
+ * "Slots, devices and link groups": the members a multi-device gateway lists
+ * (/API/system/multidevice/devices) and the scopes configured for the device (`scopes` in its
+ * profile: parallel pcap analysis slots, members, virtual link groups), each with its own tree.
+ */
+export class AllegroScopesNode extends TreeNode {
+  private readonly nodes = new Map<string, AllegroScopeNode>();
+
+  constructor(readonly owner: AllegroDeviceNode, private readonly env: TreeEnv) {
+    super(owner);
+  }
+
+  get id(): string {
+    return `${this.owner.profile.name}|scopes`;
+  }
+
+  get deviceName(): string {
+    return this.owner.profile.name;
+  }
+
+  override get expandable(): boolean {
+    return true;
+  }
+
+  item(): ItemSpec {
+    const configured = this.owner.profile.scopes?.length ?? 0;
+    return {
+      label: 'Slots, devices and link groups',
+      description: configured ? `${configured} configured` : undefined,
+      tooltip: 'The same API seen through a parallel pcap analysis slot or another device of a multi-device setup (mm-id), or a virtual link group (group).\nMembers the device lists are shown here; add others with "Add Slot, Device or Link Group…".',
+      icon: 'server-environment',
+      contextValue: 'refreshable allegroScopes scopeFolder',
+      collapsible: 'collapsed',
+    };
+  }
+
+  protected override async loadChildren(signal?: AbortSignal): Promise<TreeNode[]> {
+    const out: TreeNode[] = [];
+    const client = await this.owner.client();
+    let members: MultideviceEntry[] = [];
+    try {
+      const listed = await client.devices({ signal });
+      members = Array.isArray(listed) ? listed.filter((m) => m && typeof m.id === 'string' && m.id.trim() !== '') : [];
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      const failure = this.failureOf(err);
+      // A device that is no multi-device gateway (or a user without the right) has no list: say nothing.
+      if (!(failure.status === 404 || failure.status === 403)) out.push(new ErrorNode(this, failure));
+    }
+    const seen = new Set<string>();
+    for (const m of members) {
+      const scope: AllegroScope = { mmId: m.id.trim() };
+      seen.add(scopeKey(scope));
+      out.push(this.scopeNode(scope, { member: m }));
+    }
+    for (const scope of this.owner.profile.scopes ?? []) {
+      const key = scopeKey(scope);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(this.scopeNode(scope, { configured: true }));
+    }
+    out.push(new MessageNode(this, 'Add slot, device or link group…', {
+      icon: 'add',
+      tooltip: 'Shows the API of a parallel pcap analysis slot (mm-id :1), a multi-device member (mm-id name:slot) or a virtual link group (group=1) here.',
+      contextValue: 'addScope',
+      command: { command: 'probeExplorer.addAllegroScope', title: 'Add Slot, Device or Link Group…', arguments: [this] },
+    }, 'add'));
+    return out;
+  }
+
+  /** The member list failing (a 5xx of the gateway) is shown here; the device's state comes from its own tree. */
+  protected override afterLoad(): void {}
+
+  /** One node per scope, kept across reloads so its tree (and what is expanded) survives. */
+  private scopeNode(scope: AllegroScope, how: { member?: MultideviceEntry; configured?: boolean }): AllegroScopeNode {
+    const key = scopeKey(scope);
+    let node = this.nodes.get(key);
+    if (!node) {
+      node = new AllegroScopeNode(this, scope, this.env);
+      this.nodes.set(key, node);
+    }
+    node.member = how.member;
+    node.configured = how.configured === true;
+    return node;
+  }
+}
+
+/** The API of the device seen in one scope (slot, member, link group). */
+export class AllegroScopeNode extends TreeNode {
+  readonly api: ScopedApiTree;
+  member: MultideviceEntry | undefined;
+  configured = false;
+
+  constructor(readonly folder: AllegroScopesNode, scope: AllegroScope, env: TreeEnv) {
+    super(folder);
+    this.api = new ScopedApiTree(this, folder.owner, env, scope);
+  }
+
+  get scope(): AllegroScope {
+    return this.api.scope;
+  }
+
+  get id(): string {
+    return `${this.api.idPrefix}|scope`;
+  }
+
+  get deviceName(): string {
+    return this.folder.owner.profile.name;
+  }
+
+  /** Captures started here read from this slot or member (CaptureTarget.mmId). */
+  get mmId(): string | undefined {
+    return this.scope.mmId;
+  }
+
+  override get expandable(): boolean {
+    return true;
+  }
+
+  override get loaded(): boolean {
+    return this.api.tree?.root.loaded ?? false;
+  }
+
+  item(): ItemSpec {
+    const m = this.member;
+    const query = Object.entries(scopeQuery(this.scope)).map(([k, v]) => `${k}=${String(v)}`).join('&');
+    const name = m ? (typeof m.name === 'string' && m.name.trim() ? m.name : m.host || m.id) : describeScope(this.scope);
+    const state = m && m.active === false ? 'inactive' : undefined;
+    return {
+      label: name,
+      description: [query, state].filter(Boolean).join(' · '),
+      tooltip: [
+        m ? `Multi-device member ${m.id}${m.host && m.host !== m.id ? ` (${m.host})` : ''}${m.active === false ? ', inactive' : ''}` : `Configured for ${this.deviceName}`,
+        `Every request below carries ${query}.`,
+        this.configured ? 'Remove from Tree takes it out of the device\'s settings.' : '',
+      ].filter(Boolean).join('\n'),
+      icon: this.scope.mmId !== undefined && !/^(local)?:\d+$/.test(this.scope.mmId) ? 'vm' : this.scope.group !== undefined && this.scope.mmId === undefined ? 'type-hierarchy' : 'layers',
+      iconColor: state ? 'disabledForeground' : undefined,
+      contextValue: ['refreshable openable api capturable allegroScope', this.configured ? 'configuredScope' : ''].filter(Boolean).join(' '),
+      collapsible: 'collapsed',
+    };
+  }
+
+  override request(): NodeRequest {
+    return { device: this.deviceName, deviceKind: 'allegro', method: 'GET', path: '/API/stats', query: scopeQuery(this.scope), displayPath: '/API/stats', title: `${this.deviceName} · ${describeScope(this.scope)}` };
+  }
+
+  override children(signal?: AbortSignal): Promise<TreeNode[]> {
+    return this.api.rootChildren(signal);
+  }
+
+  override refresh(): TreeNode {
+    this.api.tree?.refresh(this.api.tree.root);
+    return this;
   }
 }
 
 const valueIcons: Record<string, string> = { ip: 'globe', mac: 'circuit-board', port: 'plug', vlan: 'layers' };
 
 export class AllegroApiNodeView extends TreeNode {
-  constructor(parent: TreeNode, readonly core: ApiNode, private readonly owner: AllegroDeviceNode) {
+  constructor(parent: TreeNode, readonly core: ApiNode, readonly host: ScopedApiTree) {
     super(parent);
   }
 
   get id(): string {
-    return `${this.owner.profile.name}|${this.core.id}`;
+    return `${this.host.idPrefix}|${this.core.id}`;
   }
 
   get deviceName(): string {
-    return this.owner.profile.name;
+    return this.host.profile.name;
+  }
+
+  /** The slot or multi-device member this node reads from (captures started here use it). */
+  get mmId(): string | undefined {
+    return this.host.scope.mmId;
   }
 
   override get expandable(): boolean {
@@ -162,7 +409,7 @@ export class AllegroApiNodeView extends TreeNode {
         if (this.isConnectionList) {
           return {
             label: c.name,
-            description: `top ${this.owner.pageSize()} by bytes`,
+            description: `top ${this.host.pageSize()} by bytes`,
             tooltip: `${c.templatePath}\nThe connections with the most bytes; each can be downloaded as a pcap. Open shows the whole list.`,
             icon: 'symbol-namespace',
             contextValue: 'refreshable openable api',
@@ -242,18 +489,18 @@ export class AllegroApiNodeView extends TreeNode {
       deviceKind: 'allegro',
       method: 'GET',
       path,
-      ...(isList ? { query: { sort: 'bytes', reverse: true, page: 0, count: 100 } } : {}),
+      ...(isList || !isDefaultScope(this.host.scope) ? { query: { ...(isList ? { sort: 'bytes', reverse: true, page: 0, count: 100 } : {}), ...scopeQuery(this.host.scope) } } : {}),
       displayPath: c.kind === 'parameter' ? c.templatePath : c.path,
       title: c.kind === 'value' ? `${c.parent?.parent?.name ?? ''} ${c.name}`.trim() : c.name,
     };
   }
 
   override async children(signal?: AbortSignal): Promise<TreeNode[]> {
-    const tree = await this.owner.apiTree();
+    const tree = await this.host.apiTree();
     const kids = await tree.children(this.core, signal);
     const failure = kids.find((k) => k.kind === 'error')?.failure;
-    this.owner.noteLoad(failure);
-    const out: TreeNode[] = kids.map((k) => this.owner.wrap(k));
+    this.host.noteLoad(failure);
+    const out: TreeNode[] = kids.map((k) => this.host.wrap(k));
     if (this.isConnectionList && !failure) out.push(...(await this.connectionChildren(signal)));
     return out;
   }
@@ -273,8 +520,8 @@ export class AllegroApiNodeView extends TreeNode {
   private connectionChildren(signal?: AbortSignal): Promise<TreeNode[]> {
     if (!this.connections) {
       const load = (async (): Promise<TreeNode[]> => {
-        const client = await this.owner.client();
-        const count = this.owner.pageSize();
+        const client = await this.host.client();
+        const count = this.host.pageSize();
         const page = await client.list<Record<string, unknown>>(this.core.path, { sort: 'bytes', reverse: true, page: 0, count }, { signal });
         const nodes: TreeNode[] = [];
         for (const item of page.displayedItems) {
@@ -300,9 +547,7 @@ export class AllegroApiNodeView extends TreeNode {
   /** Refresh of a node, or Retry of an error node: returns the node whose children reload. */
   override refresh(): TreeNode {
     this.connections = undefined;
-    const tree = this.owner.tree!;
-    const changed = tree.refresh(this.core);
-    return changed === tree.root ? this.owner : this.owner.wrap(changed);
+    return this.host.refresh(this.core);
   }
 }
 
@@ -337,6 +582,11 @@ export class AllegroConnectionNode extends TreeNode {
 
   get deviceName(): string {
     return this.parent!.deviceName;
+  }
+
+  /** The slot or multi-device member of the list this connection was read from. */
+  get mmId(): string | undefined {
+    return (this.parent as AllegroApiNodeView).mmId;
   }
 
   item(): ItemSpec {

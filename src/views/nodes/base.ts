@@ -160,7 +160,8 @@ export abstract class TreeNode {
 export abstract class DeviceNode extends TreeNode {
   connection: ConnectionState = { state: 'unknown' };
 
-  constructor(readonly profile: DeviceProfile, protected readonly env: TreeEnv) {
+  /** Replaced in place when only the device's scopes change (its trees stay). */
+  constructor(public profile: DeviceProfile, protected readonly env: TreeEnv) {
     super(undefined);
   }
 
