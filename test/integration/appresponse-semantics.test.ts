@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataDefRequest, DataDefResponse } from '../../src/appresponse/types';
-import { startRig, type Rig } from './appresponse-support';
+import { modelTopIps, startRig, type Rig } from './appresponse-support';
 
 describe('AppResponse simulator: report semantics on the traffic model', () => {
   let rig: Rig;
@@ -33,18 +33,7 @@ describe('AppResponse simulator: report semantics on the traffic model', () => {
     const t0 = secondsOf(range.start);
     const t1 = secondsOf(range.end);
     assert.equal(t1 - t0, 1800, 'aligned to the 60 s granularity');
-    const bytes = new Map<string, number>();
-    const packets = new Map<string, number>();
-    for (const c of rig.sim.model.connections(t0, t1)) {
-      const f = rig.sim.model.flowCounters(c, t0, t1);
-      for (const ip of [c.client.ip, c.server.ip]) {
-        bytes.set(ip, (bytes.get(ip) ?? 0) + f.c2sBytes + f.s2cBytes);
-        packets.set(ip, (packets.get(ip) ?? 0) + f.c2sPackets + f.s2cPackets);
-      }
-    }
-    const expected = [...bytes.entries()].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]).slice(0, 10);
-    assert.deepEqual(rows.map((r) => [r[0], Number(r[1])]), expected);
-    for (const r of rows) assert.equal(Number(r[2]), packets.get(r[0]));
+    assert.deepEqual(rows.map((r) => [r[0], Number(r[1]), Number(r[2])]), modelTopIps(rig.sim.model, t0, t1));
   });
 
   it('bottom talkers (asc) where the column allows it', async () => {

@@ -51,6 +51,24 @@ export function bearerClient(sim: AppResponseSimulator, token: string): HttpClie
   return createHttpClient({ deviceName: 'ar-sim-bearer', baseUrl: sim.url, tls: { mode: 'pin', fingerprint: sim.fingerprint }, credentials: { kind: 'bearer', token }, retries: 0 });
 }
 
+/**
+ * The top IPs by bytes over [t0, t1) as [ip, bytes, packets], biggest first, computed here from the
+ * simulator's traffic model (each connection counts for its client and its server), independently
+ * of the simulator's report code.
+ */
+export function modelTopIps(model: AppResponseSimulator['model'], t0: number, t1: number, limit = 10): [string, number, number][] {
+  const bytes = new Map<string, number>();
+  const packets = new Map<string, number>();
+  for (const c of model.connections(t0, t1)) {
+    const f = model.flowCounters(c, t0, t1);
+    for (const ip of [c.client.ip, c.server.ip]) {
+      bytes.set(ip, (bytes.get(ip) ?? 0) + f.c2sBytes + f.s2cBytes);
+      packets.set(ip, (packets.get(ip) ?? 0) + f.c2sPackets + f.s2cPackets);
+    }
+  }
+  return [...bytes.entries()].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]).slice(0, limit).map(([ip, b]) => [ip, b, packets.get(ip)!]);
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

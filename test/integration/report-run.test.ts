@@ -10,7 +10,7 @@ import { ReportCancelledError, ReportInvalidError, ReportRunner, ReportTimeoutEr
 import { scaffoldDataDef, type DataDef, type ValidateOptions } from '../../src/report/index';
 import { createCatalogueProvider } from '../../src/views/language/catalogue';
 import type { Source } from '../../src/steelfilter/index';
-import { startRig, type Rig } from './appresponse-support';
+import { modelTopIps, startRig, type Rig } from './appresponse-support';
 
 const JOB = 'c69a9a14-fb82-46a7-b7c1-70751b70f69b';
 const POST_ASYNC = 'POST /api/npm.reports/1.0/instances';
@@ -52,18 +52,7 @@ describe('report runner against the simulated AppResponse', () => {
   const total = (): DataDef => ({ source: { name: 'aggregates' }, time: { start: String(t0), end: String(t1) }, columns: ['sum_traffic.total_bytes'] });
 
   /** The independent answer, from the traffic model. */
-  function expectedTopIps(): [string, number, number][] {
-    const bytes = new Map<string, number>();
-    const packets = new Map<string, number>();
-    for (const c of rig.sim.model.connections(t0, t1)) {
-      const f = rig.sim.model.flowCounters(c, t0, t1);
-      for (const ip of [c.client.ip, c.server.ip]) {
-        bytes.set(ip, (bytes.get(ip) ?? 0) + f.c2sBytes + f.s2cBytes);
-        packets.set(ip, (packets.get(ip) ?? 0) + f.c2sPackets + f.s2cPackets);
-      }
-    }
-    return [...bytes.entries()].filter(([, b]) => b > 0).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([ip, b]) => [ip, b, packets.get(ip)!]);
-  }
+  const expectedTopIps = () => modelTopIps(rig.sim.model, t0, t1);
   function expectedBytes(from: number, to: number): number {
     let sum = 0;
     for (const c of rig.sim.model.connections(from, to)) {
