@@ -64,6 +64,15 @@ test('the scopes folder lists the members the gateway reports, then the configur
   const again = await scopes(device);
   assert.equal(sim.stats.total, 0);
   assert.equal(again[0], kids[0]);
+  // Refresh of the device reloads the list and the scopes' trees, keeping the nodes
+  await kids[0].children();
+  assert.ok(kids[0].loaded);
+  device.refresh();
+  assert.ok(!kids[0].loaded, 'a scope\'s tree is dropped by Refresh of its device');
+  sim.stats.reset();
+  const reloaded = await scopes(device);
+  assert.equal(sim.stats.count('GET', '/API/system/multidevice/devices'), 1);
+  assert.equal(reloaded[0], kids[0]);
 });
 
 test('a member list that fails is an error node with Retry; the configured scopes stay, the device stays connected', async () => {

@@ -263,6 +263,12 @@ export class AllegroScopesNode extends TreeNode {
     return out;
   }
 
+  /** Refresh reloads the list and what was loaded below each scope. */
+  override refresh(): TreeNode {
+    for (const node of this.nodes.values()) node.refresh();
+    return super.refresh();
+  }
+
   /** The member list failing (a 5xx of the gateway) is shown here; the device's state comes from its own tree. */
   protected override afterLoad(): void {}
 
