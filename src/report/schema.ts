@@ -2,7 +2,7 @@
 // (media/probe-report.schema.json is this module's output, checked by a unit test) and schemas
 // generated from a device's live source catalogue, with the column ids each property accepts.
 import { columnDetail, topByOf, usableInFilters, type Source } from '../steelfilter/index';
-import type { ReportFile } from './types';
+import type { DataDef, ReportFile } from './types';
 
 type Schema = Record<string, unknown>;
 
@@ -108,6 +108,18 @@ export function dataDefSchema(source?: Source): Schema {
   };
 }
 
+/** The document's request for the top 20 host groups by throughput over the last hour (a new object each call). */
+export function topHostGroupsDataDef(): DataDef {
+  return {
+    source: { name: 'aggregates' },
+    time: { duration: 'last 1 hour', granularity: '60' },
+    group_by: ['host_group.id'],
+    columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
+    top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
+    limit: 20,
+  };
+}
+
 /** A small, valid report file (the document's top host groups and a time series), e.g. for a demo workspace. */
 export function exampleReportFile(device: string): ReportFile {
   return {
@@ -115,12 +127,7 @@ export function exampleReportFile(device: string): ReportFile {
     data_defs: [
       {
         reference: 'Top 20 host groups by throughput',
-        source: { name: 'aggregates' },
-        time: { duration: 'last 1 hour', granularity: '60' },
-        group_by: ['host_group.id'],
-        columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
-        top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
-        limit: 20,
+        ...topHostGroupsDataDef(),
         filters: [{ type: 'STEELFILTER', value: "cli_tcp.ip == '10.0.0.0/8'" }],
       },
       {

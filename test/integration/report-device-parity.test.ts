@@ -6,19 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HttpStatusError } from '../../src/http/errors';
 import type { InstanceResponse } from '../../src/appresponse/types';
-import { exampleReportFile, validateReportRequest, type ReportProblem } from '../../src/report/index';
+import { exampleReportFile, topHostGroupsDataDef, validateReportRequest, type ReportProblem } from '../../src/report/index';
 import { createCatalogueProvider, type CatalogueProvider } from '../../src/views/language/catalogue';
 import type { Source } from '../../src/steelfilter/index';
 import { startRig, type Rig } from './appresponse-support';
 
-const base = () => ({
-  source: { name: 'aggregates' },
-  time: { duration: 'last 1 hour', granularity: '60' },
-  group_by: ['host_group.id'],
-  columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
-  top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
-  limit: 20,
-});
+const base = topHostGroupsDataDef;
 
 const INVALID: [string, Record<string, unknown>][] = [
   ['group_by on a metric', { ...base(), group_by: ['avg_traffic.total_bytes_ps'] }],

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, exampleReportFile, type ReportProblem, type ValidateOptions,
+  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, exampleReportFile, topHostGroupsDataDef, type ReportProblem, type ValidateOptions,
 } from '../../src/report/index';
 import type { Source } from '../../src/steelfilter/index';
 import { bigCatalogue } from './steelfilter-catalogue';
@@ -14,14 +14,7 @@ const sources: Record<string, Source> = { aggregates, packets };
 const options: ValidateOptions = { getSource: (n) => sources[n], sourceNames: ['aggregates', 'packets', 'flow_tcp', 'flow_ip'], now: Date.parse('2018-03-05T10:00:00Z'), utc: true };
 
 /** The document's "top 20 host groups by throughput" request. */
-const topHostGroups = () => ({
-  source: { name: 'aggregates' },
-  time: { duration: 'last 1 hour', granularity: '60' },
-  group_by: ['host_group.id'],
-  columns: ['host_group.id', 'host_group.name', 'avg_traffic.total_bytes_ps'],
-  top_by: [{ id: 'avg_traffic.total_bytes_ps', direction: 'desc' }],
-  limit: 20,
-});
+const topHostGroups = topHostGroupsDataDef;
 
 const check = (def: unknown, extra: Record<string, unknown> = {}) => validateReportRequest({ data_defs: [def], ...extra }, options);
 const errorsOf = (problems: ReportProblem[]) => problems.filter((p) => p.severity === 'error');
