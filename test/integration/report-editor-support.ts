@@ -45,6 +45,11 @@ export function reportFile(filter?: string): JsonValue {
 }
 
 export interface EditorHarness {
+  /**
+   * A page whose editor has loaded and said 'ready', before the panel sent it anything. The page keeps
+   * what the webview stores with setState in `window.__state`, and CSP violations in `window.__violations`.
+   */
+  blank(width: number): Promise<Page>;
   /** `catalogue: false`: the catalogue is not sent (the test sends it with `sendCatalogue`). */
   open(width: number, file: JsonValue, options?: { catalogue?: boolean }): Promise<Page>;
   close(): Promise<void>;
@@ -68,8 +73,9 @@ export async function startEditorHarness(): Promise<EditorHarness> {
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="report.css">
 <script nonce="${nonce}">
   window.__name = (f) => f;
-  window.__sent = [];
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => undefined, setState: () => undefined });
+  window.__sent = []; window.__state = undefined; window.__violations = [];
+  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
+  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
 </script></head><body class="vscode-dark"><div id="app"></div>
 <script nonce="${nonce}" src="report.js"></script></body></html>`);
     browser = await launch();
@@ -79,11 +85,16 @@ export async function startEditorHarness(): Promise<EditorHarness> {
   }
   fs.mkdirSync(SHOTS, { recursive: true });
   const b = browser;
+  const blank = async (width: number) => {
+    const page = await b.newPage({ viewport: { width, height: 900 } });
+    await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
+    await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'));
+    return page;
+  };
   return {
+    blank,
     async open(width, file, options = {}) {
-      const page = await b.newPage({ viewport: { width, height: 900 } });
-      await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-      await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'));
+      const page = await blank(width);
       await sendFile(page, file);
       await page.waitForSelector('.dd[data-index="0"] .steelfilter-editor .cm-content');
       if (options.catalogue !== false) await sendCatalogue(page);

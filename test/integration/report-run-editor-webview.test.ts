@@ -1,75 +1,36 @@
-// The real report editor bundle (dist/webview/report.js) in headless Chromium under the panel's strict
-// CSP, fed the simulator's catalogue the way the panel feeds it: typing in the STEELFILTER editor shows
-// completion items from that catalogue, the column search lists catalogue columns with type and unit,
-// and each edit goes back to the host as the file's new value.
+// The real report editor bundle (built from webview/report/ by report-editor-support.ts) in headless
+// Chromium under the panel's strict CSP, fed the simulator's catalogue the way the panel feeds it:
+// typing in the STEELFILTER editor shows completion items from that catalogue, the column search lists
+// catalogue columns with type and unit, and each edit goes back to the host as the file's new value.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { DARK_THEME, ROOT, launch } from '../../bench/results/harness';
+import type { Page } from 'playwright-core';
 import { createCatalogueProvider } from '../../src/views/language/catalogue';
-import type { ReportEditorHostMessage, ReportEditorWebviewMessage } from '../../src/shared/protocol';
 import type { JsonValue } from '../../src/results/model';
 import type { Source } from '../../src/steelfilter/index';
 import { startRig, type Rig } from './appresponse-support';
+import { post, sent, SHOTS, startEditorHarness, type EditorHarness } from './report-editor-support';
 
-const BUNDLE = path.join(ROOT, 'dist/webview/report.js');
-const SHOTS = path.join(ROOT, 'test-output', 'report-editor');
-let browser: Browser;
+let harness: EditorHarness;
 let rig: Rig;
 let names: string[];
 let aggregates: Source;
-const dirs: string[] = [];
 
 before(async () => {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'build of the webview bundle');
-  }
   rig = await startRig();
   const catalogues = createCatalogueProvider({ http: async () => rig.http });
   names = await catalogues.getSourceNames('sim');
   aggregates = (await catalogues.getSource('sim', 'aggregates'))!;
-  browser = await launch();
-  fs.mkdirSync(SHOTS, { recursive: true });
+  harness = await startEditorHarness();
 });
 
 after(async () => {
-  await browser?.close();
+  await harness?.close();
   await rig?.close();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function openEditor(): Promise<Page> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-editor-'));
-  dirs.push(dir);
-  const nonce = 'n' + Math.random().toString(36).slice(2);
-  fs.writeFileSync(path.join(dir, 'theme.css'), `html { ${Object.entries(DARK_THEME).map(([k, v]) => `${k}: ${v};`).join(' ')} }`);
-  fs.writeFileSync(path.join(dir, 'index.html'), `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'; style-src file: 'nonce-${nonce}'; font-src file:; img-src file: data:;">
-<link rel="stylesheet" href="theme.css">
-<link id="vscode-codicon-stylesheet" rel="stylesheet" href="${pathToFileURL(path.join(ROOT, 'dist/webview/report.css')).href}">
-<script nonce="${nonce}">
-  window.__name = (f) => f;
-  window.__sent = []; window.__state = undefined; window.__violations = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__sent.push(m), getState: () => window.__state, setState: (s) => { window.__state = s; } });
-</script></head><body class="vscode-dark"><div id="app"></div>
-<script nonce="${nonce}" src="${pathToFileURL(BUNDLE).href}"></script></body></html>`);
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await page.goto(pathToFileURL(path.join(dir, 'index.html')).href);
-  await page.waitForFunction(() => (window as unknown as { __sent: { type: string }[] }).__sent.some((m) => m.type === 'ready'));
-  return page;
-}
-
-const sent = (page: Page) => page.evaluate(() => (window as unknown as { __sent: ReportEditorWebviewMessage[] }).__sent);
-async function post(page: Page, ...messages: ReportEditorHostMessage[]): Promise<void> {
-  await page.evaluate((ms) => { for (const m of ms as unknown[]) window.postMessage(m, '*'); }, messages as unknown);
-}
+const openEditor = () => harness.blank(1100);
 
 type FileValue = { data_defs: { columns: string[]; filters?: { value: string }[] }[] };
 /** Waits until the webview sent an edit whose file value satisfies `ok`. */
