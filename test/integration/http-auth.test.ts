@@ -78,6 +78,13 @@ function appResponse(options: { versions?: string[]; tokenLifetimeS?: number; re
   return { state, handler };
 }
 
+/** Logs in with a first request, revokes every token, and returns the token the device saw on the next request. */
+async function tokenAfterRevoke(http: HttpClientApi, ar: ReturnType<typeof appResponse>): Promise<string> {
+  await http.json({ path: '/api/common/1.0/info' });
+  ar.state.revokeAll();
+  return (await http.json<{ token: string }>({ path: '/api/common/1.0/info' })).body.token;
+}
+
 test('AppResponse: a token is obtained with user_credentials and reused', async () => {
   const ar = appResponse();
   await withServer(ar.handler, admin(), async (http, server) => {
@@ -103,10 +110,7 @@ test('AppResponse: concurrent requests share one login', async () => {
 test('AppResponse: after a 401 the token is refreshed and the request retried once', async () => {
   const ar = appResponse();
   await withServer(ar.handler, admin(), async (http) => {
-    await http.json({ path: '/api/common/1.0/info' });
-    ar.state.revokeAll();
-    const { body } = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
-    assert.equal(body.token, 'access-2-zzz');
+    assert.equal(await tokenAfterRevoke(http, ar), 'access-2-zzz');
     assert.equal(ar.state.refreshes, 1);
     assert.equal(ar.state.logins, 1);
     assert.deepEqual(ar.state.loginBodies[1], { refresh_token: 'refresh-1-yyy' });
@@ -116,10 +120,7 @@ test('AppResponse: after a 401 the token is refreshed and the request retried on
 test('AppResponse: when the refresh token is refused it logs in again', async () => {
   const ar = appResponse({ refreshWorks: false });
   await withServer(ar.handler, admin(), async (http) => {
-    await http.json({ path: '/api/common/1.0/info' });
-    ar.state.revokeAll();
-    const { body } = await http.json<{ token: string }>({ path: '/api/common/1.0/info' });
-    assert.equal(body.token, 'access-2-zzz');
+    assert.equal(await tokenAfterRevoke(http, ar), 'access-2-zzz');
     assert.equal(ar.state.refreshes, 1);
     assert.equal(ar.state.logins, 2);
   });
