@@ -67,6 +67,22 @@ async function chooseFolder(current: string | undefined): Promise<string | undef
 }
 
 type EditStep = (prompt: string, value: string, validate: (v: string) => string | undefined) => Promise<string | undefined>;
+type ReviewItem = vscode.QuickPickItem & { id: string };
+
+/**
+ * A wizard's review step: the option picked (or Start) and an `edit` that asks for one value at the
+ * same step (undefined when that is cancelled or goes back); 'back' or 'cancel' from the pick itself.
+ */
+async function reviewPick(title: string, step: number, totalSteps: number, items: ReviewItem[]): Promise<{ picked: ReviewItem; edit: EditStep } | 'back' | 'cancel'> {
+  const picked = await pickStep<ReviewItem>({ title, step, totalSteps, items, placeholder: 'Review, change an option, or start', back: true });
+  if (picked === undefined) return 'cancel';
+  if (picked === BACK) return 'back';
+  const edit: EditStep = async (prompt, value, validate) => {
+    const r = await inputStep({ title, step, totalSteps, value, prompt, back: true, validate });
+    return r === undefined || r === BACK ? undefined : r;
+  };
+  return { picked, edit };
+}
 
 /**
  * Review-step choices both capture wizards share: Start (only with a valid form, and a folder,
@@ -283,8 +299,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
       const fromBuffer = f.fromCaptureBuffer ?? f.window.kind !== 'live';
       const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: captureSubject(f) });
       const problems = validateForm(f);
-      type R = vscode.QuickPickItem & { id: string };
-      const items: R[] = [
+      const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
         { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
@@ -293,13 +308,9 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.pcap` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
-      const picked = await pickStep<R>({ title, step: 3, totalSteps: total, items, placeholder: 'Review, change an option, or start', back: true });
-      if (picked === undefined) return 'cancel';
-      if (picked === BACK) return 'back';
-      const edit = async (prompt: string, value: string, validate: (v: string) => string | undefined) => {
-        const r = await inputStep({ title, step: 3, totalSteps: total, value, prompt, back: true, validate });
-        return r === undefined || r === BACK ? undefined : r;
-      };
+      const review = await reviewPick(title, 3, total, items);
+      if (typeof review === 'string') return review;
+      const { picked, edit } = review;
       const shared = await sharedReviewChoice(picked.id, state, stem, problems, edit);
       if (shared === 'start') return 'next';
       if (shared === 'done') continue;
@@ -533,9 +544,8 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       const f = state.form;
       const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: source.name ?? source.id });
       const problems = validateExportForm(f);
-      type R = vscode.QuickPickItem & { id: string };
       const sr = f.stopRule ?? {};
-      const items: R[] = [
+      const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
         { id: 'time_limit', label: `stop rule time_limit: ${sr.time_limit ?? 'none'}`, description: 'seconds' },
         { id: 'size_limit', label: `stop rule size_limit: ${sr.size_limit ?? 'none'}`, description: 'bytes (required for BUFFER_STREAM)' },
@@ -545,13 +555,9 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
-      const picked = await pickStep<R>({ title, step: 4, totalSteps: total, items, placeholder: 'Review, change an option, or start', back: true });
-      if (picked === undefined) return 'cancel';
-      if (picked === BACK) return 'back';
-      const edit = async (prompt: string, value: string, validate: (v: string) => string | undefined) => {
-        const r = await inputStep({ title, step: 4, totalSteps: total, value, prompt, back: true, validate });
-        return r === undefined || r === BACK ? undefined : r;
-      };
+      const review = await reviewPick(title, 4, total, items);
+      if (typeof review === 'string') return review;
+      const { picked, edit } = review;
       const whole = (x: string) => (x === '' || (/^\d+$/.test(x) && Number(x) > 0) ? undefined : 'A positive whole number, or empty for none');
       const shared = await sharedReviewChoice(picked.id, state, stem, problems, edit);
       if (shared === 'start') return 'next';
