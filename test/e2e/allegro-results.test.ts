@@ -2,7 +2,7 @@
 // results view (a webview under its CSP) shows the IP's counters as a table and its history as a chart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contextMenu, deviceSession, expand, openProbeExplorer, revealTreeItem, step, T, treeItem, waitForTab, webview } from './harness';
+import { contextMenu, deviceSession, openProbeExplorer, revealAllegroIp, step, T, waitForTab, webview } from './harness';
 
 const session = deviceSession('b-allegro-results', { name: 'Lab Allegro', kind: 'allegro', seed: 3 });
 
@@ -11,12 +11,7 @@ test('Allegro: modules → ip → ips → an IP opens the results view with a co
   const { page } = s;
   const ipRow = await step(s, 'tree-to-ip', async () => {
     await openProbeExplorer(page);
-    await expand(treeItem(page, 'Lab Allegro'));
-    await expand(await revealTreeItem(page, /^modules$/, { level: 2 }));
-    await expand(await revealTreeItem(page, /^ip$/, { level: 3 }));
-    await expand(await revealTreeItem(page, /^ips$/, { level: 4 }));
-    await expand(await revealTreeItem(page, /^:ip$/, { level: 5 }));
-    return revealTreeItem(page, /^\d+\.\d+\.\d+\.\d+$/, { level: 6 });
+    return revealAllegroIp(page, 'Lab Allegro');
   });
   const ip = (await ipRow.locator('.label-name').innerText()).trim();
   const view = webview(page);

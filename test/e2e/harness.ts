@@ -431,6 +431,16 @@ export async function revealTreeItem(page: Page, label: string | RegExp, opts: {
   throw new Error(`tree row ${String(label)} not found; rows now: ${JSON.stringify(await treeLabels(page, pane))}`);
 }
 
+/** Expands an Allegro device's tree down to modules → ip → ips → :ip and reveals the first IP row under it. */
+export async function revealAllegroIp(page: Page, device: string): Promise<Locator> {
+  await expand(treeItem(page, device));
+  await expand(await revealTreeItem(page, /^modules$/, { level: 2 }));
+  await expand(await revealTreeItem(page, /^ip$/, { level: 3 }));
+  await expand(await revealTreeItem(page, /^ips$/, { level: 4 }));
+  await expand(await revealTreeItem(page, /^:ip$/, { level: 5 }));
+  return revealTreeItem(page, /^\d+\.\d+\.\d+\.\d+$/, { level: 6 });
+}
+
 /** Label texts of the visible rows of a view's tree, in order. */
 export async function treeLabels(page: Page, pane: Locator = viewPane(page, 'Devices')): Promise<string[]> {
   return pane.locator('.monaco-list-row[role="treeitem"] .label-name').allInnerTexts();

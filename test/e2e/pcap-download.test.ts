@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  activityBarItem, contextMenu, deviceSession, expand, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealTreeItem, step,
+  activityBarItem, contextMenu, deviceSession, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealAllegroIp, step,
   submitQuickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput,
 } from './harness';
 
@@ -18,12 +18,7 @@ test('Download pcap… on an IP saves a pcap and its sidecar into the workspace;
   let ip = '';
   const ipRow = await step(s, 'tree-to-ip', async () => {
     await openProbeExplorer(page);
-    await expand(treeItem(page, 'Lab Allegro'));
-    await expand(await revealTreeItem(page, /^modules$/, { level: 2 }));
-    await expand(await revealTreeItem(page, /^ip$/, { level: 3 }));
-    await expand(await revealTreeItem(page, /^ips$/, { level: 4 }));
-    await expand(await revealTreeItem(page, /^:ip$/, { level: 5 }));
-    const row = await revealTreeItem(page, /^\d+\.\d+\.\d+\.\d+$/, { level: 6 });
+    const row = await revealAllegroIp(page, 'Lab Allegro');
     ip = (await row.locator('.label-name').innerText()).trim();
     return row;
   });
