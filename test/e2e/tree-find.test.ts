@@ -1,12 +1,14 @@
 // Devices tree in real VS Code: an Allegro device's API hierarchy loads level by level, a parameter
 // node lists real values with "Enter value…" first, and "Find in API Tree…" walks the unloaded
 // levels and reveals the chosen node (TreeView.reveal through getParent); Export API Map writes
-// api-maps/<device>.md and .json into the workspace.
+// api-maps/<device>.md and .json into the workspace. "Add Slot, Device or Link Group…" adds a link
+// group to the device's profile (its settings.json entry) and reveals it in the tree beside the members
+// the simulated gateway lists, with its own hierarchy; "Remove from Tree" takes it out again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { deviceSession, expand, expectAttribute, openProbeExplorer, revealTreeItem, runCommand, sleep, step, T, treeItem } from './harness';
+import { contextMenu, deviceSession, expand, expectAttribute, openProbeExplorer, pickQuickItem, quickInput, revealTreeItem, runCommand, sleep, step, submitQuickInput, T, treeItem, waitForQuickInput } from './harness';
 
 const session = deviceSession('tree-find', { name: 'lab-mm', kind: 'allegro', seed: 5 });
 
@@ -68,4 +70,32 @@ test('the Allegro hierarchy expands to parameter values, and Find reveals a node
     assert.equal(map.device, 'lab-mm');
     assert.ok(map.paths > 100, `${map.paths} paths`);
   });
+  await step(s, 'scopes-add-remove', async () => {
+    const settingsFile = path.join(s.workspace, '.vscode', 'settings.json');
+    const scopesInSettings = (): unknown => (JSON.parse(fs.readFileSync(settingsFile, 'utf8'))['probeExplorer.devices'] as Array<{ scopes?: unknown }>)[0].scopes;
+    // From the palette (the device row has scrolled away; with one Allegro device no device is asked for).
+    await page.keyboard.press('F1');
+    await quickInput(page).locator('input.input').fill('>Probe Explorer: Add Slot, Device or Link Group');
+    await quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: 'Add Slot, Device or Link Group' }).first().waitFor({ state: 'visible' });
+    await quickInput(page).locator('input.input').press('Enter');
+    await waitForQuickInput(page, 'Add to lab-mm', T.ui);
+    await pickQuickItem(page, /Virtual link group/);
+    await waitForQuickInput(page, 'Virtual link group', T.ui);
+    await submitQuickInput(page, '2');
+    // the new scope is revealed and selected below the folder, next to the gateway's members
+    const group = treeItem(page, /^Link group 2$/);
+    await group.waitFor({ state: 'visible', timeout: T.remote });
+    await expectAttribute(group, 'aria-selected', 'true', T.remote);
+    assert.match(await group.locator('.label-description').innerText(), /group=2/);
+    await (await revealTreeItem(page, /^Branch office 1$/)).waitFor({ state: 'visible' });
+    assert.deepEqual(scopesInSettings(), [{ group: 2 }]);
+    // the group's own hierarchy loads below it (device, folder, group, modules): reveal expanded it
+    await treeItem(page, /^modules$/, undefined, 4).waitFor({ state: 'visible', timeout: T.remote });
+    await contextMenu(page, await revealTreeItem(page, /^Link group 2$/), 'Remove from Tree');
+    await treeItem(page, /^Link group 2$/).waitFor({ state: 'detached', timeout: T.remote });
+    const deadline = Date.now() + T.ui;
+    while (JSON.stringify(scopesInSettings()) !== '[]' && Date.now() < deadline) await sleep(100);
+    assert.deepEqual(scopesInSettings(), []);
+  });
 });
+
