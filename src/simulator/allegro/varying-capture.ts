@@ -7,16 +7,18 @@
 // numbers count the payload sent before (no gaps for Wireshark to flag), RTP sequence numbers the
 // packets sent before, RTP timestamps the wall clock.
 import {
-  LARGE_RANGE, TWO32, emptyLayout, firstRecordAtOrAfter, layoutMinute, patchCounters, stampRecord,
-  type Allocate, type CaptureSegment, type CaptureStreamOptions, type RecordLayout,
+  LARGE_RANGE, TWO32 as IMPORTED_TWO32, emptyLayout, firstRecordAtOrAfter, layoutMinute, patchCounters as importedPatchCounters, stampRecord as importedStampRecord, streamSeconds,
+  type Allocate, type CaptureStreamOptions, type RecordLayout, type RenderedPart,
 } from '../model/capture';
-import { sleep } from '../shared/respond';
 import { PatchKind } from '../model/frames';
-import { fileHeader, recordDataOffset } from '../model/pcap';
+import { recordDataOffset } from '../model/pcap';
 import { SECOND_US, addSecond, offsetUs, sentBefore, sentRuns, type SendPlan } from './activity';
 import type { VaryingSource } from './varying-source';
 
-// Plain numbers for the per-packet loops (reading the imported enum costs a module lookup each time).
+// Plain values for the per-packet loops (reading an imported binding costs a module lookup each time).
+const TWO32: number = IMPORTED_TWO32;
+const stampRecord = importedStampRecord;
+const patchCounters = importedPatchCounters;
 const NONE: number = PatchKind.None;
 const TCP: number = PatchKind.Tcp;
 const RTP: number = PatchKind.Rtp;
@@ -344,10 +346,6 @@ class StreamBuffers {
  * for more.
  */
 export async function* varyingCaptureStream(source: VaryingSource, options: VaryingCaptureOptions): AsyncGenerator<Buffer> {
-  const now = options.now ?? Date.now;
-  const chunkBytes = options.chunkBytes ?? 1 << 20;
-  const poll = options.livePollMs ?? 100;
-  const format = options.format ?? 'pcap';
   const buffers = new StreamBuffers();
   let block: VaryingBlock | undefined;
   const blockFor = (minute: number) => {
@@ -357,14 +355,6 @@ export async function* varyingCaptureStream(source: VaryingSource, options: Vary
     }
     return block;
   };
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  const flush = () => {
-    const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-    return buffers.emit(out);
-  };
   const size = (p: Piece) => p.set.recordStart[p.to]! - p.set.recordStart[p.from]!;
   /** Copies a piece into `out` at `at` and patches it there. */
   const copy = (b: VaryingBlock, p: Piece, second: number, out: Buffer, at: number) => {
@@ -372,60 +362,41 @@ export async function* varyingCaptureStream(source: VaryingSource, options: Vary
     p.set.buffer.copy(out, at, from, p.set.recordStart[p.to]!);
     render(p.set, b.ack, out, from - at, second, p.from, p.to, p.base);
   };
-  try {
-    if (options.header !== false) yield buffers.emit(fileHeader(format, options.snapLength ?? 65535));
-    for (const seg of options.segments as CaptureSegment[]) {
-      let cursor = seg.fromUs;
-      while (cursor < seg.toUs) {
-        if (options.signal?.aborted) return;
-        const nowUs = Math.floor(now() * 1000);
-        const limit = Math.min(seg.toUs, nowUs);
-        if (cursor >= limit) {
-          if (pendingBytes) yield flush();
-          await sleep(poll, options.signal);
+  function* renderSpan(second: number, fromUs: number, toUs: number): Generator<RenderedPart> {
+    const b = blockFor(Math.floor(second / 60));
+    const parts = pieces(b, source, second, fromUs, toUs);
+    if (!parts.length) return;
+    prepare(b, second);
+    let windowBytes = 0;
+    for (const p of parts) if (p.set === b) windowBytes += size(p);
+    if (options.reuseBuffers && windowBytes >= LARGE_RANGE) {
+      // the window's ranges as views of the block, patched in place; voice records copied
+      b.flip = !b.flip;
+      const out = b.flip ? b.buffer : (b.spare ??= clone(b.buffer, buffers.allocate));
+      for (const p of parts) {
+        if (p.set !== b) {
+          const piece = Buffer.allocUnsafe(size(p));
+          copy(b, p, second, piece, 0);
+          yield { chunk: piece };
           continue;
         }
-        const second = Math.floor(cursor / 1e6);
-        const stopUs = Math.min(limit, (second + 1) * 1e6);
-        const b = blockFor(Math.floor(second / 60));
-        const parts = pieces(b, source, second, cursor - second * 1e6, stopUs - second * 1e6);
-        cursor = stopUs;
-        if (!parts.length) continue;
-        prepare(b, second);
-        let windowBytes = 0;
-        for (const p of parts) if (p.set === b) windowBytes += size(p);
-        if (options.reuseBuffers && windowBytes >= LARGE_RANGE) {
-          // the window's ranges as views of the block, patched in place; voice records copied
-          b.flip = !b.flip;
-          const out = b.flip ? b.buffer : (b.spare ??= clone(b.buffer, buffers.allocate));
-          for (const p of parts) {
-            if (p.set !== b) {
-              const piece = Buffer.allocUnsafe(size(p));
-              copy(b, p, second, piece, 0);
-              pending.push(piece);
-              pendingBytes += piece.length;
-              continue;
-            }
-            if (pendingBytes) yield flush();
-            render(b, b.ack, out, 0, second, p.from, p.to, p.base);
-            yield buffers.emit(out.subarray(b.recordStart[p.from]!, b.recordStart[p.to]!), out);
-          }
-        } else {
-          let total = 0;
-          for (const p of parts) total += size(p);
-          const out = Buffer.allocUnsafe(total);
-          let at = 0;
-          for (const p of parts) {
-            copy(b, p, second, out, at);
-            at += size(p);
-          }
-          pending.push(out);
-          pendingBytes += total;
-        }
-        if (pendingBytes >= chunkBytes) yield flush();
+        render(b, b.ack, out, 0, second, p.from, p.to, p.base);
+        yield { chunk: out.subarray(b.recordStart[p.from]!, b.recordStart[p.to]!), of: out };
       }
+    } else {
+      let total = 0;
+      for (const p of parts) total += size(p);
+      const out = Buffer.allocUnsafe(total);
+      let at = 0;
+      for (const p of parts) {
+        copy(b, p, second, out, at);
+        at += size(p);
+      }
+      yield { chunk: out };
     }
-    if (pendingBytes) yield flush();
+  }
+  try {
+    yield* streamSeconds(options, renderSpan, (chunk, of) => buffers.emit(chunk, of));
   } finally {
     buffers.finish(options.settled);
   }

@@ -100,7 +100,8 @@ export type SendOffsets = (c: Connection, dir: Direction) => (j: number) => numb
 
 /**
  * Lays out every packet of the connections of `minute` that pass the filter as a capture record
- * (header and template bytes; timestamp seconds and patched fields left for the render), sorted by
+ * (header and template bytes; the timestamp's second and the patched fields are left to the render,
+ * as whatever `allocate` gave in pcap, zero in pcapng), sorted by
  * when `sendOffsets` says it is sent within the second. Both the model's minute block and the
  * varying Allegro block are built on this.
  */
@@ -167,7 +168,6 @@ export function layoutMinute(model: TrafficModel, minute: number, options: Block
     const capLen = Math.min(origLen, snap);
     recordStart[i] = at;
     if (format === 'pcap') {
-      b.writeUInt32LE(0, at); // the second, stamped by the render
       b.writeUInt32LE(usec, at + 4);
       b.writeUInt32LE(capLen, at + 8);
       b.writeUInt32LE(origLen, at + 12);
@@ -192,10 +192,13 @@ export function layoutMinute(model: TrafficModel, minute: number, options: Block
 }
 
 export function buildMinuteBlock(model: TrafficModel, minute: number, options: BlockOptions = {}): MinuteBlock {
-  const { records, flows, flow, packet, frameBytes } = layoutMinute(model, minute, options, (c, dir) => {
+  const offsets: SendOffsets = (c, dir) => {
     const n = c[dir].packets;
     return (j) => packetOffsetUs(c, dir, j, n);
-  });
+  };
+  // pcap zeroed, so that a record's second reads zero until a render stamps it (pcapng is zeroed anyway)
+  const zeroed = (options.format ?? 'pcap') === 'pcap' ? (bytes: number) => Buffer.alloc(bytes) : undefined;
+  const { records, flows, flow, packet, frameBytes } = layoutMinute(model, minute, options, offsets, zeroed);
   const count = records.count;
   const block: MinuteBlock = {
     ...records, minute,
@@ -357,28 +360,37 @@ export interface CaptureStreamOptions extends BlockOptions {
 }
 
 /**
- * The capture file as an async sequence of buffers: the header, then every packet of the
- * model in the segments that passes the filter, in time order. Past data comes as fast as the
- * consumer reads; the live part follows the clock.
+ * Part of a second as rendered: a copy, batched with others into chunks of about chunkBytes, or a
+ * view of a block buffer (`of`, the buffer it is a view of), sent alone at once.
  */
-export async function* captureStream(model: TrafficModel, options: CaptureStreamOptions): AsyncGenerator<Buffer> {
+export interface RenderedPart {
+  chunk: Buffer;
+  of?: Buffer;
+}
+
+/** Renders µs [fromUs, toUs) of epoch second `second`, part by part, in time order. */
+export type RenderSpan = (second: number, fromUs: number, toUs: number) => Iterable<RenderedPart>;
+
+/**
+ * The capture file of any renderer of seconds, as an async sequence of buffers: the header, then
+ * the segments one second (or part of one) at a time. Past data comes as fast as the consumer
+ * reads; the live part follows the clock. `sent` sees each chunk as it goes out.
+ */
+export async function* streamSeconds(
+  options: CaptureStreamOptions, render: RenderSpan, sent: (chunk: Buffer, of?: Buffer) => Buffer = (chunk) => chunk,
+): AsyncGenerator<Buffer> {
   const now = options.now ?? Date.now;
   const chunkBytes = options.chunkBytes ?? 1 << 20;
   const poll = options.livePollMs ?? 100;
   const format = options.format ?? 'pcap';
-  if (options.header !== false) yield fileHeader(format, options.snapLength ?? 65535);
-  let block: MinuteBlock | undefined;
-  const blockFor = (minute: number) => {
-    if (!block || block.minute !== minute) block = buildMinuteBlock(model, minute, options);
-    return block;
-  };
+  if (options.header !== false) yield sent(fileHeader(format, options.snapLength ?? 65535));
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   const flush = () => {
     const out = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
     pending = [];
     pendingBytes = 0;
-    return out;
+    return sent(out);
   };
   for (const seg of options.segments) {
     let cursor = seg.fromUs;
@@ -392,25 +404,38 @@ export async function* captureStream(model: TrafficModel, options: CaptureStream
         continue;
       }
       const second = Math.floor(cursor / 1e6);
-      const secondEndUs = (second + 1) * 1e6;
-      const stopUs = Math.min(limit, secondEndUs);
-      const b = blockFor(Math.floor(second / 60));
-      const from = firstRecordAtOrAfter(b, cursor - second * 1e6);
-      const to = stopUs === secondEndUs ? b.count : firstRecordAtOrAfter(b, stopUs - second * 1e6);
-      if (to > from) {
-        const size = b.recordStart[to]! - b.recordStart[from]!;
-        if (options.reuseBuffers && size >= LARGE_RANGE) {
-          if (pendingBytes) yield flush();
-          yield renderSecond(b, second, from, to, true);
-        } else {
-          const buf = renderSecond(b, second, from, to);
-          pending.push(buf);
-          pendingBytes += buf.length;
-          if (pendingBytes >= chunkBytes) yield flush();
+      const stopUs = Math.min(limit, (second + 1) * 1e6);
+      for (const { chunk, of } of render(second, cursor - second * 1e6, stopUs - second * 1e6)) {
+        if (!of) {
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          continue;
         }
+        if (pendingBytes) yield flush();
+        yield sent(chunk, of);
       }
+      if (pendingBytes >= chunkBytes) yield flush();
       cursor = stopUs;
     }
   }
   if (pendingBytes) yield flush();
+}
+
+/**
+ * The capture file as an async sequence of buffers: the header, then every packet of the
+ * model in the segments that passes the filter, in time order.
+ */
+export function captureStream(model: TrafficModel, options: CaptureStreamOptions): AsyncGenerator<Buffer> {
+  let block: MinuteBlock | undefined;
+  return streamSeconds(options, function* (second, fromUs, toUs) {
+    if (!block || block.minute !== Math.floor(second / 60)) block = buildMinuteBlock(model, Math.floor(second / 60), options);
+    const b = block;
+    const from = firstRecordAtOrAfter(b, fromUs);
+    const to = firstRecordAtOrAfter(b, toUs);
+    if (to <= from) return;
+    if (options.reuseBuffers && b.recordStart[to]! - b.recordStart[from]! >= LARGE_RANGE) {
+      const chunk = renderSecond(b, second, from, to, true);
+      yield { chunk, of: b.flip ? b.buffer : b.spare! };
+    } else yield { chunk: renderSecond(b, second, from, to) };
+  });
 }
