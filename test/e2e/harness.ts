@@ -420,8 +420,15 @@ export async function revealTreeItem(page: Page, label: string | RegExp, opts: {
       await sleep(150);
       const after = (await treeLabels(page, pane)).join('\n');
       if (after === before && before === previous) {
-        await page.mouse.wheel(0, -1e6); // the end: start again from the top
-        await sleep(250);
+        // The end: start again from the top, in steps (the list does not take one huge wheel delta).
+        let top = after;
+        for (let i = 0; i < 100; i++) {
+          await page.mouse.wheel(0, -2000);
+          await sleep(100);
+          const now = (await treeLabels(page, pane)).join('\n');
+          if (now === top) break;
+          top = now;
+        }
       }
       previous = after;
     } else {

@@ -96,6 +96,8 @@ test('the Allegro hierarchy expands to parameter values, and Find reveals a node
     const deadline = Date.now() + T.ui;
     while (JSON.stringify(scopesInSettings()) !== '[]' && Date.now() < deadline) await sleep(100);
     assert.deepEqual(scopesInSettings(), []);
+    // the device itself: the list has to wrap to the top to find it
+    assert.match(await (await revealTreeItem(page, /^lab-mm$/, { level: 1 })).locator('.label-description').innerText(), /· connected/);
   });
 });
 
