@@ -7,7 +7,8 @@
 // numbers count the payload sent before (no gaps for Wireshark to flag), RTP sequence numbers the
 // packets sent before, RTP timestamps the wall clock.
 import {
-  LARGE_RANGE, TWO32 as IMPORTED_TWO32, emptyLayout, firstRecordAtOrAfter, layoutMinute, patchCounters as importedPatchCounters, stampRecord as importedStampRecord, streamSeconds,
+  LARGE_RANGE, emptyLayout, firstRecordAtOrAfter, layoutMinute, streamSeconds,
+  TWO32 as IMPORTED_TWO32, patchCounters as importedPatchCounters, stampRecord as importedStampRecord,
   type Allocate, type CaptureStreamOptions, type RecordLayout, type RenderedPart,
 } from '../model/capture';
 import { PatchKind } from '../model/frames';
@@ -15,7 +16,8 @@ import { recordDataOffset } from '../model/pcap';
 import { SECOND_US, addSecond, offsetUs, sentBefore, sentRuns, type SendPlan } from './activity';
 import type { VaryingSource } from './varying-source';
 
-// Plain values for the per-packet loops (reading an imported binding costs a module lookup each time).
+// Plain values for the per-packet loops: an imported binding is read through a module getter on
+// every use (as tsx runs this), which costs more than the loops' own work.
 const TWO32: number = IMPORTED_TWO32;
 const stampRecord = importedStampRecord;
 const patchCounters = importedPatchCounters;

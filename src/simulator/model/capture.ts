@@ -2,6 +2,8 @@
 // ready-made capture records (a "minute block", sorted by their offset within the second); each
 // second of that minute is then one memory copy plus a few patched fields per record (timestamp,
 // TCP sequence/ack, RTP sequence/timestamp, checksum). This keeps generation far above 500 MB/s.
+// The block layout (layoutMinute), the per-record stamping and patching and the stream walk
+// (streamSeconds) also serve the Allegro simulator's varying traffic (../allegro/varying-capture.ts).
 import { fileHeader, recordDataOffset, recordSize, type CaptureFormat } from './pcap';
 import { PatchKind, frameTemplate, type FrameTemplate } from './frames';
 import { sleep } from '../shared/respond';
@@ -368,7 +370,10 @@ export interface RenderedPart {
   of?: Buffer;
 }
 
-/** Renders µs [fromUs, toUs) of epoch second `second`, part by part, in time order. */
+/**
+ * Renders µs [fromUs, toUs) of epoch second `second`, part by part, in time order. Lazily (a
+ * generator): a part is rendered once the parts before it went out, which in-place views rely on.
+ */
 export type RenderSpan = (second: number, fromUs: number, toUs: number) => Iterable<RenderedPart>;
 
 /**
