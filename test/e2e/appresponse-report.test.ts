@@ -1,12 +1,17 @@
 // Spec (c): an AppResponse source's columns appear in the Devices tree with their ids and types;
 // "New Report from Here" writes a report file and opens the report editor, whose STEELFILTER editor
 // completes column ids from the device's catalogue; running the report shows its rows in the
-// results view.
+// results view. "Export Packets…" walks its wizard (packet source, time range, STEELFILTER with
+// completion, mode LEGACY, review) and saves a pcap into captures/ that capinfos and tshark read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { contextMenu, deviceSession, expand, openProbeExplorer, revealTreeItem, runCommand, step, T, treeItem, waitForTab, webview, webviewWith } from './harness';
+import {
+  contextMenu, deviceSession, expand, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealTreeItem, runCommand, step, T, treeItem,
+  waitForNotification, waitForQuickInput, waitForTab, webview, webviewWith,
+} from './harness';
 
 const session = deviceSession('c-appresponse-report', { name: 'Lab AppResponse', kind: 'appresponse', seed: 11 });
 
@@ -69,5 +74,44 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     assert.ok(headers.length >= report.data_defs[0].columns.length, `headers ${JSON.stringify(headers)}`);
     const rows = (await view.locator('.vt-row').allInnerTexts()).map((r) => r.split('\n'));
     assert.ok(rows.length >= 1 && rows.every((r) => r.length >= 2), `rows ${JSON.stringify(rows.slice(0, 5))}`);
+  });
+
+  await step(s, 'export-packets-legacy', async () => {
+    // From the palette (not runCommand: the command opens its own pick at once).
+    await page.keyboard.press('F1');
+    await quickInput(page).locator('input.input').fill('>Probe Explorer: Export Packets');
+    await quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: 'Export Packets…' }).first().waitFor({ state: 'visible' });
+    await quickInput(page).locator('input.input').press('Enter');
+    // the device's packet sources; a capture job has the traffic of the last minutes
+    await quickInput(page).locator('input[placeholder="Packet source on Lab AppResponse"]').waitFor({ state: 'visible', timeout: T.remote });
+    await quickInput(page).locator('input.input').fill('default_job');
+    await quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: 'default_job' }).first().waitFor({ state: 'visible' });
+    await quickInput(page).locator('input.input').press('Enter');
+    await waitForQuickInput(page, /1\/4/);
+    await pickQuickItem(page, /^last 5 minutes$/);
+    await waitForQuickInput(page, /2\/4/);
+    await pickQuickItem(page, /^STEELFILTER…$/);
+    await waitForQuickInput(page, /STEELFILTER/);
+    await quickInput(page).locator('input.input').fill("ip.addr == '10.1.2.3'");
+    await pickQuickItem(page, /Use this filter/);
+    await waitForQuickInput(page, /3\/4/);
+    await pickQuickItem(page, /^LEGACY$/);
+    await waitForQuickInput(page, /4\/4/);
+    await s.shot('export-review');
+    await pickQuickItem(page, /Start export/);
+    await waitForNotification(page, /Saved|saved/, T.remote * 2);
+    const dir = path.join(s.workspace, 'captures');
+    const pcap = fs.readdirSync(dir).find((f) => f.endsWith('.pcap'));
+    assert.ok(pcap, `a pcap in captures/: ${JSON.stringify(fs.readdirSync(dir))}`);
+    const sidecar = JSON.parse(fs.readFileSync(path.join(dir, `${pcap}.json`), 'utf8'));
+    assert.equal(JSON.stringify(sidecar).includes('LEGACY'), true, 'the sidecar records the mode');
+    const { capinfos } = readManifest().tshark;
+    const tshark = path.join(path.dirname(capinfos), 'tshark'); // installed with capinfos (Debian's tshark package)
+    const info = execFileSync(capinfos, ['-M', path.join(dir, pcap)], { encoding: 'utf8' });
+    const packets = Number(/Number of packets:\s+(\d+)/.exec(info)?.[1]);
+    assert.ok(packets > 0, `capinfos counts packets:\n${info}`);
+    // every packet is to or from 10.1.2.3, as the filter said
+    const others = execFileSync(tshark, ['-r', path.join(dir, pcap), '-Y', '!(ip.addr == 10.1.2.3)', '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.equal(others.trim(), '', `packets that are not to or from 10.1.2.3: ${others.slice(0, 200)}`);
   });
 });
