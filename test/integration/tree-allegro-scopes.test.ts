@@ -104,6 +104,8 @@ test('a member is a tree of its own: its hosts are the member\'s, and what is op
   const req = ipNode.request()!;
   assert.equal(req.query?.['mm-id'], 'allegro-mm-branch1');
   assert.equal(req.path, `/API/stats/modules/ip/ips/${theirs[0]}`);
+  assert.equal(req.title, `ips ${theirs[0]} · allegro-mm-branch1`, 'the results title names the member');
+  assert.equal(device.wrap(ipNode.core).request()?.title, `ips ${theirs[0]}`);
   // Open sends exactly this request: the counters come from the member
   const counters = (await http.json<{ interval: number[] }>({ path: req.path, query: req.query })).body;
   assert.deepEqual(counters.interval.length, (await client.withSlot('allegro-mm-branch1').get<{ interval: number[] }>(req.path)).interval.length);

@@ -497,7 +497,8 @@ export class AllegroApiNodeView extends TreeNode {
       path,
       ...(isList || !isDefaultScope(this.host.scope) ? { query: { ...(isList ? { sort: 'bytes', reverse: true, page: 0, count: 100 } : {}), ...scopeQuery(this.host.scope) } } : {}),
       displayPath: c.kind === 'parameter' ? c.templatePath : c.path,
-      title: c.kind === 'value' ? `${c.parent?.parent?.name ?? ''} ${c.name}`.trim() : c.name,
+      // A result from a slot, member or link group says so in its title.
+      title: `${c.kind === 'value' ? `${c.parent?.parent?.name ?? ''} ${c.name}`.trim() : c.name}${isDefaultScope(this.host.scope) ? '' : ` · ${describeScope(this.host.scope)}`}`,
     };
   }
 
