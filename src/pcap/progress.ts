@@ -11,6 +11,8 @@ export interface ProgressSnapshot {
   /** Seconds left when known. */
   etaSeconds?: number;
   elapsedSeconds: number;
+  /** Seconds since the last byte arrived, once that is 5 s or more (a quiet device, a live filter that matches nothing yet, a stalled disk). */
+  quietSeconds?: number;
   /** Human line for a progress notification: "12.0 MiB at 3.1 MiB/s, 40%, 9 s left". */
   message: string;
 }
@@ -29,6 +31,9 @@ export class ProgressMeter {
   private readonly samples: Array<[number, number]> = [];
   private readonly started: number;
   private bounds: ProgressBounds;
+  /** When the byte count last grew (the start until the first byte). */
+  private lastGrowth: number;
+  private lastBytes = 0;
 
   constructor(
     bounds: ProgressBounds = {},
@@ -37,6 +42,7 @@ export class ProgressMeter {
   ) {
     this.bounds = { ...bounds };
     this.started = now();
+    this.lastGrowth = this.started;
     this.samples.push([this.started, 0]);
   }
 
@@ -60,6 +66,10 @@ export class ProgressMeter {
     const rate = t > t0 ? ((this.bytes - b0) * 1000) / (t - t0) : 0;
     const elapsedSeconds = (t - this.started) / 1000;
     const snap: ProgressSnapshot = { bytes: this.bytes, rate, elapsedSeconds, message: '' };
+    if (this.bytes !== this.lastBytes) {
+      this.lastBytes = this.bytes;
+      this.lastGrowth = t;
+    } else if (t - this.lastGrowth >= QUIET_MS) snap.quietSeconds = Math.floor((t - this.lastGrowth) / 1000);
     const { totalBytes, endsAtMs } = this.bounds;
     if (totalBytes && totalBytes > 0) {
       snap.percent = Math.min(100, (this.bytes / totalBytes) * 100);
@@ -75,6 +85,9 @@ export class ProgressMeter {
   }
 }
 
+/** How long without a byte before the progress line says so. */
+const QUIET_MS = 5000;
+
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(Math.round(bytesPerSecond))}/s`;
 }
@@ -87,5 +100,6 @@ function describe(s: ProgressSnapshot, estimate: boolean): string {
   const parts = [`${formatBytes(s.bytes)} at ${formatRate(s.rate)}`];
   if (s.percent !== undefined) parts.push(`${estimate ? '~' : ''}${s.percent.toFixed(0)}%`);
   if (s.etaSeconds !== undefined) parts.push(formatEta(s.etaSeconds));
+  if (s.quietSeconds !== undefined) parts.push(`nothing received for ${formatDuration(s.quietSeconds)}`);
   return parts.join(', ');
 }

@@ -76,6 +76,30 @@ test('progress: without bounds only bytes and rate are shown', () => {
   assert.equal(s.message, '4.00 KiB at 2.00 KiB/s');
 });
 
+test('progress: five seconds without a byte are said, and forgotten once bytes flow again', () => {
+  let now = 0;
+  const m = new ProgressMeter({}, () => now);
+  now = 1000;
+  m.add(100);
+  assert.equal(m.snapshot().quietSeconds, undefined);
+  now = 5900;
+  assert.equal(m.snapshot().quietSeconds, undefined, 'under five seconds');
+  now = 13_000;
+  const quiet = m.snapshot();
+  assert.equal(quiet.quietSeconds, 12);
+  assert.match(quiet.message, /, nothing received for 12 s$/);
+  now = 14_000;
+  m.add(1);
+  const again = m.snapshot();
+  assert.equal(again.quietSeconds, undefined);
+  assert.doesNotMatch(again.message, /nothing received/);
+  // before the first byte too (a live capture whose filter has matched nothing yet)
+  let t2 = 0;
+  const fresh = new ProgressMeter({}, () => t2);
+  t2 = 7000;
+  assert.match(fresh.snapshot().message, /^0 B at 0 B\/s, nothing received for 7 s$/);
+});
+
 test('summaries count packets, time span, top talkers and protocols', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pcap-sum-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
