@@ -20,14 +20,22 @@ export function mmIdProblem(text: string): string | undefined {
 }
 
 /** Why `value` is not a link group index, or undefined. */
+export const MAX_GROUP = 1000;
+
 export function groupProblem(value: unknown): string | undefined {
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 1000 ? undefined : 'group must be a whole number from 0 (0 is the default link group)';
+  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_GROUP ? undefined : `group must be a whole number from 0 to ${MAX_GROUP} (0 is the default link group)`;
 }
 
-/** The scope without empty parts: no mm-id for "", no group for 0. */
+/**
+ * The scope without parts that name the default: no mm-id for "", ":0" or "local:0" (slot 0 of this
+ * device is its live traffic), "name" for "name:0", no group for 0.
+ */
 export function normalizeScope(scope: AllegroScope): AllegroScope {
   const out: AllegroScope = {};
-  const mmId = scope.mmId?.trim();
+  let mmId = scope.mmId?.trim() ?? '';
+  if (/:0+$/.test(mmId)) mmId = mmId.replace(/:0+$/, '');
+  if (mmId === 'local') mmId = '';
+  if (mmId.startsWith('local:')) mmId = mmId.slice('local'.length);
   if (mmId) out.mmId = mmId;
   if (scope.group) out.group = scope.group;
   return out;
@@ -65,4 +73,11 @@ export function describeScope(scope: AllegroScope): string {
   }
   if (s.group !== undefined) parts.push(parts.length ? `link group ${s.group}` : `Link group ${s.group}`);
   return parts.length ? parts.join(' · ') : 'Live traffic';
+}
+
+/** The scope a request's query selects (`mm-id`, `group`), e.g. to poll its asynchronous job in the same place. */
+export function scopeOfQuery(query: Record<string, unknown> | undefined): AllegroScope {
+  const mmId = query?.['mm-id'];
+  const group = Number(query?.group);
+  return normalizeScope({ ...(typeof mmId === 'string' ? { mmId } : {}), ...(Number.isInteger(group) && group > 0 ? { group } : {}) });
 }

@@ -2,7 +2,7 @@
 // devices pinned to their fresh certificates point at them. Starting twice keeps one pair running.
 import * as vscode from 'vscode';
 import type { DeviceRegistry } from '../devices/registry';
-import type { DeviceKind } from '../devices/profile';
+import { keepScopes, type DeviceKind } from '../devices/profile';
 import { DEMO_NAMES, demoProfileOf, type DemoHandle } from '../devices/demo-profiles';
 
 export interface DemoCommandDeps {
@@ -41,7 +41,8 @@ class Demo implements vscode.Disposable {
     // Idempotent: the devices always point at the simulators that run now.
     for (const { kind, handle } of running) {
       const { profile, secret } = demoProfileOf(kind, handle);
-      if (this.deps.registry.get(profile.name)) await this.deps.registry.update(profile.name, profile, secret);
+      const existing = this.deps.registry.get(profile.name);
+      if (existing) await this.deps.registry.update(profile.name, keepScopes(profile, existing), secret);
       else await this.deps.registry.add(profile, secret);
     }
     const names = running.map((r) => DEMO_NAMES[r.kind]).join(' and ');

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { fetchCertificate, TlsError, ProbeError, type CertificateInfo } from '../http';
 import type { HttpClientApi } from '../http/types';
 import type { DeviceRegistry } from '../devices/registry';
-import type { DeviceAuth, DeviceKind, DeviceProfile, TlsSetting } from '../devices/profile';
+import { keepScopes, type DeviceAuth, type DeviceKind, type DeviceProfile, type TlsSetting } from '../devices/profile';
 import { IDENTITY_PATH, formatIdentity, identityOf, type DeviceIdentity } from '../devices/identity';
 import { describeCertificate } from '../devices/certificate-text';
 import { secretLabelOf } from '../devices/credentials';
@@ -139,7 +139,7 @@ async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChann
 
   const tested = await testDraft(registry, draft, secret);
   if (!tested) return;
-  if (existing) await registry.update(existing.name, tested.profile, secretText || undefined);
+  if (existing) await registry.update(existing.name, keepScopes(tested.profile, existing), secretText || undefined);
   else await registry.add(tested.profile, secret);
   log.info(`${existing ? 'Updated' : 'Added'} device ${tested.profile.name} (${tested.profile.url})`);
   const summary = tested.identity ? `: ${formatIdentity(tested.identity)}` : ' (not connected)';

@@ -11,7 +11,7 @@ import type { Logger } from '../http/types';
 import type { ResultsService } from '../panels/results';
 import type { DevicesRegistry, DevicesTreeProvider } from '../views/devicesTree';
 import { AllegroApiNodeView, AllegroDeviceNode, AllegroScopeNode, AllegroScopesNode } from '../views/nodes/allegro';
-import { groupProblem, mmIdProblem, scopeKey, type AllegroScope } from '../allegro/scope';
+import { groupProblem, mmIdProblem, normalizeScope, scopeKey, type AllegroScope } from '../allegro/scope';
 import { ColumnNode, InstanceNode, InstancesNode, PacketSourceNode, SourceNode } from '../views/nodes/appresponse';
 import { ErrorNode, urlOf, type NodeRequest, type TreeNode } from '../views/nodes/base';
 
@@ -156,17 +156,14 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
       if (!profile) throw new Error(`${device.profile.name} is no longer configured.`);
       const key = scopeKey(scope);
       const scopes = profile.scopes ?? [];
-      if (!scopes.some((s) => scopeKey(s) === key)) await registry.update(profile.name, { ...profile, scopes: [...scopes, scope] });
-      // The device node keeps its tree (only its scopes changed); show the new scope.
+      // The registry's change redraws the device's scopes folder (the device keeps its trees).
+      if (!scopes.some((s) => scopeKey(s) === key)) await registry.updateScopes(profile.name, [...scopes, normalizeScope(scope)]);
       const node = provider.deviceNode(profile.name);
-      if (node instanceof AllegroDeviceNode) {
-        provider.refresh(node.scopes);
-        const kids = await node.scopes.children();
-        const added = kids.find((k): k is AllegroScopeNode => k instanceof AllegroScopeNode && scopeKey(k.scope) === key);
-        if (added) await view.reveal(added, { select: true, focus: true, expand: true });
-        return added;
-      }
-      return undefined;
+      if (!(node instanceof AllegroDeviceNode)) return undefined;
+      const kids = await node.scopes.children();
+      const added = kids.find((k): k is AllegroScopeNode => k instanceof AllegroScopeNode && scopeKey(k.scope) === key);
+      if (added) await view.reveal(added, { select: true, focus: true, expand: true });
+      return added;
     }),
     command('probeExplorer.removeAllegroScope', async (arg) => {
       const node = selected(arg);
@@ -174,9 +171,7 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
       const profile = registry.get(node.deviceName);
       if (!profile) return;
       const key = scopeKey(node.scope);
-      await registry.update(profile.name, { ...profile, scopes: (profile.scopes ?? []).filter((s) => scopeKey(s) !== key) });
-      const device = provider.deviceNode(profile.name);
-      if (device instanceof AllegroDeviceNode) provider.refresh(device.scopes);
+      await registry.updateScopes(profile.name, (profile.scopes ?? []).filter((s) => scopeKey(s) !== key));
     }),
     command('probeExplorer.findInTree', async (arg) => {
       const device = await pickAllegroDevice(provider, arg);

@@ -27,7 +27,9 @@ export function clientOptionsOf(profile: DeviceProfile, secret: string | undefin
 
 /** What, when changed, means the cached client must be rebuilt (the secret is tracked separately). */
 export function clientKeyOf(profile: DeviceProfile, settings: TransportSettings): string {
-  return JSON.stringify({ profile, settings });
+  // Scopes (slots, link groups) are chosen per request: changing them keeps the client.
+  const { scopes: _scopes, ...connection } = profile;
+  return JSON.stringify({ profile: connection, settings });
 }
 
 /** VS Code's `http.proxy` / `http.noProxy` / `http.proxyStrictSSL` as ProxySettings. */

@@ -47,3 +47,12 @@ export function tlsPolicyOf(profile: DeviceProfile): TlsPolicy {
 export function secretKey(profile: Pick<DeviceProfile, 'name'>, what: 'password' | 'token'): string {
   return `probeExplorer.device/${encodeURIComponent(profile.name)}/${what}`;
 }
+
+/**
+ * A profile rebuilt by a wizard (Edit Device, the demo) keeps the scopes configured on the one it
+ * replaces: slots and link groups are not asked for again and must not be lost.
+ */
+export function keepScopes(next: DeviceProfile, previous: DeviceProfile | undefined): DeviceProfile {
+  if (next.kind !== 'allegro' || previous?.kind !== 'allegro' || !previous.scopes?.length || next.scopes) return next;
+  return { ...next, scopes: previous.scopes };
+}

@@ -6,6 +6,7 @@ import type { HttpClientApi } from '../http/types';
 import { clientKeyOf, clientOptionsOf, proxySettingsOf, type TransportSettings } from './client-options';
 import { secretKindOf } from './credentials';
 import { secretKey, type DeviceProfile } from './profile';
+import type { AllegroScope } from '../allegro/scope';
 import { validateProfiles } from './validate';
 
 const SETTING = 'probeExplorer.devices';
@@ -112,6 +113,20 @@ export class DeviceRegistry implements vscode.Disposable {
     if (kept !== undefined) await this.storeSecret(profile, kept);
     const raw = this.rawProfiles().map((entry) => (entry && (entry as DeviceProfile).name === name ? profile : entry));
     this.drop(name);
+    await this.write(raw);
+  }
+
+  /**
+   * Replaces only the device's scopes (slots, members, link groups shown in the tree): its secret
+   * and HTTP client stay as they are. No scopes removes the key.
+   */
+  async updateScopes(name: string, scopes: AllegroScope[]): Promise<void> {
+    if (!this.get(name)) throw new Error(`No device named "${name}" is configured`);
+    const raw = this.rawProfiles().map((entry) => {
+      if (!entry || typeof entry !== 'object' || (entry as DeviceProfile).name !== name) return entry;
+      const { scopes: _old, ...rest } = entry as DeviceProfile;
+      return scopes.length ? { ...rest, scopes } : rest;
+    });
     await this.write(raw);
   }
 

@@ -56,7 +56,11 @@ export function validateProfiles(value: unknown): ProfilesCheck {
       return;
     }
     names.add(entry.name.trim().toLowerCase());
-    profiles.push(cleanProfile(entry));
+    const profile = cleanProfile(entry);
+    const checked = checkScopes(entry.scopes, entry.kind);
+    for (const p of checked.problems) problems.push(`${label}: ${p}`);
+    if (checked.scopes.length) profile.scopes = checked.scopes;
+    profiles.push(profile);
   });
   return { profiles, problems };
 }
@@ -77,7 +81,6 @@ function profileProblems(entry: unknown): string[] {
   const needsUser = p.auth === 'basic' || (p.auth === 'token' && p.kind === 'appresponse');
   if (needsUser && (typeof p.username !== 'string' || !p.username.trim())) errors.push('"username" is needed for this kind of authentication');
   if (p.tls !== undefined) errors.push(...tlsProblems(p.tls));
-  if (p.scopes !== undefined) errors.push(...scopeProblems(p.scopes, p.kind));
   return errors;
 }
 
@@ -92,16 +95,23 @@ function tlsProblems(value: unknown): string[] {
   return [];
 }
 
-function scopeProblems(value: unknown, kind: unknown): string[] {
-  if (kind !== 'allegro') return ['"scopes" (analysis slots, link groups) are for Allegro devices'];
-  if (!Array.isArray(value)) return ['"scopes" must be a list like [{"mmId": ":1"}, {"group": 1}]'];
-  const errors: string[] = [];
+/**
+ * The usable scopes of an entry and what is wrong with the others. A bad scope is left out with a
+ * line saying why; the device stays.
+ */
+function checkScopes(value: unknown, kind: unknown): { scopes: AllegroScope[]; problems: string[] } {
+  if (value === undefined || (Array.isArray(value) && value.length === 0)) return { scopes: [], problems: [] };
+  if (kind !== 'allegro') return { scopes: [], problems: ['"scopes" (analysis slots, link groups) are for Allegro devices: left out'] };
+  if (!Array.isArray(value)) return { scopes: [], problems: ['"scopes" must be a list like [{"mmId": ":1"}, {"group": 1}]: left out'] };
+  const scopes: AllegroScope[] = [];
+  const problems: string[] = [];
   value.forEach((entry, i) => {
     if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
-      errors.push(`"scopes[${i}]" must be an object like {"mmId": ":1"} or {"group": 1}`);
+      problems.push(`"scopes[${i}]" must be an object like {"mmId": ":1"} or {"group": 1}: left out`);
       return;
     }
     const s = entry as Record<string, unknown>;
+    const errors: string[] = [];
     if (s.mmId !== undefined) {
       const problem = typeof s.mmId === 'string' ? mmIdProblem(s.mmId.trim()) : 'mm-id must be text';
       if (problem) errors.push(`"scopes[${i}].mmId": ${problem}`);
@@ -111,8 +121,10 @@ function scopeProblems(value: unknown, kind: unknown): string[] {
       if (problem) errors.push(`"scopes[${i}].group": ${problem}`);
     }
     if (s.mmId === undefined && s.group === undefined) errors.push(`"scopes[${i}]" needs "mmId" or "group"`);
+    if (errors.length) problems.push(`${errors.join('; ')}: left out`);
+    else scopes.push({ ...(typeof s.mmId === 'string' ? { mmId: s.mmId } : {}), ...(typeof s.group === 'number' ? { group: s.group } : {}) });
   });
-  return errors;
+  return { scopes: uniqueScopes(scopes), problems };
 }
 
 function cleanProfile(entry: Record<string, unknown>): DeviceProfile {
@@ -124,7 +136,6 @@ function cleanProfile(entry: Record<string, unknown>): DeviceProfile {
     auth: entry.auth as DeviceProfile['auth'],
     ...(typeof entry.username === 'string' && entry.username.trim() ? { username: entry.username.trim() } : {}),
     ...(tls ? { tls: { mode: tls.mode, ...(tls.caFile ? { caFile: tls.caFile } : {}), ...(tls.fingerprint ? { fingerprint: tls.fingerprint } : {}) } } : {}),
-    ...(Array.isArray(entry.scopes) ? { scopes: uniqueScopes(entry.scopes as AllegroScope[]) } : {}),
   };
 }
 

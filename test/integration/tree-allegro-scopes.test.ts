@@ -13,6 +13,8 @@ import type { DeviceProfile } from '../../src/devices/profile';
 import { AllegroApiNodeView, AllegroConnectionNode, AllegroDeviceNode, AllegroScopeNode, AllegroScopesNode } from '../../src/views/nodes/allegro';
 import { ErrorNode, type TreeNode } from '../../src/views/nodes/base';
 import { captureTargetOf } from '../../src/pcap/target';
+import { fetchNode } from '../../src/allegro/fetchNode';
+import type { AsyncHandle } from '../../src/allegro/types';
 import { child, testEnv, transport, type TestEnv } from './tree-helpers';
 
 let sim: AllegroSimulator;
@@ -64,9 +66,12 @@ test('the scopes folder lists the members the gateway reports, then the configur
   const again = await scopes(device);
   assert.equal(sim.stats.total, 0);
   assert.equal(again[0], kids[0]);
-  // Refresh of the device reloads the list and the scopes' trees, keeping the nodes
+  // Refresh (or Retry) of the folder reloads the list only; the scopes keep their trees
   await kids[0].children();
   assert.ok(kids[0].loaded);
+  kids[0].parent!.refresh();
+  assert.ok(kids[0].loaded, 'a scope\'s tree survives a reload of the list');
+  // Refresh of the device reloads the list and the scopes' trees, keeping the nodes
   device.refresh();
   assert.ok(!kids[0].loaded, 'a scope\'s tree is dropped by Refresh of its device');
   sim.stats.reset();
@@ -80,7 +85,7 @@ test('a member list that fails is an error node with Retry; the configured scope
   sim.faults.failNext(1, 500, '/API/system/multidevice/devices');
   const kids = await scopes(device);
   assert.ok(kids[0] instanceof ErrorNode, `first: ${kids[0].item().label}`);
-  assert.match(kids[0].item().label, /500/);
+  assert.match(kids[0].item().label, /500 for \/API\/system\/multidevice\/devices/);
   assert.deepEqual(kids.slice(1).map((k) => k.item().label), ['Link group 2', 'Slot 3', 'Add slot, device or link group…']);
   assert.match(device.item().description!, /· connected$/);
   // Retry reloads the folder: the members are back
@@ -153,6 +158,52 @@ test('an inactive member or a missing slot fails on its own: an error node with 
   assert.ok(slotError);
   assert.match(slotError.item().label, /no analysis slot 3/);
   assert.match(device.item().description!, /· connected$/, 'the device itself still answers');
+});
+
+test('a member that is also configured is shown once and can be removed; a scope that is gone is forgotten', async () => {
+  const device = new AllegroDeviceNode({ ...profile, scopes: [{ mmId: 'allegro-mm-branch2' }, { group: 2 }] }, env);
+  let kids = await scopes(device);
+  const branch2 = kids.find((k) => k.item().label === 'Branch office 2') as AllegroScopeNode;
+  assert.equal(kids.filter((k) => k instanceof AllegroScopeNode && k.scope.mmId === 'allegro-mm-branch2').length, 1);
+  assert.match(branch2.item().contextValue!, /\bconfiguredScope\b/);
+  assert.doesNotMatch((kids[0] as AllegroScopeNode).item().contextValue!, /\bconfiguredScope\b/);
+  const group = kids.find((k) => k.item().label === 'Link group 2') as AllegroScopeNode;
+  // captures take mm-id but no link group: a group-only scope offers none, a member does
+  assert.doesNotMatch(group.item().contextValue!, /\bcapturable\b/);
+  assert.match(branch2.item().contextValue!, /\bcapturable\b/);
+  // the group is removed from the profile: the folder forgets it, and it comes back as a new node
+  device.profile = { ...device.profile, scopes: [{ mmId: 'allegro-mm-branch2' }] };
+  device.scopes.refresh();
+  kids = await scopes(device);
+  assert.ok(!kids.some((k) => k.item().label === 'Link group 2'));
+  device.profile = { ...device.profile, scopes: [{ mmId: 'allegro-mm-branch2' }, { group: 2 }] };
+  device.scopes.refresh();
+  kids = await scopes(device);
+  assert.notEqual(kids.find((k) => k.item().label === 'Link group 2'), group);
+});
+
+test('what a scope answers does not change the device\'s state: a device that failed stays failed', async () => {
+  const device = new AllegroDeviceNode(profile, env);
+  const member = (await scopes(device))[0] as AllegroScopeNode;
+  sim.faults.failNext(1, 500, '/API/stats');
+  device.refresh();
+  const kids = await device.children();
+  assert.match(device.item().description!, /HTTP 500/);
+  assert.ok(!kids.some((k) => k instanceof AllegroScopesNode), 'no scopes folder below a device that failed');
+  await child(member, 'modules');
+  assert.match(device.item().description!, /HTTP 500/, 'a member answering does not make the device connected');
+});
+
+test('opening a list that answers with an asynchronous job in a member polls it there (mm-id on the poll)', async () => {
+  const client = new AllegroClient(http);
+  const path = '/API/stats/modules/ip/globalConnections';
+  const result = (await fetchNode(client, path, { 'mm-id': 'allegro-mm-branch1', count: 5 })) as { displayedItems: unknown[] };
+  assert.equal(result.displayedItems.length, 5);
+  // the simulator, like the device, knows the job only with its mm-id
+  const handle = await client.get<AsyncHandle>(path, { 'mm-id': 'allegro-mm-branch1', count: 5 });
+  await assert.rejects(client.awaitAsync(handle, { intervalMs: 50 }), /404/);
+  const theirs = await client.withSlot('allegro-mm-branch1').awaitAsync<{ displayedItems: unknown[] }>(handle, { intervalMs: 50 });
+  assert.equal(theirs.displayedItems.length, 5);
 });
 
 test('a slot made by a pcap upload shows the file\'s hosts', async () => {

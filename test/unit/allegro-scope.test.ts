@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeScope, isDefaultScope, mmIdProblem, scopeKey, scopeQuery } from '../../src/allegro/scope';
+import { describeScope, isDefaultScope, mmIdProblem, scopeKey, scopeOfQuery, scopeQuery } from '../../src/allegro/scope';
 
 test('a scope is named the way an analyst says it, and sent as mm-id / group', () => {
   assert.equal(describeScope({}), 'Live traffic');
@@ -16,6 +16,12 @@ test('a scope is named the way an analyst says it, and sent as mm-id / group', (
   assert.ok(isDefaultScope({ mmId: ' ', group: 0 }));
   assert.equal(scopeKey({ mmId: ':1' }), scopeKey({ mmId: ':1 ', group: 0 }));
   assert.notEqual(scopeKey({ mmId: ':1' }), scopeKey({ mmId: ':1', group: 1 }));
+  // slot 0 is the live traffic: ":0", "local:0" are this device, "name:0" is the member itself
+  assert.ok(isDefaultScope({ mmId: ':0' }) && isDefaultScope({ mmId: 'local:0' }) && isDefaultScope({ mmId: 'local' }));
+  assert.equal(scopeKey({ mmId: 'b1:0' }), scopeKey({ mmId: 'b1' }));
+  assert.equal(scopeKey({ mmId: 'local:2' }), scopeKey({ mmId: ':2' }));
+  assert.deepEqual(scopeOfQuery({ 'mm-id': 'local:1', group: '2', count: 5 }), { mmId: ':1', group: 2 });
+  assert.deepEqual(scopeOfQuery(undefined), {});
 });
 
 test('mm-id is checked as the document writes it: <device name>:<slot id>, the name may be left out', () => {

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeDeviceUrl, validateDeviceName, validateDeviceUrl, validateProfiles } from '../../src/devices/validate';
+import { keepScopes } from '../../src/devices/profile';
+import { clientKeyOf } from '../../src/devices/client-options';
 
 test('a URL without scheme becomes https and loses its trailing slash', () => {
   assert.equal(normalizeDeviceUrl(' 10.0.0.5 '), 'https://10.0.0.5');
@@ -59,23 +61,42 @@ test('device names must be present and unique, ignoring case', () => {
   assert.match(validateDeviceName('LAB', ['lab'])!, /exists already/);
 });
 
-test('Allegro scopes (slots, members, link groups) are checked, normalised and kept once', () => {
+test('Allegro scopes (slots, members, link groups) are checked, normalised and kept once; a bad one is left out, not the device', () => {
   const base = { name: 'mm', kind: 'allegro', url: 'https://mm', auth: 'token' };
-  const ok = validateProfiles([{ ...base, scopes: [{ mmId: ' :1 ' }, { group: 2 }, { mmId: 'branch1:0', group: 1 }, { mmId: ':1' }, { mmId: '', group: 0 }] }]);
+  const ok = validateProfiles([{ ...base, scopes: [{ mmId: ' :1 ' }, { group: 2 }, { mmId: 'branch1:0', group: 1 }, { mmId: 'local:1' }, { mmId: '', group: 0 }, { mmId: ':0' }, { mmId: 'local:0' }] }]);
   assert.deepEqual(ok.problems, []);
-  // the repeated :1 and the device's own traffic (no mm-id, group 0) are dropped
-  assert.deepEqual(ok.profiles[0].scopes, [{ mmId: ':1' }, { group: 2 }, { mmId: 'branch1:0', group: 1 }]);
+  // the repeated slot 1 and the device's own traffic (no mm-id, ":0", "local:0", group 0) are dropped
+  assert.deepEqual(ok.profiles[0].scopes, [{ mmId: ':1' }, { group: 2 }, { mmId: 'branch1', group: 1 }]);
   const bad = validateProfiles([
-    { ...base, scopes: [{ mmId: 'a b:1' }, { group: -1 }, { group: 1.5 }, {}, 'x'] },
+    { ...base, scopes: [{ mmId: 'a b:1' }, { group: -1 }, { group: 1001 }, {}, 'x', { mmId: ':2' }] },
     { ...base, name: 'mm2', scopes: { mmId: ':1' } },
     { name: 'ar', kind: 'appresponse', url: 'https://ar', auth: 'basic', username: 'u', scopes: [{ group: 1 }] },
+    { name: 'ar2', kind: 'appresponse', url: 'https://ar2', auth: 'basic', username: 'u', scopes: [] },
   ]);
-  assert.equal(bad.profiles.length, 0);
-  assert.match(bad.problems[0], /"scopes\[0\]\.mmId": mm-id must look like <device name>:<slot id>/);
-  assert.match(bad.problems[0], /"scopes\[1\]\.group": group must be a whole number from 0/);
-  assert.match(bad.problems[0], /"scopes\[2\]\.group"/);
-  assert.match(bad.problems[0], /"scopes\[3\]" needs "mmId" or "group"/);
-  assert.match(bad.problems[0], /"scopes\[4\]" must be an object/);
-  assert.match(bad.problems[1], /"scopes" must be a list/);
-  assert.match(bad.problems[2], /"scopes" \(analysis slots, link groups\) are for Allegro devices/);
+  // every device stays; only the bad scopes go, each with a line saying why
+  assert.deepEqual(bad.profiles.map((p) => [p.name, p.scopes]), [['mm', [{ mmId: ':2' }]], ['mm2', undefined], ['ar', undefined], ['ar2', undefined]]);
+  const lines = bad.problems.join('\n');
+  assert.match(lines, /"mm"\): "scopes\[0\]\.mmId": mm-id must look like <device name>:<slot id>.*: left out/);
+  assert.match(lines, /"scopes\[1\]\.group": group must be a whole number from 0 to 1000/);
+  assert.match(lines, /"scopes\[2\]\.group"/);
+  assert.match(lines, /"scopes\[3\]" needs "mmId" or "group"/);
+  assert.match(lines, /"scopes\[4\]" must be an object/);
+  assert.match(lines, /"mm2"\): "scopes" must be a list/);
+  assert.match(lines, /"ar"\): "scopes" \(analysis slots, link groups\) are for Allegro devices/);
+  assert.doesNotMatch(lines, /"ar2"/);
+});
+
+test('an edited or re-created profile keeps the scopes of the one it replaces', () => {
+  const old = { name: 'mm', kind: 'allegro' as const, url: 'https://mm', auth: 'basic' as const, username: 'u', scopes: [{ mmId: ':1' }] };
+  const edited = { name: 'mm', kind: 'allegro' as const, url: 'https://mm2', auth: 'token' as const };
+  assert.deepEqual(keepScopes(edited, old), { ...edited, scopes: [{ mmId: ':1' }] });
+  assert.deepEqual(keepScopes({ ...edited, kind: 'appresponse' }, old), { ...edited, kind: 'appresponse' });
+  assert.deepEqual(keepScopes(edited, undefined), edited);
+});
+
+test('the HTTP client of a device is kept when only its scopes change', () => {
+  const settings = { maxConcurrentRequests: 6, timeouts: { connectMs: 1, headersMs: 1, bodyIdleMs: 1 }, retries: 0, proxy: {} };
+  const p = { name: 'mm', kind: 'allegro' as const, url: 'https://mm', auth: 'token' as const };
+  assert.equal(clientKeyOf({ ...p, scopes: [{ group: 1 }] }, settings), clientKeyOf(p, settings));
+  assert.notEqual(clientKeyOf({ ...p, url: 'https://other' }, settings), clientKeyOf(p, settings));
 });

@@ -107,7 +107,7 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
     stats: { username: 'stats', password: 'stats-only', token: `allegro-stats-${secret()}`, role: 'stats' as const },
     pcap: { username: 'pcap', password: 'pcap-role', token: `allegro-pcap-${secret()}`, role: 'pcap' as const },
   };
-  const jobs = new Map<number, { uuid: string; readyAt: number; never: boolean; errorCode: number; result: unknown; createdAt: number }>();
+  const jobs = new Map<number, { uuid: string; mmId: string; readyAt: number; never: boolean; errorCode: number; result: unknown; createdAt: number }>();
   let nextJob = 1;
   const uploads = new Map<number, { fileName: string; fileSize: number; started: boolean }>();
   const asyncDelay = options.asyncDelayMs ?? 300;
@@ -128,6 +128,17 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
   }
 
   /** mm-id parameter or X-AllegroPackets-Multimeter-ID header: "[device]:[slot]" or "device". */
+  /** The mm-id of a request in one spelling: '' for this device's live traffic (none, ":0", "local:0"), else "device:slot" / ":slot". */
+  function mmIdKey(ctx: RequestContext): string {
+    const text = (param(ctx.query, 'mm-id') ?? (ctx.req.headers['x-allegropackets-multimeter-id'] as string | undefined) ?? '').trim();
+    if (!text) return '';
+    const colon = text.lastIndexOf(':');
+    let device = colon >= 0 ? text.slice(0, colon) : text;
+    const slot = colon >= 0 ? Number(text.slice(colon + 1)) : 0;
+    if (device === 'local' || device === 'allegro-mm-sim') device = '';
+    return device === '' && slot === 0 ? '' : `${device}:${slot}`;
+  }
+
   function selectSource(ctx: RequestContext): { source: TrafficSource; name: string; live: boolean } {
     const raw = param(ctx.query, 'mm-id') ?? (ctx.req.headers['x-allegropackets-multimeter-id'] as string | undefined) ?? '';
     const text = raw.trim();
@@ -183,7 +194,7 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
       const uuid = randomUUID();
       const now = clock();
       for (const [k, j] of jobs) if (now - j.createdAt > ASYNC_KEEP_MS) jobs.delete(k);
-      jobs.set(id, { uuid, readyAt: now + asyncDelay, never: r.raw.plan.asyncNeverFinishes, errorCode: r.raw.plan.asyncErrorCode, result, createdAt: now });
+      jobs.set(id, { uuid, mmId: mmIdKey(r.raw), readyAt: now + asyncDelay, never: r.raw.plan.asyncNeverFinishes, errorCode: r.raw.plan.asyncErrorCode, result, createdAt: now });
       return { json: { asyncID: id, asyncUUID: uuid } };
     },
     captureStatus: () => ({ json: { buffers: [ringStatus()], capturing: true } }),
@@ -307,6 +318,8 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
         get: (r) => {
           const job = jobs.get(Number(r.params.id));
           if (!job || job.uuid !== param(r.query, 'uuid')) throw new ApiError(404, `no asynchronous request ${r.params.id} with this uuid`);
+          // a job belongs to the slot or device it was started on: poll it with the same mm-id
+          if (job.mmId !== mmIdKey(r.raw)) throw new ApiError(404, `no asynchronous request ${r.params.id} on ${mmIdKey(r.raw) ? `mm-id "${mmIdKey(r.raw)}"` : 'the live traffic'} (it was started on ${job.mmId ? `mm-id "${job.mmId}"` : 'the live traffic'})`);
           if (job.never || clock() < job.readyAt) return { status: 202, json: { asyncID: Number(r.params.id), status: 'pending' } };
           if (job.errorCode) return { json: { errorCode: job.errorCode, errorMessage: 'the asynchronous request failed (simulated)' } };
           return { json: { errorCode: 0, asyncResult: job.result } };

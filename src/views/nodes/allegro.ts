@@ -81,12 +81,14 @@ export class ScopedApiTree {
   }
 
   /**
-   * Tells the device how a load went. A slot or member that fails on its own (a member offline,
-   * 503; a slot that does not exist, 404) says nothing about the device; being refused or not
-   * reaching it at all does.
+   * Tells the device how a load went. A slot or member that answers, or fails on its own (a member
+   * offline, 503; a slot that does not exist, 404; a member refusing, 401/403), says nothing about
+   * the device itself; not reaching it at all does.
    */
   noteLoad(failure: LoadFailure | undefined): void {
-    if (failure && !isDefaultScope(this.scope) && failure.status !== undefined && failure.status !== 401 && failure.status !== 403) return;
+    // A scope's answers (good or bad) are the slot's or member's; only not reaching the device at
+    // all (network, TLS: no HTTP status) is the device's.
+    if (!isDefaultScope(this.scope) && (!failure || failure.status !== undefined)) return;
     this.device.noteLoad(failure);
   }
 
@@ -159,7 +161,8 @@ export class AllegroDeviceNode extends DeviceNode {
   override async children(signal?: AbortSignal): Promise<TreeNode[]> {
     const kids = await this.api.rootChildren(signal);
     // Slots, members and link groups only once the device answers (an error node stands alone).
-    return kids.some((k) => k instanceof ErrorNode) ? kids : [...kids, this.scopesNode];
+    const failed = kids.some((k) => k instanceof ErrorNode || (k instanceof AllegroApiNodeView && k.core.kind === 'error'));
+    return failed ? kids : [...kids, this.scopesNode];
   }
 
   override get loaded(): boolean {
@@ -183,7 +186,7 @@ export class AllegroDeviceNode extends DeviceNode {
 
   override refresh(): TreeNode {
     this.api.tree?.refresh(this.api.tree.root);
-    this.scopesNode.refresh();
+    this.scopesNode.refreshAll();
     return this;
   }
 
@@ -192,6 +195,8 @@ export class AllegroDeviceNode extends DeviceNode {
     return this.api.wrap(core);
   }
 }
+
+const MEMBERS_PATH = '/API/system/multidevice/devices';
 
 /**
  * "Slots, devices and link groups": the members a multi-device gateway lists
@@ -238,15 +243,19 @@ export class AllegroScopesNode extends TreeNode {
       members = Array.isArray(listed) ? listed.filter((m) => m && typeof m.id === 'string' && m.id.trim() !== '') : [];
     } catch (err) {
       if (isAbort(err)) throw err;
-      const failure = this.failureOf(err);
+      const profile = this.owner.profile;
+      const failure = describeFailure(err, { deviceName: profile.name, path: MEMBERS_PATH, auth: profile.auth, username: profile.username, kind: 'allegro' });
       // A device that is no multi-device gateway (or a user without the right) has no list: say nothing.
       if (!(failure.status === 404 || failure.status === 403)) out.push(new ErrorNode(this, failure));
     }
+    const configured = new Set((this.owner.profile.scopes ?? []).map(scopeKey));
     const seen = new Set<string>();
     for (const m of members) {
       const scope: AllegroScope = { mmId: m.id.trim() };
-      seen.add(scopeKey(scope));
-      out.push(this.scopeNode(scope, { member: m }));
+      const key = scopeKey(scope);
+      if (seen.has(key)) continue; // a member listed twice is shown once
+      seen.add(key);
+      out.push(this.scopeNode(scope, { member: m, configured: configured.has(key) }));
     }
     for (const scope of this.owner.profile.scopes ?? []) {
       const key = scopeKey(scope);
@@ -254,6 +263,8 @@ export class AllegroScopesNode extends TreeNode {
       seen.add(key);
       out.push(this.scopeNode(scope, { configured: true }));
     }
+    // scopes no longer listed or configured are forgotten (with their trees)
+    for (const key of [...this.nodes.keys()]) if (!seen.has(key)) this.nodes.delete(key);
     out.push(new MessageNode(this, 'Add slot, device or link group…', {
       icon: 'add',
       tooltip: 'Shows the API of a parallel pcap analysis slot (mm-id :1), a multi-device member (mm-id name:slot) or a virtual link group (group=1) here.',
@@ -263,10 +274,13 @@ export class AllegroScopesNode extends TreeNode {
     return out;
   }
 
-  /** Refresh reloads the list and what was loaded below each scope. */
-  override refresh(): TreeNode {
+  /**
+   * Refresh (and Retry, and a change of the configured scopes) reloads the list only: the scopes
+   * that stay keep their trees. Refresh of the device reloads those too (refreshAll).
+   */
+  refreshAll(): TreeNode {
     for (const node of this.nodes.values()) node.refresh();
-    return super.refresh();
+    return this.refresh();
   }
 
   /** The member list failing (a 5xx of the gateway) is shown here; the device's state comes from its own tree. */
@@ -337,7 +351,8 @@ export class AllegroScopeNode extends TreeNode {
       ].filter(Boolean).join('\n'),
       icon: this.scope.mmId !== undefined && !/^(local)?:\d+$/.test(this.scope.mmId) ? 'vm' : this.scope.group !== undefined && this.scope.mmId === undefined ? 'type-hierarchy' : 'layers',
       iconColor: state ? 'disabledForeground' : undefined,
-      contextValue: ['refreshable openable api capturable allegroScope', this.configured ? 'configuredScope' : ''].filter(Boolean).join(' '),
+      // Captures take mm-id but no link group: a group-only scope offers none (it would capture the whole device).
+      contextValue: ['refreshable openable api allegroScope', this.scope.group === undefined || this.scope.mmId !== undefined ? 'capturable' : '', this.configured ? 'configuredScope' : ''].filter(Boolean).join(' '),
       collapsible: 'collapsed',
     };
   }
