@@ -94,8 +94,9 @@ test('the Allegro hierarchy expands to parameter values, and Find reveals a node
     await contextMenu(page, await revealTreeItem(page, /^Link group 2$/), 'Remove from Tree');
     await treeItem(page, /^Link group 2$/).waitFor({ state: 'detached', timeout: T.remote });
     const deadline = Date.now() + T.ui;
-    while (JSON.stringify(scopesInSettings()) !== '[]' && Date.now() < deadline) await sleep(100);
-    assert.deepEqual(scopesInSettings(), []);
+    // the last scope removed takes the key with it
+    while (scopesInSettings() !== undefined && Date.now() < deadline) await sleep(100);
+    assert.equal(scopesInSettings(), undefined);
     // the device itself: the list has to wrap to the top to find it
     assert.match(await (await revealTreeItem(page, /^lab-mm$/, { level: 1 })).locator('.label-description').innerText(), /· connected/);
   });
