@@ -127,28 +127,26 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
     return undefined;
   }
 
-  /** mm-id parameter or X-AllegroPackets-Multimeter-ID header: "[device]:[slot]" or "device". */
-  /** The mm-id of a request in one spelling: '' for this device's live traffic (none, ":0", "local:0"), else "device:slot" / ":slot". */
-  function mmIdKey(ctx: RequestContext): string {
+  /**
+   * The mm-id parameter or X-AllegroPackets-Multimeter-ID header: "[device]:[slot]" or "device".
+   * `local` is true for this device ("", "local", its own name); `key` spells it one way ('' for the
+   * live traffic, else "device:slot" / ":slot").
+   */
+  function mmIdOf(ctx: RequestContext): { text: string; device: string; slot: number; local: boolean; key: string } {
     const text = (param(ctx.query, 'mm-id') ?? (ctx.req.headers['x-allegropackets-multimeter-id'] as string | undefined) ?? '').trim();
-    if (!text) return '';
-    const colon = text.lastIndexOf(':');
-    let device = colon >= 0 ? text.slice(0, colon) : text;
-    const slot = colon >= 0 ? Number(text.slice(colon + 1)) : 0;
-    if (device === 'local' || device === 'allegro-mm-sim') device = '';
-    return device === '' && slot === 0 ? '' : `${device}:${slot}`;
-  }
-
-  function selectSource(ctx: RequestContext): { source: TrafficSource; name: string; live: boolean } {
-    const raw = param(ctx.query, 'mm-id') ?? (ctx.req.headers['x-allegropackets-multimeter-id'] as string | undefined) ?? '';
-    const text = raw.trim();
-    if (!text) return { source: slots.get(0)!, name: 'allegro-mm-sim', live: true };
     const colon = text.lastIndexOf(':');
     const device = colon >= 0 ? text.slice(0, colon) : text;
     const slotText = colon >= 0 ? text.slice(colon + 1) : '0';
     if (!/^\d+$/.test(slotText)) throw new ApiError(400, `mm-id "${text}": slot must be a number`);
     const slot = Number(slotText);
-    if (device === '' || device === 'local' || device === 'allegro-mm-sim') {
+    const local = device === '' || device === 'local' || device === 'allegro-mm-sim';
+    return { text, device, slot, local, key: local && slot === 0 ? '' : `${local ? '' : device}:${slot}` };
+  }
+
+  function selectSource(ctx: RequestContext): { source: TrafficSource; name: string; live: boolean } {
+    const { text, device, slot, local } = mmIdOf(ctx);
+    if (!text) return { source: slots.get(0)!, name: 'allegro-mm-sim', live: true };
+    if (local) {
       const source = slots.get(slot);
       if (!source) throw new ApiError(404, `mm-id "${text}": no analysis slot ${slot}`);
       return { source, name: slot === 0 ? 'allegro-mm-sim' : `slot${slot}`, live: source.endedAt === undefined };
@@ -194,7 +192,7 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
       const uuid = randomUUID();
       const now = clock();
       for (const [k, j] of jobs) if (now - j.createdAt > ASYNC_KEEP_MS) jobs.delete(k);
-      jobs.set(id, { uuid, mmId: mmIdKey(r.raw), readyAt: now + asyncDelay, never: r.raw.plan.asyncNeverFinishes, errorCode: r.raw.plan.asyncErrorCode, result, createdAt: now });
+      jobs.set(id, { uuid, mmId: mmIdOf(r.raw).key, readyAt: now + asyncDelay, never: r.raw.plan.asyncNeverFinishes, errorCode: r.raw.plan.asyncErrorCode, result, createdAt: now });
       return { json: { asyncID: id, asyncUUID: uuid } };
     },
     captureStatus: () => ({ json: { buffers: [ringStatus()], capturing: true } }),
@@ -319,7 +317,8 @@ export async function startAllegroSimulator(options: AllegroSimulatorOptions = {
           const job = jobs.get(Number(r.params.id));
           if (!job || job.uuid !== param(r.query, 'uuid')) throw new ApiError(404, `no asynchronous request ${r.params.id} with this uuid`);
           // a job belongs to the slot or device it was started on: poll it with the same mm-id
-          if (job.mmId !== mmIdKey(r.raw)) throw new ApiError(404, `no asynchronous request ${r.params.id} on ${mmIdKey(r.raw) ? `mm-id "${mmIdKey(r.raw)}"` : 'the live traffic'} (it was started on ${job.mmId ? `mm-id "${job.mmId}"` : 'the live traffic'})`);
+          const where = mmIdOf(r.raw).key;
+          if (job.mmId !== where) throw new ApiError(404, `no asynchronous request ${r.params.id} on ${where ? `mm-id "${where}"` : 'the live traffic'} (it was started on ${job.mmId ? `mm-id "${job.mmId}"` : 'the live traffic'})`);
           if (job.never || clock() < job.readyAt) return { status: 202, json: { asyncID: Number(r.params.id), status: 'pending' } };
           if (job.errorCode) return { json: { errorCode: job.errorCode, errorMessage: 'the asynchronous request failed (simulated)' } };
           return { json: { errorCode: 0, asyncResult: job.result } };
