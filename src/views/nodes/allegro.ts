@@ -2,7 +2,7 @@
 // API tree core. Loading, caching, paging and cycle rules live in src/allegro/apiTree.ts; these
 // classes only draw the core nodes and keep one wrapper per core node (TreeView.reveal needs
 // stable objects). Each scope (analysis slot, multi-device member, link group) has a tree of its own.
-import { AllegroApiTree, allegroTreeTransport, describeFailure, isAbort, type ApiNode, type LoadFailure } from '../../allegro/apiTree';
+import { AllegroApiTree, allegroTreeTransport, isAbort, type ApiNode, type LoadFailure } from '../../allegro/apiTree';
 import { describeScope, isDefaultScope, normalizeScope, scopeKey, scopeQuery, type AllegroScope } from '../../allegro/scope';
 import type { MultideviceEntry } from '../../allegro/types';
 import { AllegroClient } from '../../allegro/client';
@@ -10,7 +10,7 @@ import { placeholderOf } from '../../allegro/apiParams';
 import { formatBytes } from '../../shared/format';
 import type { ConnectionRef } from '../../pcap/target';
 import type { DeviceProfile } from '../../devices/profile';
-import { deferredHttp, DeviceNode, ErrorNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
+import { deferredHttp, DeviceNode, ErrorNode, failureAt, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
 
 /**
  * One API tree of an Allegro device seen in one scope (its own live traffic, an analysis slot,
@@ -71,7 +71,7 @@ export class ScopedApiTree {
     try {
       tree = await this.apiTree();
     } catch (err) {
-      const error = new ErrorNode(this.root, describeFailure(err, { deviceName: this.profile.name, path: this.profile.url, auth: this.profile.auth, username: this.profile.username, kind: 'allegro' }));
+      const error = new ErrorNode(this.root, failureAt(this.profile, undefined, err));
       this.noteLoad(error.failure);
       return [error];
     }
@@ -86,8 +86,6 @@ export class ScopedApiTree {
    * the device itself; not reaching it at all does.
    */
   noteLoad(failure: LoadFailure | undefined): void {
-    // A scope's answers (good or bad) are the slot's or member's; only not reaching the device at
-    // all (network, TLS: no HTTP status) is the device's.
     if (!isDefaultScope(this.scope) && (!failure || failure.status !== undefined)) return;
     this.device.noteLoad(failure);
   }
@@ -124,7 +122,7 @@ export class ScopedApiTree {
 export class AllegroDeviceNode extends DeviceNode {
   /** The device's own live traffic (no mm-id, link group 0). */
   readonly api: ScopedApiTree;
-  private scopesNode: AllegroScopesNode;
+  private readonly scopesNode: AllegroScopesNode;
 
   constructor(profile: DeviceProfile, env: TreeEnv) {
     super(profile, env);
@@ -243,8 +241,7 @@ export class AllegroScopesNode extends TreeNode {
       members = Array.isArray(listed) ? listed.filter((m) => m && typeof m.id === 'string' && m.id.trim() !== '') : [];
     } catch (err) {
       if (isAbort(err)) throw err;
-      const profile = this.owner.profile;
-      const failure = describeFailure(err, { deviceName: profile.name, path: MEMBERS_PATH, auth: profile.auth, username: profile.username, kind: 'allegro' });
+      const failure = failureAt(this.owner.profile, MEMBERS_PATH, err);
       // A device that is no multi-device gateway (or a user without the right) has no list: say nothing.
       if (!(failure.status === 404 || failure.status === 403)) out.push(new ErrorNode(this, failure));
     }

@@ -139,14 +139,7 @@ export abstract class TreeNode {
   }
 
   protected failureOf(err: unknown): LoadFailure {
-    const profile = this.device.profile;
-    return describeFailure(err, {
-      deviceName: profile.name,
-      path: this.request()?.path ?? profile.url,
-      auth: profile.auth,
-      username: profile.username,
-      kind: profile.kind,
-    });
+    return failureAt(this.device.profile, this.request()?.path, err);
   }
 
   /** Hook for the device node to learn its connection state from any load below it. */
@@ -154,6 +147,11 @@ export abstract class TreeNode {
     const failed = kids.find((k): k is ErrorNode => k instanceof ErrorNode);
     this.device.noteLoad(failed?.failure);
   }
+}
+
+/** A failed load of `path` (the device's URL when there is none) on the device of `profile`, described for a node. */
+export function failureAt(profile: DeviceProfile, path: string | undefined, err: unknown): LoadFailure {
+  return describeFailure(err, { deviceName: profile.name, path: path ?? profile.url, auth: profile.auth, username: profile.username, kind: profile.kind });
 }
 
 /** Top-level node of one configured device. */
