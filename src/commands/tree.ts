@@ -11,7 +11,7 @@ import type { Logger } from '../http/types';
 import type { ResultsService } from '../panels/results';
 import type { DevicesRegistry, DevicesTreeProvider } from '../views/devicesTree';
 import { AllegroApiNodeView, AllegroDeviceNode, AllegroScopeNode, AllegroScopesNode } from '../views/nodes/allegro';
-import { groupProblem, mmIdProblem, normalizeScope, scopeKey, type AllegroScope } from '../allegro/scope';
+import { groupProblem, isDefaultScope, mmIdProblem, normalizeScope, scopeKey, type AllegroScope } from '../allegro/scope';
 import { ColumnNode, InstanceNode, InstancesNode, PacketSourceNode, SourceNode } from '../views/nodes/appresponse';
 import { ErrorNode, urlOf, type NodeRequest, type TreeNode } from '../views/nodes/base';
 
@@ -150,14 +150,19 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
     command('probeExplorer.addAllegroScope', async (arg) => {
       const device = await pickAllegroDevice(provider, arg instanceof AllegroScopesNode ? arg.owner : arg);
       if (!device) return undefined;
-      const scope = await askScope(device.profile.name);
-      if (!scope) return undefined;
+      const asked = await askScope(device.profile.name);
+      if (!asked) return undefined;
+      const scope = normalizeScope(asked);
+      if (isDefaultScope(scope)) {
+        void vscode.window.showInformationMessage(`${asked.mmId ?? ''} is the live traffic of ${device.profile.name} itself, shown directly below it.`);
+        return undefined;
+      }
       const profile = registry.get(device.profile.name);
       if (!profile) throw new Error(`${device.profile.name} is no longer configured.`);
       const key = scopeKey(scope);
       const scopes = profile.scopes ?? [];
       // The registry's change redraws the device's scopes folder (the device keeps its trees).
-      if (!scopes.some((s) => scopeKey(s) === key)) await registry.updateScopes(profile.name, [...scopes, normalizeScope(scope)]);
+      if (!scopes.some((s) => scopeKey(s) === key)) await registry.updateScopes(profile.name, [...scopes, scope]);
       const node = provider.deviceNode(profile.name);
       if (!(node instanceof AllegroDeviceNode)) return undefined;
       const kids = await node.scopes.children();
