@@ -157,13 +157,10 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
         void vscode.window.showInformationMessage(`${asked.mmId ?? ''} is the live traffic of ${device.profile.name} itself, shown directly below it.`);
         return undefined;
       }
-      const profile = registry.get(device.profile.name);
-      if (!profile) throw new Error(`${device.profile.name} is no longer configured.`);
       const key = scopeKey(scope);
-      const scopes = profile.scopes ?? [];
       // The registry's change redraws the device's scopes folder (the device keeps its trees).
-      if (!scopes.some((s) => scopeKey(s) === key)) await registry.updateScopes(profile.name, [...scopes, scope]);
-      const node = provider.deviceNode(profile.name);
+      await registry.editScopes(device.profile.name, (scopes) => (scopes.some((s) => scopeKey(s) === key) ? scopes : [...scopes, scope]));
+      const node = provider.deviceNode(device.profile.name);
       if (!(node instanceof AllegroDeviceNode)) return undefined;
       const kids = await node.scopes.children();
       const added = kids.find((k): k is AllegroScopeNode => k instanceof AllegroScopeNode && scopeKey(k.scope) === key);
@@ -173,10 +170,8 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
     command('probeExplorer.removeAllegroScope', async (arg) => {
       const node = selected(arg);
       if (!(node instanceof AllegroScopeNode) || !node.configured) return;
-      const profile = registry.get(node.deviceName);
-      if (!profile) return;
       const key = scopeKey(node.scope);
-      await registry.updateScopes(profile.name, (profile.scopes ?? []).filter((s) => scopeKey(s) !== key));
+      await registry.editScopes(node.deviceName, (scopes) => scopes.filter((s) => scopeKey(s) !== key));
     }),
     command('probeExplorer.findInTree', async (arg) => {
       const device = await pickAllegroDevice(provider, arg);

@@ -117,18 +117,27 @@ export class DeviceRegistry implements vscode.Disposable {
   }
 
   /**
-   * Replaces only the device's scopes (slots, members, link groups shown in the tree): its secret
-   * and HTTP client stay as they are. No scopes removes the key.
+   * Changes only the device's scopes (slots, members, link groups shown in the tree): `edit` gets
+   * the scopes as they are in the setting at that moment, so two quick edits do not undo each other
+   * (they run one after the other). The secret and HTTP client stay; no scopes removes the key.
    */
-  async updateScopes(name: string, scopes: AllegroScope[]): Promise<void> {
-    if (!this.get(name)) throw new Error(`No device named "${name}" is configured`);
-    const raw = this.rawProfiles().map((entry) => {
-      if (!entry || typeof entry !== 'object' || (entry as DeviceProfile).name !== name) return entry;
-      const { scopes: _old, ...rest } = entry as DeviceProfile;
-      return scopes.length ? { ...rest, scopes } : rest;
+  editScopes(name: string, edit: (current: AllegroScope[]) => AllegroScope[]): Promise<void> {
+    const run = this.scopeEdits.then(async () => {
+      const current = this.get(name);
+      if (!current) throw new Error(`No device named "${name}" is configured`);
+      const scopes = edit(current.scopes ?? []);
+      const raw = this.rawProfiles().map((entry) => {
+        if (!entry || typeof entry !== 'object' || (entry as DeviceProfile).name !== name) return entry;
+        const { scopes: _old, ...rest } = entry as DeviceProfile;
+        return scopes.length ? { ...rest, scopes } : rest;
+      });
+      await this.write(raw);
     });
-    await this.write(raw);
+    this.scopeEdits = run.catch(() => undefined);
+    return run;
   }
+
+  private scopeEdits: Promise<unknown> = Promise.resolve();
 
   /** Removes the profile and its secrets. */
   async remove(name: string): Promise<void> {

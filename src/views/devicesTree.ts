@@ -16,7 +16,7 @@ export interface DevicesRegistry {
   list(): DeviceProfile[];
   get(name: string): DeviceProfile | undefined;
   http(name: string): Promise<HttpClientApi>;
-  updateScopes(name: string, scopes: NonNullable<DeviceProfile['scopes']>): Promise<void>;
+  editScopes(name: string, edit: (current: NonNullable<DeviceProfile['scopes']>) => NonNullable<DeviceProfile['scopes']>): Promise<void>;
   onDidChangeDevices: vscode.Event<unknown>;
 }
 
