@@ -19,9 +19,9 @@ export function mmIdProblem(text: string): string | undefined {
   return MM_ID.test(text) ? undefined : 'mm-id must look like <device name>:<slot id>, e.g. :1 for the first analysis slot of this device';
 }
 
-/** Why `value` is not a link group index, or undefined. */
 export const MAX_GROUP = 1000;
 
+/** Why `value` is not a link group index, or undefined. */
 export function groupProblem(value: unknown): string | undefined {
   return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= MAX_GROUP ? undefined : `group must be a whole number from 0 to ${MAX_GROUP} (0 is the default link group)`;
 }
@@ -63,13 +63,11 @@ export function describeScope(scope: AllegroScope): string {
   const s = normalizeScope(scope);
   const parts: string[] = [];
   if (s.mmId !== undefined) {
+    // normalized: "local" is gone and slot 0 is never written, so ":N" is a slot of this device
     const colon = s.mmId.lastIndexOf(':');
     const device = colon >= 0 ? s.mmId.slice(0, colon) : s.mmId;
-    const slot = colon >= 0 ? Number(s.mmId.slice(colon + 1)) : 0;
-    const local = device === '' || device === 'local';
-    if (!local) parts.push(device);
-    if (slot > 0) parts.push(local ? `Slot ${slot}` : `slot ${slot}`);
-    else if (local) parts.push('Live traffic');
+    if (device) parts.push(device);
+    if (colon >= 0) parts.push(`${device ? 'slot' : 'Slot'} ${s.mmId.slice(colon + 1)}`);
   }
   if (s.group !== undefined) parts.push(parts.length ? `link group ${s.group}` : `Link group ${s.group}`);
   return parts.length ? parts.join(' · ') : 'Live traffic';

@@ -1,7 +1,7 @@
 // From a device profile, its secret and the editor settings to the options of its HTTP client. Pure.
 import type { HttpClientOptions, Logger, ProxySettings, Timeouts } from '../http/types';
 import { credentialsOf } from './credentials';
-import { tlsPolicyOf, type DeviceProfile } from './profile';
+import { tlsPolicyOf, withoutScopes, type DeviceProfile } from './profile';
 
 /** The settings that shape every device client (`probeExplorer.*` and VS Code `http.*`). */
 export interface TransportSettings {
@@ -28,8 +28,7 @@ export function clientOptionsOf(profile: DeviceProfile, secret: string | undefin
 /** What, when changed, means the cached client must be rebuilt (the secret is tracked separately). */
 export function clientKeyOf(profile: DeviceProfile, settings: TransportSettings): string {
   // Scopes (slots, link groups) are chosen per request: changing them keeps the client.
-  const { scopes: _scopes, ...connection } = profile;
-  return JSON.stringify({ profile: connection, settings });
+  return JSON.stringify({ profile: withoutScopes(profile), settings });
 }
 
 /** VS Code's `http.proxy` / `http.noProxy` / `http.proxyStrictSSL` as ProxySettings. */

@@ -48,6 +48,12 @@ export function secretKey(profile: Pick<DeviceProfile, 'name'>, what: 'password'
   return `probeExplorer.device/${encodeURIComponent(profile.name)}/${what}`;
 }
 
+/** The profile without its scopes: what identifies the device and how to reach it. */
+export function withoutScopes(profile: DeviceProfile): Omit<DeviceProfile, 'scopes'> {
+  const { scopes: _scopes, ...rest } = profile;
+  return rest;
+}
+
 /**
  * A profile rebuilt by a wizard (Edit Device, the demo) keeps the scopes configured on the one it
  * replaces: slots and link groups are not asked for again and must not be lost.

@@ -5,7 +5,7 @@ import { createHttpClient } from '../http';
 import type { HttpClientApi } from '../http/types';
 import { clientKeyOf, clientOptionsOf, proxySettingsOf, type TransportSettings } from './client-options';
 import { secretKindOf } from './credentials';
-import { secretKey, type DeviceProfile } from './profile';
+import { secretKey, withoutScopes, type DeviceProfile } from './profile';
 import type { AllegroScope } from '../allegro/scope';
 import { validateProfiles } from './validate';
 
@@ -128,7 +128,7 @@ export class DeviceRegistry implements vscode.Disposable {
       const scopes = edit(current.scopes ?? []);
       const raw = this.rawProfiles().map((entry) => {
         if (!entry || typeof entry !== 'object' || (entry as DeviceProfile).name !== name) return entry;
-        const { scopes: _old, ...rest } = entry as DeviceProfile;
+        const rest = withoutScopes(entry as DeviceProfile);
         return scopes.length ? { ...rest, scopes } : rest;
       });
       await this.write(raw);

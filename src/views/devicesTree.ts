@@ -2,7 +2,7 @@
 // API hierarchy and AppResponse catalogue below. The nodes (src/views/nodes) are vscode-free;
 // this provider turns their ItemSpecs into TreeItems and fires change events per node.
 import * as vscode from 'vscode';
-import type { DeviceProfile } from '../devices/profile';
+import { withoutScopes, type DeviceProfile } from '../devices/profile';
 import type { HttpClientApi, Logger } from '../http/types';
 import { AllegroDeviceNode } from './nodes/allegro';
 import { AppResponseDeviceNode } from './nodes/appresponse';
@@ -122,12 +122,11 @@ export class DevicesTreeProvider implements vscode.TreeDataProvider<TreeNode>, v
     for (const profile of this.registry.list()) {
       // A changed page size or request limit rebuilds the device's tree too; changed scopes (slots,
       // link groups) only redraw the device's scopes folder.
-      const { scopes, ...rest } = profile;
-      const key = JSON.stringify({ profile: rest, settings });
+      const key = JSON.stringify({ profile: withoutScopes(profile), settings });
       const old = this.devices.get(profile.name);
       if (old && old.key === key) {
         next.set(profile.name, old);
-        if (old.node instanceof AllegroDeviceNode && JSON.stringify(old.node.profile.scopes ?? []) !== JSON.stringify(scopes ?? [])) {
+        if (old.node instanceof AllegroDeviceNode && JSON.stringify(old.node.profile.scopes ?? []) !== JSON.stringify(profile.scopes ?? [])) {
           old.node.profile = profile;
           this.emitter.fire(old.node.scopes.refresh());
         }
