@@ -7,6 +7,7 @@ import { TrafficModel, dissect, readCaptureFile, type CaptureFormat, type Captur
 import { DAY, SECOND_US, SendWindows, countBefore, offsetUs, sendPlans } from '../../src/simulator/allegro/activity';
 import { VaryingSource } from '../../src/simulator/allegro/varying-source';
 import type { VaryingCaptureOptions } from '../../src/simulator/allegro/varying-capture';
+import { checksumsValid } from './frame-checksums';
 
 const T1 = 1_795_000_020; // a fixed second (11:07:00 UTC, a multiple of 60 + 20)
 const model = new TrafficModel({ seed: 42, startedAt: T1 - 3600 - 20 });
@@ -33,25 +34,6 @@ function l4Of(f: Buffer): { l4: number; proto: number; payload: number } {
   const l4 = o + (v4 ? 20 : 40);
   const l4Len = v4 ? f.readUInt16BE(o + 2) - 20 : f.readUInt16BE(o + 4);
   return { l4, proto, payload: l4Len - (proto === 6 ? 20 : 8) };
-}
-
-function onesComplement(buf: Uint8Array, from: number, to: number, acc = 0): number {
-  for (let i = from; i < to; i += 2) acc += (buf[i]! << 8) | (i + 1 < to ? buf[i + 1]! : 0);
-  while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 65536);
-  return acc;
-}
-
-/** TCP / UDP checksum of an untruncated frame verifies (computed here, independently of the simulator). */
-function l4ChecksumValid(f: Buffer): boolean {
-  let o = 12;
-  if (f.readUInt16BE(o) === 0x8100) o += 4;
-  const v4 = f.readUInt16BE(o) === 0x0800;
-  o += 2;
-  const { l4, proto } = l4Of(f);
-  const l4Len = v4 ? f.readUInt16BE(o + 2) - 20 : f.readUInt16BE(o + 4);
-  const pseudo = v4 ? onesComplement(f, o + 12, o + 20, proto + l4Len) : onesComplement(f, o + 8, o + 40, proto + l4Len);
-  if (proto === 17 && v4 && f.readUInt16BE(l4 + 6) === 0) return true;
-  return onesComplement(f, l4, l4 + l4Len, pseudo) === 0xffff;
 }
 
 test('send windows are a pure function of the seed and the second of the day', () => {
@@ -191,7 +173,7 @@ test('TCP sequence numbers continue without gaps across seconds and minutes; ack
   for (const p of packets) {
     const { l4, proto, payload } = l4Of(p.data);
     assert.equal(proto, 6);
-    assert.ok(l4ChecksumValid(p.data), 'TCP checksum');
+    assert.ok(checksumsValid(p.data), 'IP and TCP checksums');
     const flow = p.data.subarray(l4, l4 + 4).toString('hex') + l4Of(p.data).l4;
     const seq = p.data.readUInt32BE(l4 + 4);
     const ack = p.data.readUInt32BE(l4 + 8);
@@ -218,7 +200,7 @@ test('RTP sequence numbers advance by one per packet and timestamps by 160, seco
   const last = new Map<string, [number, number]>();
   for (const p of packets) {
     const { l4 } = l4Of(p.data);
-    assert.ok(l4ChecksumValid(p.data), 'UDP checksum');
+    assert.ok(checksumsValid(p.data), 'IP and UDP checksums');
     const key = p.data.subarray(l4, l4 + 4).toString('hex');
     const seq = p.data.readUInt16BE(l4 + 10);
     const ts = p.data.readUInt32BE(l4 + 12);
