@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ColumnStore } from '../../webview/results/columns';
+import { nextSort } from '../../webview/results/table';
 import type { CellValue } from '../../src/results/model';
 
 test('the column store gives back every cell as it arrived, across chunks and growth', () => {
@@ -39,4 +40,20 @@ test('a short row reads as null, and cells outside the table are null', () => {
   assert.equal(store.get(1, 2), 'b');
   assert.equal(store.get(2, 0), null);
   assert.equal(store.get(-1, 0), null);
+});
+
+test('header clicks cycle a number column largest first → smallest first → unsorted, a text column A→Z → Z→A → unsorted', () => {
+  const cycle = (numeric: boolean) => {
+    const seen: string[] = [];
+    let sort: { col: number; dir: 1 | -1 } | null = null;
+    for (let i = 0; i < 4; i++) {
+      sort = nextSort(sort, 2, numeric);
+      seen.push(sort ? (sort.dir === 1 ? 'asc' : 'desc') : 'none');
+    }
+    return seen;
+  };
+  assert.deepEqual(cycle(true), ['desc', 'asc', 'none', 'desc']);
+  assert.deepEqual(cycle(false), ['asc', 'desc', 'none', 'asc']);
+  // another column starts over in its own natural order
+  assert.deepEqual(nextSort({ col: 1, dir: 1 }, 2, true), { col: 2, dir: -1 });
 });

@@ -42,6 +42,16 @@ function ipKey(s: string): string {
   return '6' + s.toLowerCase();
 }
 
+/**
+ * The sort after a click on column `col`'s header: a new column starts with its natural order
+ * (numbers largest first, text A→Z), the next click reverses it, the third one clears the sort.
+ */
+export function nextSort(current: { col: number; dir: 1 | -1 } | null, col: number, numeric: boolean): { col: number; dir: 1 | -1 } | null {
+  const first = numeric ? -1 : 1;
+  if (current?.col !== col) return { col, dir: first };
+  return current.dir === first ? { col, dir: first === 1 ? -1 : 1 } : null;
+}
+
 export class VirtualTable {
   readonly root: HTMLDivElement;
   private readonly scroller: HTMLDivElement;
@@ -238,12 +248,7 @@ export class VirtualTable {
   }
 
   sortBy(col: number, dir?: 1 | -1): void {
-    if (dir === undefined) {
-      // asc → desc → none
-      if (this.sort?.col === col) dir = this.sort.dir === 1 ? -1 : undefined;
-      else dir = this.columns[col].numeric ? -1 : 1;
-    }
-    this.sort = dir ? { col, dir } : null;
+    this.sort = dir ? { col, dir } : nextSort(this.sort, col, this.columns[col].numeric);
     this.renderHeader();
     this.rebuild();
   }
