@@ -129,6 +129,8 @@ export function findHistories(value: Json, maxDepth = 4): { path: string; histor
 
 const LABEL_KEYS = ['name', 'hostName', 'ip', 'mac', 'countryName', 'protocol', 'id'];
 const TIME_KEY = /(time|start|end|lastActivity|firstSeen|lastSeen|timestamp)$/i;
+/** Whole numbers under these keys name something (a port, an id, a VLAN): shown without digit grouping. */
+const IDENTIFIER_KEY = /^(id|port|vlan|vni|asn|ssrc)$|(Id|ID|Port|Vlan|Vni|Asn|Ssrc)$/;
 
 function itemLabel(item: JsonObject, index: number): string {
   for (const k of LABEL_KEYS) {
@@ -195,7 +197,8 @@ export function listColumns(items: JsonObject[]): ListColumn[] {
       if (values.every((v) => typeof v === 'number')) {
         const nums = values as number[];
         if (TIME_KEY.test(key) && nums.every((n) => n > 1e9)) kind = 'timestamp';
-        else kind = nums.every((n) => Number.isInteger(n)) ? 'integer' : 'number';
+        else if (nums.every((n) => Number.isInteger(n))) kind = IDENTIFIER_KEY.test(key) ? 'identifier' : 'integer';
+        else kind = 'number';
         if (/bytes$/i.test(key)) kind = 'bytes';
       } else if (values.every((v) => typeof v === 'boolean')) kind = 'boolean';
       else if (values.every((v) => typeof v === 'string' && isIpLike(v))) kind = 'ipaddr';

@@ -20,6 +20,8 @@ export function kindOfReportColumn(meta: ReportColumnMeta): ColumnKind {
     case 'integer':
     case 'number':
       if (meta.unit === 'bytes') return meta.rate === 'ps' ? 'byterate' : 'bytes';
+      // A grouping key that is a whole number (app.id, dns.query.type) names something: no "2,992".
+      if (type === 'integer' && meta.grouped_by && !meta.metric) return 'identifier';
       return type === 'integer' ? 'integer' : 'number';
     default: return 'string';
   }

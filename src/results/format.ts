@@ -75,5 +75,5 @@ export function exactCell(value: CellValue, kind: ColumnKind): string {
 
 /** True for kinds that are right-aligned and summed/charted as numbers. */
 export function isNumericKind(kind: ColumnKind): boolean {
-  return kind === 'integer' || kind === 'number' || kind === 'bytes' || kind === 'byterate' || kind === 'bitrate' || kind === 'duration' || kind === 'timestamp';
+  return kind === 'integer' || kind === 'identifier' || kind === 'number' || kind === 'bytes' || kind === 'byterate' || kind === 'bitrate' || kind === 'duration' || kind === 'timestamp';
 }

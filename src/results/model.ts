@@ -5,6 +5,7 @@
 export type ColumnKind =
   | 'string'
   | 'integer' // counts, packets
+  | 'identifier' // a number that names something (port, id, VLAN): shown as is, sorted as a number
   | 'number'
   | 'bytes' // a byte count, shown with units (kB, MB…)
   | 'byterate' // bytes per second, shown as a bit rate (×8)

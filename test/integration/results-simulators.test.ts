@@ -95,7 +95,7 @@ test('an AppResponse time series by host group is typed from the catalogue and c
   assert.equal(def.status.state, 'completed');
   const shaped = shapeReport([{ id: def.id, columns: def.columns ?? columns, data: def.data ?? [] }], source.columns);
   const table = shaped.tables[0];
-  assert.deepEqual(table.columns.map((c) => c.kind), ['timestamp', 'integer', 'string', 'bytes', 'byterate']);
+  assert.deepEqual(table.columns.map((c) => c.kind), ['timestamp', 'identifier', 'string', 'bytes', 'byterate']);
   assert.ok(table.rows.length > 0);
   assert.ok(table.rows.every((r) => typeof r[0] === 'number' && (typeof r[3] === 'number' || r[3] === '#N/A' || r[3] === '#N/D')));
   const bytesChart = shaped.charts.find((c) => c.id.endsWith('sum_traffic.total_bytes'))!;

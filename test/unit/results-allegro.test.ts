@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countersTable, counterNames, epochSeconds, historyCharts, listTable, shapeAllegro } from '../../src/results/allegro';
 import type { ResultTable } from '../../src/results/model';
+import { formatCell, isNumericKind } from '../../src/results/format';
 
 const col = (t: ResultTable, id: string) => {
   const i = t.columns.findIndex((c) => c.id === id);
@@ -59,7 +60,7 @@ test('list items keep scalar types: numbers, booleans, epoch times in ms as time
     { name: 'y', active: false, connectionStart: 1_700_000_001_000, port: 80, detail: { a: 2 } },
   ]);
   assert.equal(col(t, 'active').spec.kind, 'boolean');
-  assert.equal(col(t, 'port').spec.kind, 'integer');
+  assert.equal(col(t, 'port').spec.kind, 'identifier');
   assert.equal(col(t, 'connectionStart').spec.kind, 'timestamp');
   assert.deepEqual(col(t, 'connectionStart').values, [1_700_000_000.123, 1_700_000_001]);
   assert.equal(col(t, 'detail').spec.kind, 'json');
@@ -132,4 +133,21 @@ test('generic JSON: arrays of scalars and of objects become tables, scalars of a
   assert.deepEqual(props.rows, [['uptimeSec', 12], ['version', '4.2']]);
   const ifs = r.tables.find((t) => t.id === 'array-interfaces')!;
   assert.deepEqual(ifs.rows, [['eth0', true], ['eth1', false]]);
+});
+
+test('ports, ids and VLANs are identifiers (no digit grouping, sorted as numbers), counts stay counts', () => {
+  const t = listTable([
+    { id: 2992235, clientIp: '10.0.0.1', clientPort: 62887, serverPort: 3306, vlan: 100, rtpSsrc: 4000000001, packets: 1234567, clientToServerBytes: 12_300_000 },
+    { id: 17, clientIp: '10.0.0.2', clientPort: 1024, serverPort: 443, vlan: 0, rtpSsrc: 5, packets: 2, clientToServerBytes: 10 },
+  ]);
+  for (const id of ['id', 'clientPort', 'serverPort', 'vlan', 'rtpSsrc']) {
+    const { spec } = col(t, id);
+    assert.equal(spec.kind, 'identifier', id);
+    assert.ok(isNumericKind(spec.kind), `${id} sorts as a number`);
+  }
+  assert.equal(formatCell(col(t, 'clientPort').values[0], 'identifier'), '62887');
+  assert.equal(formatCell(col(t, 'id').values[0], 'identifier'), '2992235');
+  assert.equal(col(t, 'packets').spec.kind, 'integer');
+  assert.equal(formatCell(col(t, 'packets').values[0], 'integer'), '1,234,567');
+  assert.equal(col(t, 'clientToServerBytes').spec.kind, 'bytes');
 });

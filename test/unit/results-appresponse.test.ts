@@ -51,12 +51,15 @@ test('column kinds come from type, unit and rate: bytes, byte rates, durations, 
   assert.equal(kindOfReportColumn(catalogue[6]), 'ipaddr');
   assert.equal(kindOfReportColumn({ id: 'start_time' }), 'timestamp', 'start_time is a timestamp even without catalogue');
   assert.equal(kindOfReportColumn({ id: 'srv_tcp.port', type: 'port' }), 'string');
+  // a whole-number grouping key names something (shown as 2992, not 2,992); a metric integer is a count
+  assert.equal(kindOfReportColumn(catalogue[1]), 'identifier');
+  assert.equal(kindOfReportColumn({ id: 'sum_tcp.errors', type: 'integer', unit: 'none', metric: true }), 'integer');
 });
 
 test('string column ids of the answer are typed from the catalogue; labels come from it', () => {
   const { table } = reportTable({ id: 1, columns: ['host_group.id', 'host_group.name', 'sum_traffic.total_bytes'], data: [['1', 'Default-10.x.x.x', '2528527700'], ['0', 'Other Group', '#N/A']] }, catalogue);
   assert.deepEqual(table.columns.map((c) => c.label), ['Host Group ID', 'Host Group', 'Total Bytes']);
-  assert.deepEqual(table.columns.map((c) => c.kind), ['integer', 'string', 'bytes']);
+  assert.deepEqual(table.columns.map((c) => c.kind), ['identifier', 'string', 'bytes']);
   assert.deepEqual(table.rows, [[1, 'Default-10.x.x.x', 2528527700], [0, 'Other Group', '#N/A']]);
   assert.equal(table.id, 'dd-1');
 });

@@ -44,10 +44,11 @@ function ipKey(s: string): string {
 
 /**
  * The sort after a click on column `col`'s header: a new column starts with its natural order
- * (numbers largest first, text A→Z), the next click reverses it, the third one clears the sort.
+ * (quantities largest first; text, ports and ids ascending), the next click reverses it, the
+ * third one clears the sort.
  */
-export function nextSort(current: { col: number; dir: 1 | -1 } | null, col: number, numeric: boolean): { col: number; dir: 1 | -1 } | null {
-  const first = numeric ? -1 : 1;
+export function nextSort(current: { col: number; dir: 1 | -1 } | null, col: number, largestFirst: boolean): { col: number; dir: 1 | -1 } | null {
+  const first = largestFirst ? -1 : 1;
   if (current?.col !== col) return { col, dir: first };
   return current.dir === first ? { col, dir: first === 1 ? -1 : 1 } : null;
 }
@@ -248,7 +249,7 @@ export class VirtualTable {
   }
 
   sortBy(col: number, dir?: 1 | -1): void {
-    this.sort = dir ? { col, dir } : nextSort(this.sort, col, this.columns[col].numeric);
+    this.sort = dir ? { col, dir } : nextSort(this.sort, col, this.columns[col].numeric && this.columns[col].spec.kind !== 'identifier');
     this.renderHeader();
     this.rebuild();
   }
