@@ -26,7 +26,20 @@ export abstract class ProbeError extends Error {
 export class NetworkError extends ProbeError {
   readonly kind = 'network' as const;
   constructor(device: string, path: string, readonly code: string | undefined, detail: string, options?: { cause?: unknown }) {
-    super(device, path, `${device}: ${path}: network error${code ? ` (${code})` : ''}: ${detail}`, options);
+    super(device, path, `${device}: ${path}: network error${code ? ` (${code})` : ''}: ${detail}${networkHint(code)}`, options);
+  }
+}
+
+/** What to check for the common network failures (the detail alone reads like a stack trace). */
+function networkHint(code: string | undefined): string {
+  switch (code) {
+    case 'ECONNREFUSED': return ' (nothing accepts connections at this address and port: check the host and port in the device URL, and that the device\'s web interface is running)';
+    case 'ENOTFOUND': return ' (the host name does not resolve: check its spelling, or use the IP address)';
+    case 'EAI_AGAIN': return ' (the name lookup failed for now: check DNS or the VPN)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH': return ' (no route to this address: check the address, the VPN or the network)';
+    case 'ECONNRESET': return ' (the connection was closed from the other end: the device, a firewall or a proxy; try again)';
+    default: return '';
   }
 }
 

@@ -159,6 +159,7 @@ test('a refused connection is a NetworkError naming device and path, and is not 
     assert.ok(error instanceof NetworkError, String(error));
     assert.equal(error.code, 'ECONNREFUSED');
     assert.match(error.message, /^mm: \/API\/info\/system: network error \(ECONNREFUSED\)/);
+    assert.match(error.message, /nothing accepts connections at this address and port: check the host and port in the device URL/);
     // A retry would first wait at least 15 s (half the base delay); a refusal alone is far quicker.
     assert.ok(Date.now() - started < 10_000, 'no backoff wait');
   } finally {
