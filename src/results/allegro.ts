@@ -4,6 +4,8 @@
 // Counter arrays (reference: "JSON output traffic counters"): [rx packets, rx bytes, tx packets,
 // tx bytes, module-specific extras…] under interval / allTime / lastSecond / intervalPerSecond.
 // All counters count bytes; a bit rate is bytes × 8 and applies to the per-second sets.
+import { formatTimestamp } from './format';
+import { formatBytes } from '../shared/format';
 import type { CellValue, ColumnKind, ColumnSpec, PagingInfo, ResultChart, ResultTable, ShapedResult } from './model';
 
 export const COUNTER_SETS = ['interval', 'allTime', 'lastSecond', 'intervalPerSecond'] as const;
@@ -265,7 +267,9 @@ function propertiesTable(obj: JsonObject, id: string, title: string): ResultTabl
   for (const [k, v] of Object.entries(obj)) {
     if ((COUNTER_SETS as readonly string[]).includes(k) && isCounterArray(v)) continue;
     if (k === 'displayedItems' || isHistoryObject(v)) continue;
-    if (isScalar(v)) rows.push([k, v]);
+    if (typeof v === 'number' && TIME_KEY.test(k) && v > 1e9) rows.push([k, `${formatTimestamp(epochSeconds(v))} (${v})`]);
+    else if (typeof v === 'number' && /bytes$/i.test(k)) rows.push([k, `${formatBytes(v)} (${v} B)`]);
+    else if (isScalar(v)) rows.push([k, v]);
     else if (Array.isArray(v) && v.every(isScalar) && v.length <= 32) rows.push([k, v.join(', ')]);
     else if (!(Array.isArray(v) && v.some(isObject))) rows.push([k, JSON.stringify(v)]);
   }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { countersTable, counterNames, epochSeconds, historyCharts, listTable, shapeAllegro } from '../../src/results/allegro';
 import type { ResultTable } from '../../src/results/model';
-import { formatCell, isNumericKind } from '../../src/results/format';
+import { formatCell, formatTimestamp, isNumericKind } from '../../src/results/format';
+import { formatBytes } from '../../src/shared/format';
 
 const col = (t: ResultTable, id: string) => {
   const i = t.columns.findIndex((c) => c.id === id);
@@ -150,4 +151,17 @@ test('ports, ids and VLANs are identifiers (no digit grouping, sorted as numbers
   assert.equal(col(t, 'packets').spec.kind, 'integer');
   assert.equal(formatCell(col(t, 'packets').values[0], 'integer'), '1,234,567');
   assert.equal(col(t, 'clientToServerBytes').spec.kind, 'bytes');
+});
+
+test('an object\'s properties show epoch times as dates and byte counts with units, each with the raw value', () => {
+  const r = shapeAllegro({ ip: '10.0.54.10', firstSeen: 1_795_337_640_007, lastSeen: 1_795_337_700, bytes: 1_536_000, packets: 12 });
+  const props = r.tables.find((t) => t.id === 'properties')!;
+  const row = (k: string) => props.rows.find((x) => x[0] === k)?.[1];
+  assert.equal(row('firstSeen'), `${formatTimestamp(1_795_337_640.007)} (1795337640007)`);
+  assert.match(String(row('firstSeen')), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.007 \(1795337640007\)$/);
+  assert.equal(row('lastSeen'), `${formatTimestamp(1_795_337_700)} (1795337700)`);
+  assert.equal(row('bytes'), `${formatBytes(1_536_000)} (1536000 B)`);
+  assert.match(String(row('bytes')), /^1\.5\d* [kM]i?B \(1536000 B\)$/);
+  assert.equal(row('packets'), 12);
+  assert.equal(row('ip'), '10.0.54.10');
 });
