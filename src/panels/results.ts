@@ -36,7 +36,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../http/types';
 import type { CellValue, ColumnSpec, JsonValue, ResultChart } from '../results/model';
-import type { AllegroQuery } from '../results/query';
+import type { AllegroQuery, AllegroQueryBar } from '../results/query';
 import type { ReportColumnMeta, ReportDataDefResult } from '../results/appresponseTypes';
 import { ResultsManager } from './resultsManager';
 
@@ -78,6 +78,8 @@ export interface AllegroResultsRequest {
   title?: string;
   /** Fetch every page of a paged list and show them as one table. */
   allPages?: boolean;
+  /** The query bar as the user left it (a panel restored after a reload); else read from `query`. */
+  bar?: AllegroQueryBar;
 }
 
 /** A finished AppResponse report: typed tables per data definition, time series charted per group key. */

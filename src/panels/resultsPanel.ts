@@ -10,6 +10,7 @@ import { applyQueryBar, isAllegroListPath, queryBarFrom, type AllegroQuery, type
 import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
 import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
 import { saveExport } from './resultsExport';
+import { allegroRestoreState } from './resultsRestore';
 import { webviewHtml, webviewRoots } from './webviewHtml';
 
 /** Rows in the first chunk of a table (paints the first screen) and in the following ones. */
@@ -119,7 +120,7 @@ export class ResultsPanel implements ResultsPanelHandle {
 
   private resetBar(): void {
     const r = this.current;
-    this.bar = r.kind === 'allegro' && isAllegroListPath(r.path) ? { ...queryBarFrom(r.query ?? {}), allPages: r.allPages ?? false } : undefined;
+    this.bar = r.kind !== 'allegro' ? undefined : r.bar ? { ...r.bar } : isAllegroListPath(r.path) ? { ...queryBarFrom(r.query ?? {}), allPages: r.allPages ?? false } : undefined;
     this.panel.title = `${titleOf(r)}${r.kind === 'allegro' || r.kind === 'report' ? ` · ${r.device}` : ''}`;
   }
 
@@ -137,18 +138,8 @@ export class ResultsPanel implements ResultsPanelHandle {
   private restoreState(): ResultsRestoreState {
     const r = this.current;
     switch (r.kind) {
-      case 'allegro': {
-        // Time presets are kept as the query bar's preset, not as absolute times: re-resolved on restore.
-        const query: AllegroQuery = { ...(r.query ?? {}) };
-        if (this.bar) {
-          const applied = applyQueryBar(r.query ?? {}, { ...this.bar, timePreset: this.bar.timePreset === 'custom' ? 'custom' : 'live' }, Date.now() / 1000);
-          Object.keys(query).forEach((k) => delete query[k]);
-          Object.assign(query, applied);
-        }
-        const state: ResultsRestoreState = { kind: 'allegro', device: r.device, path: r.path, query, allPages: this.bar?.allPages ?? r.allPages ?? false };
-        if (r.title) state.title = r.title;
-        return state;
-      }
+      case 'allegro':
+        return allegroRestoreState(r, this.bar);
       case 'report': {
         const state: ResultsRestoreState = { kind: 'report', device: r.device, title: r.title };
         if (r.spec !== undefined) state.spec = r.spec;

@@ -1,8 +1,8 @@
 // Reads the restore state a results webview kept (window reload) back into a request. Pure (no
 // vscode import) so it is unit-tested; the state comes from the webview and is checked field by field.
 import type { ResultsRestoreState, ResultsWebviewState } from '../shared/protocol';
-import type { AllegroQuery } from '../results/query';
-import type { ResultsRequest } from './results';
+import { queryBarOf, type AllegroQuery, type AllegroQueryBar } from '../results/query';
+import type { AllegroResultsRequest, ResultsRequest } from './results';
 
 function cleanQuery(q: unknown): AllegroQuery {
   const out: AllegroQuery = {};
@@ -11,17 +11,31 @@ function cleanQuery(q: unknown): AllegroQuery {
   return out;
 }
 
+/**
+ * What an Allegro result keeps for a reload: its request and the query bar as the user left it.
+ * A time preset stays a preset (it is relative to now), so the panel resolves it again when it
+ * re-runs the query after the reload.
+ */
+export function allegroRestoreState(request: AllegroResultsRequest, bar: AllegroQueryBar | undefined): ResultsRestoreState {
+  const state: ResultsRestoreState = { kind: 'allegro', device: request.device, path: request.path, query: { ...(request.query ?? {}) }, allPages: bar?.allPages ?? request.allPages ?? false };
+  if (bar) state.bar = { ...bar };
+  if (request.title) state.title = request.title;
+  return state;
+}
+
 /** Reads a restore state defensively: it comes back from the webview. */
 export function requestFromState(state: unknown): { request: ResultsRequest; lostStatic: boolean } | undefined {
   const restore = (state as ResultsWebviewState | undefined)?.restore as ResultsRestoreState | undefined;
   if (!restore || typeof restore !== 'object') return undefined;
   switch (restore.kind) {
-    case 'allegro':
+    case 'allegro': {
       if (typeof restore.device !== 'string' || typeof restore.path !== 'string') return undefined;
+      const bar = queryBarOf(restore.bar);
       return {
-        request: { kind: 'allegro', device: restore.device, path: restore.path, query: cleanQuery(restore.query), ...(restore.title ? { title: restore.title } : {}), allPages: restore.allPages === true },
+        request: { kind: 'allegro', device: restore.device, path: restore.path, query: cleanQuery(restore.query), ...(restore.title ? { title: restore.title } : {}), allPages: restore.allPages === true, ...(bar ? { bar } : {}) },
         lostStatic: false,
       };
+    }
     case 'report':
       if (typeof restore.device !== 'string') return undefined;
       return { request: { kind: 'report', device: restore.device, title: String(restore.title ?? 'Report'), dataDefs: [], ...(restore.spec !== undefined ? { spec: restore.spec } : {}) }, lostStatic: false };

@@ -43,6 +43,26 @@ export function isAllegroListPath(path: string): boolean {
   return /_paged$|^(peers|peers_ports|ports|connections|protocols|macs|ips|globalConnections)$/.test(last);
 }
 
+const TIME_PRESETS: readonly TimePreset[] = ['live', 'last15m', 'last1h', 'last24h', 'custom'];
+const QUERY_BAR_NUMBERS = ['page', 'count', 'starttime', 'endtime', 'timespan', 'values', 'group'] as const;
+
+/** Reads a query bar kept in a restore state (it comes back from the webview): known fields of the right type only. */
+export function queryBarOf(value: unknown): AllegroQueryBar | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  const bar: AllegroQueryBar = {};
+  if (typeof v.sort === 'string') bar.sort = v.sort;
+  if (typeof v.reverse === 'boolean') bar.reverse = v.reverse;
+  if (typeof v.allPages === 'boolean') bar.allPages = v.allPages;
+  if (typeof v.timePreset === 'string' && (TIME_PRESETS as readonly string[]).includes(v.timePreset)) bar.timePreset = v.timePreset as TimePreset;
+  for (const key of QUERY_BAR_NUMBERS) {
+    const n = v[key];
+    if (typeof n === 'number' && Number.isFinite(n)) bar[key] = n;
+  }
+  if (typeof v.mmId === 'string') bar.mmId = v.mmId;
+  return bar;
+}
+
 const QUERY_BAR_KEYS = ['sort', 'reverse', 'page', 'count', 'starttime', 'endtime', 'timespan', 'values', 'mm-id', 'group'];
 
 /** Reads a query bar from query parameters (the inverse of applyQueryBar, time presets become custom). */

@@ -47,7 +47,7 @@ export interface ResultsMeta {
 
 /** The request without its data: enough to re-run it after a reload. Never credentials, never rows. */
 export type ResultsRestoreState =
-  | { kind: 'allegro'; device: string; path: string; query: AllegroQuery; title?: string; allPages?: boolean }
+  | { kind: 'allegro'; device: string; path: string; query: AllegroQuery; title?: string; allPages?: boolean; bar?: AllegroQueryBar }
   | { kind: 'report'; device: string; title: string; spec?: JsonValue }
   | { kind: 'static'; title: string };
 
