@@ -263,7 +263,15 @@ async function pickAllegroDevice(provider: DevicesTreeProvider, arg: unknown): P
 }
 
 interface FoundItem extends vscode.QuickPickItem {
-  node: ApiNode;
+  /** Absent on the "nothing matches" line. */
+  node?: ApiNode;
+}
+
+/** The characters of `query` appear in `name` in order: the loosest match a quick pick makes. */
+function couldMatch(query: string, name: string): boolean {
+  let i = 0;
+  for (let j = 0; j < name.length && i < query.length; j++) if (name[j] === query[i]) i++;
+  return i === query.length;
 }
 
 /**
@@ -283,15 +291,24 @@ async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeN
   const items: FoundItem[] = [];
   const seen = new Set<string>();
   let dirty = false;
+  let walking = true;
   const add = (node: ApiNode) => {
     if ((node.kind !== 'resource' && node.kind !== 'parameter') || node === tree.root || seen.has(node.templatePath)) return;
     seen.add(node.templatePath);
     items.push({ label: node.name, description: node.templatePath, node });
     dirty = true;
   };
-  const show = () => {
-    pick.items = [...items].sort((a, b) => a.description!.localeCompare(b.description!));
+  // A query that no name can match gets a line saying so (an empty list looks like a hang).
+  const noMatch = (): FoundItem[] => {
+    const query = pick.value.trim();
+    const q = query.toLowerCase().replace(/\s+/g, '');
+    if (!q || items.some((i) => couldMatch(q, i.label.toLowerCase()))) return [];
+    return [{ label: `No name in the API tree matches “${query}”`, description: walking ? 'still walking the tree…' : `${items.length} names searched`, alwaysShow: true }];
   };
+  const show = () => {
+    pick.items = [...items.sort((a, b) => a.description!.localeCompare(b.description!)), ...noMatch()];
+  };
+  pick.onDidChangeValue(() => show());
   const flush = setInterval(() => {
     if (!dirty) return;
     dirty = false;
@@ -300,7 +317,9 @@ async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeN
 
   const chosen = new Promise<FoundItem | undefined>((resolve) => {
     pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]);
+      const item = pick.selectedItems[0];
+      if (item && !item.node) return; // the "nothing matches" line
+      resolve(item);
       pick.hide();
     });
     pick.onDidHide(() => {
@@ -332,6 +351,7 @@ async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeN
         pick.title = `Find in API tree of ${device.deviceName}: cancelled, ${items.length} names`;
       } finally {
         clearInterval(flush);
+        walking = false;
         show();
         pick.busy = false;
         // No change event here: it would race with the reveal of the chosen node. Levels the walk
@@ -342,7 +362,7 @@ async function findInTree(device: AllegroDeviceNode, view: vscode.TreeView<TreeN
 
   const found = await chosen;
   pick.dispose();
-  if (found) await view.reveal(device.wrap(found.node), { select: true, focus: true, expand: false });
+  if (found?.node) await view.reveal(device.wrap(found.node), { select: true, focus: true, expand: false });
 }
 
 /** Walks the whole hierarchy (cancellable) and writes api-maps/<device>.md and .json into the workspace. */

@@ -45,6 +45,16 @@ test('the Allegro hierarchy expands to parameter values, and Find reveals a node
     await quickInput.locator('input.input').fill('peers_ports');
     // The walk fills the pick as it goes; its title gives the count when it is done.
     await quickInput.locator('.quick-input-title', { hasText: /: \d+ names/ }).waitFor({ state: 'visible', timeout: T.remote });
+    // A query nothing can match says so instead of showing an empty list; Enter on it does nothing.
+    await quickInput.locator('input.input').fill('zzqqxx');
+    const none = quickInput.locator('.quick-input-list .monaco-list-row', { hasText: 'No name in the API tree matches “zzqqxx”' });
+    await none.waitFor({ state: 'visible', timeout: T.ui });
+    assert.match(await none.innerText(), /\d+ names searched/);
+    await quickInput.locator('input.input').press('Enter');
+    await sleep(300);
+    assert.ok(await quickInput.isVisible(), 'the pick stays open');
+    await quickInput.locator('input.input').fill('peers_ports');
+    await none.waitFor({ state: 'detached', timeout: T.ui }); // the line goes once names match
     const first = quickInput.locator('.quick-input-list .monaco-list-row').first();
     await first.locator('.label-name', { hasText: /^peers_ports$/ }).waitFor({ state: 'visible', timeout: T.ui });
     assert.match(await first.innerText(), /\/API\/stats\/modules\/ip\/ips\/:ip\/peers_ports/);
