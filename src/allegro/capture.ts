@@ -5,7 +5,7 @@ import type { HttpClientApi, QueryValue } from '../http/types';
 import type { CaptureTarget } from '../pcap/target';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import type { CaptureSidecar } from '../pcap/sidecar';
-import { SIDECAR_SCHEMA, captureFacts } from '../pcap/sidecar';
+import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type RerunSource } from '../pcap/sidecar';
 import type { CaptureWriterOptions } from '../pcap/writer';
 import { mmIdProblem } from './scope';
 
@@ -404,6 +404,8 @@ export interface AllegroDownloadOptions {
   nowMs?: number;
   /** Called once the response headers arrived, with the Content-Length if the device sent one. */
   onStart?: (info: { request: CaptureRequest; contentLength?: number }) => void;
+  /** Re-run Capture: the capture this one repeats (recorded in the sidecar). */
+  rerunOf?: RerunSource;
 }
 
 /** Runs the capture: GET with a streamed body into the workspace, then the sidecar. */
@@ -439,6 +441,7 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       rerun: { kind: 'allegro', form: { ...options.form } as unknown as Record<string, unknown> },
+      ...(options.rerunOf ? { rerunOf: rerunRecord(c.path, options.rerunOf) } : {}),
     }),
   });
 }

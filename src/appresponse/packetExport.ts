@@ -10,7 +10,7 @@ import { LiveStreamDecoder } from './livestream';
 import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
-import { SIDECAR_SCHEMA, captureFacts, type CaptureSidecar } from '../pcap/sidecar';
+import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type CaptureSidecar, type RerunSource } from '../pcap/sidecar';
 import { packetSourcePath, type PacketSourceRef } from '../pcap/target';
 import type { CaptureWriterOptions } from '../pcap/writer';
 
@@ -25,6 +25,11 @@ export interface PacketExportForm {
   /** Seconds since the epoch (fractions allowed). */
   startTime?: number;
   endTime?: number;
+  /**
+   * The range was picked as the last N seconds before the export ("last 5 minutes"): a re-run
+   * takes the last N seconds before it starts instead of the same start and end.
+   */
+  lastSeconds?: number;
   filters?: ReportFilter[];
   stopRule?: { time_limit?: number; size_limit?: number; packet_limit?: number };
   snapLength?: number;
@@ -185,6 +190,8 @@ export interface PacketExportOptions {
   waitLimitMs?: number;
   /** Abort the cleanup requests after this long (default 10 s). */
   cleanupTimeoutMs?: number;
+  /** Re-run Capture: the capture this export repeats (recorded in the sidecar). */
+  rerunOf?: RerunSource;
 }
 
 export interface PacketExportResult extends SavedCapture {
@@ -333,6 +340,7 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         rerun: { kind: 'appresponse', form: { ...form } as unknown as Record<string, unknown> },
+        ...(options.rerunOf ? { rerunOf: rerunRecord(c.path, options.rerunOf) } : {}),
       }),
     });
     return { ...saved, mode, ...(estimate ? { estimate } : {}), warnings };

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { HttpClientApi } from '../http/types';
 import type { DeviceProfile } from '../devices/profile';
 import {
-  defaultForm, downloadAllegroCapture, captureSubject, isoFromMicros, parseTimeToMicros, validateExpression, validateForm,
+  defaultForm, downloadAllegroCapture, isoFromMicros, parseTimeToMicros, validateExpression, validateForm,
   type AllegroCaptureForm, type CaptureWindow,
 } from '../allegro/capture';
 import {
@@ -17,7 +17,7 @@ import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types'
 import { complete as completeSteelFilter, parse as parseSteelFilter, type Source as FilterSchema } from '../steelfilter';
 import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
-import { defaultBaseName, sanitizeBaseName, splitName } from '../pcap/naming';
+import { sanitizeBaseName } from '../pcap/naming';
 import { ProgressMeter } from '../pcap/progress';
 import { describeFailure, type SavedCapture } from '../pcap/download';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
@@ -27,6 +27,8 @@ import { summaryMarkdown, summaryTables } from '../pcap/report';
 import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
 import type { ResultsService } from '../panels/results';
 import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
+import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
+import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
   log: vscode.LogOutputChannel;
@@ -210,6 +212,12 @@ interface AllegroState {
   stem?: string;
 }
 
+/** A wizard opened prefilled at its review step (Re-run Capture). */
+interface Prefilled<S> {
+  state: S;
+  title: string;
+}
+
 function windowLabel(w: CaptureWindow): string {
   if (w.kind === 'lastMinutes') return `last ${w.minutes} min`;
   if (w.kind === 'live') return `live for ${w.seconds} s`;
@@ -223,9 +231,9 @@ function microsPrompt(text: string): vscode.InputBoxValidationMessage | string |
   return { message: `= ${isoFromMicros(us)} = ${us} µs since the epoch`, severity: vscode.InputBoxValidationSeverity.Info };
 }
 
-async function allegroForm(target: CaptureTarget, dest: Destination | undefined): Promise<AllegroState | undefined> {
-  const state: AllegroState = { form: defaultForm(target), folder: dest?.folder ?? '' };
-  const title = `Download pcap from ${target.deviceName}`;
+async function allegroForm(target: CaptureTarget, dest: Destination | undefined, prefilled?: Prefilled<AllegroState>): Promise<AllegroState | undefined> {
+  const state: AllegroState = prefilled?.state ?? { form: defaultForm(target), folder: dest?.folder ?? '' };
+  const title = prefilled?.title ?? `Download pcap from ${target.deviceName}`;
   const total = 3;
   const expressionStep = async () =>
       outcome(
@@ -248,7 +256,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
     const fixed = (w: CaptureWindow, detail?: string): W => ({ label: windowLabel(w), ...(detail ? { detail } : {}), make: async () => w });
     const items: W[] = [];
     const current = state.form.window;
-    if (current.kind === 'absolute') items.push({ ...fixed(current, 'the node\'s own time window, from the capture buffer'), label: `$(history) ${windowLabel(current)}` });
+    if (current.kind === 'absolute') items.push({ ...fixed(current, prefilled ? 'the window of the original capture' : 'the node\'s own time window, from the capture buffer'), label: `$(history) ${windowLabel(current)}` });
     items.push(
       fixed({ kind: 'lastMinutes', minutes: 5 }), fixed({ kind: 'lastMinutes', minutes: 15 }), fixed({ kind: 'lastMinutes', minutes: 60 }),
       {
@@ -293,14 +301,15 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
       return 'next';
     }
   };
-  const reviewStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+  const reviewStep = async (): Promise<'next' | 'back' | 'cancel' | number> => {
     for (;;) {
       const f = state.form;
       const fromBuffer = f.fromCaptureBuffer ?? f.window.kind !== 'live';
-      const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: captureSubject(f) });
+      const stem = state.stem ?? allegroStem(target.deviceName, f);
       const problems = validateForm(f);
       const items: ReviewItem[] = [
-        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
+        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
+        { id: 'window', label: `time window: ${windowLabel(f.window)}`, detail: allegroWindowPlan(f.window, Date.now(), prefilled !== undefined).text },
         { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
         { id: 'snap', label: `snapPacketLength: ${f.snapPacketLength ?? 'unlimited (65535)'}` },
@@ -315,6 +324,8 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
       if (shared === 'start') return 'next';
       if (shared === 'done') continue;
       switch (picked.id) {
+        case 'window':
+          return 1;
         case 'buffer':
           f.fromCaptureBuffer = !fromBuffer;
           break;
@@ -340,11 +351,11 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined)
       }
     }
   };
-  return (await runSteps([expressionStep, windowStep, reviewStep])) ? state : undefined;
+  return (await runSteps([expressionStep, windowStep, reviewStep], prefilled ? 2 : 0)) ? state : undefined;
 }
 
-async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: AllegroState, dest: Destination | undefined): Promise<void> {
-  const stem = state.stem ?? defaultBaseName({ device: device.name, subject: captureSubject(state.form) });
+async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: AllegroState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<void> {
+  const stem = state.stem ?? allegroStem(device.name, state.form);
   try {
     const saved = await withDownloadProgress(`Downloading pcap from ${device.name}`, async (ctx) => {
       const http = await deps.http(device.name);
@@ -354,6 +365,7 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
         form: state.form,
         writer: { folder: state.folder, stem, extension: 'pcap', onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
+        ...(rerunOf ? { rerunOf } : {}),
         onStart: ({ request, contentLength }) => {
           ctx.meter.setBounds({
             ...(contentLength ? { totalBytes: contentLength } : {}),
@@ -466,30 +478,36 @@ function steelFilterInput(o: { title: string; step: number; totalSteps: number; 
   });
 }
 
-async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined, schema: Promise<FilterSchema | undefined>): Promise<ExportState | undefined> {
+async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined, schema: Promise<FilterSchema | undefined>, prefilled?: Prefilled<ExportState>): Promise<ExportState | undefined> {
   const now = Date.now() / 1000;
   const end = target.timeRange?.end ?? source.endTime ?? Math.floor(now);
   const start = target.timeRange?.start ?? Math.max(source.startTime ?? 0, end - 300);
-  const state: ExportState = {
+  const state: ExportState = prefilled?.state ?? {
     form: { source, startTime: start, endTime: end, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
     folder: dest?.folder ?? '',
   };
-  const title = `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
+  const title = prefilled?.title ?? `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
   const total = 4;
 
   const timeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
-    type T = vscode.QuickPickItem & { range?: [number, number] };
+    type T = vscode.QuickPickItem & { range?: [number, number]; lastSeconds?: number; keep?: boolean };
     const t = Math.floor(Date.now() / 1000);
     const items: T[] = [];
-    if (state.form.startTime !== undefined && state.form.endTime !== undefined) items.push({ label: `$(history) ${new Date(state.form.startTime * 1000).toISOString()} → ${new Date(state.form.endTime * 1000).toISOString()}`, range: [state.form.startTime, state.form.endTime] });
-    for (const m of [5, 15, 60]) items.push({ label: `last ${m} minutes`, range: [t - m * 60, t] });
+    const f = state.form;
+    if (f.lastSeconds !== undefined) items.push({ label: `$(history) last ${f.lastSeconds / 60} minutes`, description: 'before the export starts', keep: true });
+    else if (f.startTime !== undefined && f.endTime !== undefined) items.push({ label: `$(history) ${new Date(f.startTime * 1000).toISOString()} → ${new Date(f.endTime * 1000).toISOString()}`, keep: true });
+    for (const m of [5, 15, 60]) items.push({ label: `last ${m} minutes`, description: 'before the export starts', range: [t - m * 60, t], lastSeconds: m * 60 });
     if (source.startTime && source.endTime) items.push({ label: 'everything in this source', detail: `${new Date(source.startTime * 1000).toISOString()} → ${new Date(source.endTime * 1000).toISOString()}`, range: [source.startTime, source.endTime] });
     items.push({ label: 'absolute start and end…' });
     const picked = await pickStep<T>({ title, step: 1, totalSteps: total, items, placeholder: 'Time range' });
     if (picked === undefined) return 'cancel';
     if (picked === BACK) return 'back';
+    if (picked.keep) return 'next';
     if (picked.range) {
       [state.form.startTime, state.form.endTime] = picked.range;
+      // "last N minutes" is relative: the range is taken again when the export starts (and on a re-run).
+      if (picked.lastSeconds !== undefined) state.form.lastSeconds = picked.lastSeconds;
+      else delete state.form.lastSeconds;
       return 'next';
     }
     const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
@@ -500,6 +518,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     if (e === BACK) return timeStep();
     state.form.startTime = parseTimeToMicros(s)! / 1e6;
     state.form.endTime = parseTimeToMicros(e)! / 1e6;
+    delete state.form.lastSeconds;
     return 'next';
   };
 
@@ -539,14 +558,15 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     return outcome(picked, (m) => (state.form.mode = m.mode));
   };
 
-  const reviewStep = async (): Promise<'next' | 'back' | 'cancel'> => {
+  const reviewStep = async (): Promise<'next' | 'back' | 'cancel' | number> => {
     for (;;) {
       const f = state.form;
-      const stem = state.stem ?? defaultBaseName({ device: target.deviceName, subject: source.name ?? source.id });
+      const stem = state.stem ?? exportStem(target.deviceName, f);
       const problems = validateExportForm(f);
       const sr = f.stopRule ?? {};
       const items: ReviewItem[] = [
-        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
+        { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
+        { id: 'time', label: 'time range', detail: exportWindowPlan(f, Date.now(), prefilled !== undefined).text },
         { id: 'time_limit', label: `stop rule time_limit: ${sr.time_limit ?? 'none'}`, description: 'seconds' },
         { id: 'size_limit', label: `stop rule size_limit: ${sr.size_limit ?? 'none'}`, description: 'bytes (required for BUFFER_STREAM)' },
         { id: 'packet_limit', label: `stop rule packet_limit: ${sr.packet_limit ?? 'none'}`, description: 'packets' },
@@ -563,6 +583,8 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       if (shared === 'start') return 'next';
       if (shared === 'done') continue;
       switch (picked.id) {
+        case 'time':
+          return 0;
         case 'time_limit':
         case 'size_limit':
         case 'packet_limit': {
@@ -591,7 +613,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       }
     }
   };
-  return (await runSteps([timeStep, filterStep, modeStep, reviewStep])) ? state : undefined;
+  return (await runSteps([timeStep, filterStep, modeStep, reviewStep], prefilled ? 3 : 0)) ? state : undefined;
 }
 
 async function pickModeAfterEstimate(estimate: ExportEstimate): Promise<DownloadMode | undefined> {
@@ -606,18 +628,19 @@ async function pickModeAfterEstimate(estimate: ExportEstimate): Promise<Download
   return picked?.mode;
 }
 
-async function runExport(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: ExportState, dest: Destination | undefined, interactive = true): Promise<void> {
-  const stem = state.stem ?? defaultBaseName({ device: device.name, subject: state.form.source.name ?? state.form.source.id });
+async function runExport(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: ExportState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<void> {
+  const stem = state.stem ?? exportStem(device.name, state.form);
   try {
     const result = await withDownloadProgress(`Exporting packets from ${device.name}`, async (ctx) => {
       const http = await deps.http(device.name);
       return runPacketExport({
         transport: httpPacketExportTransport(http),
         device: { name: device.name, url: device.url },
-        form: state.form,
+        form: exportFormAt(state.form, Date.now()),
         writer: { folder: state.folder, stem, onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
-        pickMode: interactive ? pickModeAfterEstimate : async () => 'LEGACY',
+        pickMode: pickModeAfterEstimate,
+        ...(rerunOf ? { rerunOf } : {}),
         onProgress: (p) => {
           if (p.phase === 'downloading') return;
           const pct = p.progress !== undefined ? ` ${Math.round(p.progress)}%` : '';
@@ -699,26 +722,45 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
   await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
 }
 
+/**
+ * Re-run Capture: the capture's wizard opens at its review step, prefilled from the sidecar, and
+ * shows what will happen (device, expression or filters, the time window re-evaluated from now or
+ * the same absolute one) before anything starts. The new file is named like a fresh capture, its
+ * sidecar says which capture it repeats, and a note the command was started from gets its link.
+ */
 async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vscode.Uri | undefined): Promise<void> {
   if (!uri) return;
-  const sidecar = await readSidecar(uri.fsPath);
+  const name = path.basename(uri.fsPath);
+  let sidecar: CaptureSidecar | undefined;
+  try {
+    sidecar = await readSidecar(uri.fsPath);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Cannot read the metadata file of ${name}: ${(err as Error).message}`);
+    return;
+  }
   if (!sidecar) {
-    void vscode.window.showWarningMessage(`${path.basename(uri.fsPath)} has no metadata file, so it cannot be re-run.`);
+    void vscode.window.showWarningMessage(`${name} has no metadata file, so it cannot be re-run.`);
     return;
   }
   const device = deviceOf(deps, sidecar.device.name);
-  if (!device) {
-    void vscode.window.showErrorMessage(`Device "${sidecar.device.name}" of this capture is not configured any more.`);
+  if (!device || device.kind !== sidecar.rerun.kind) {
+    void vscode.window.showErrorMessage(`Device "${sidecar.device.name}" of this capture is not configured any more${device ? ` as an ${sidecar.rerun.kind === 'allegro' ? 'Allegro' : 'AppResponse'} device` : ''}.`);
     return;
   }
-  const { folder, stem } = splitName(uri.fsPath);
-  if (sidecar.rerun.kind === 'allegro') {
-    await runAllegro(deps, provider, device, { form: sidecar.rerun.form as unknown as AllegroCaptureForm, folder, stem }, undefined);
+  const dest = destination();
+  const plan = planRerun(uri.fsPath, sidecar, dest?.note ? { noteFolder: dest.folder } : {});
+  const title = `Re-run ${name} on ${device.name}`;
+  deps.log.info(`Re-run of ${uri.fsPath}: ${plan.what}; time window ${plan.window.text}`);
+  if (plan.kind === 'allegro') {
+    const state = await allegroForm({ deviceName: device.name }, dest, { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } });
+    if (!state) return;
+    await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
   } else {
-    const form = sidecar.rerun.form as unknown as PacketExportForm;
-    // Re-running a PREPARE export downloads in the mode picked last time without asking again.
-    const mode = form.mode === 'PREPARE' ? (sidecar.mode as ExportMode) : form.mode;
-    await runExport(deps, provider, device, { form: { ...form, mode }, folder, stem }, undefined, false);
+    const target: CaptureTarget = { deviceName: device.name, packetSource: plan.form.source };
+    const schema = deps.http(device.name).then((http) => new AppResponseClient(http).source('packets') as unknown as FilterSchema, () => undefined);
+    const state = await exportForm(target, plan.form.source, dest, schema, { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } });
+    if (!state) return;
+    await runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
   }
 }
 

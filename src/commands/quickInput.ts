@@ -111,13 +111,16 @@ export function pickStep<T extends vscode.QuickPickItem>(o: PickStep<T>): Promis
   });
 }
 
-/** Runs steps in order; a step returns 'next', 'back' or 'cancel'. Returns false when cancelled. */
-export async function runSteps(steps: Array<() => Promise<'next' | 'back' | 'cancel'>>): Promise<boolean> {
-  let i = 0;
+/**
+ * Runs steps in order, from `first` (a form opened prefilled at a later step); a step returns
+ * 'next', 'back', 'cancel', or the index of the step to go to. Returns false when cancelled.
+ */
+export async function runSteps(steps: Array<() => Promise<'next' | 'back' | 'cancel' | number>>, first = 0): Promise<boolean> {
+  let i = first;
   while (i < steps.length) {
     const r = await steps[i]!();
     if (r === 'cancel') return false;
-    i = r === 'back' ? Math.max(0, i - 1) : i + 1;
+    i = typeof r === 'number' ? r : r === 'back' ? Math.max(0, i - 1) : i + 1;
   }
   return true;
 }

@@ -1,6 +1,7 @@
 // The sidecar `name.pcap.json` beside every capture: where it came from, how to get it again,
 // and what it holds (size, packets, first/last packet time, SHA-256 computed while streaming).
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type { CommittedCapture } from './writer';
 
 export const SIDECAR_SCHEMA = 'probe-explorer.capture/1';
@@ -30,6 +31,22 @@ export interface CaptureSidecar {
   finishedAt: string;
   /** Everything needed to run the same capture again (the form the user filled in). */
   rerun: { kind: 'allegro' | 'appresponse'; form: Record<string, unknown> };
+  /** Made by Re-run Capture: the capture it re-ran (path relative to this file's folder). */
+  rerunOf?: { file: string; sha256: string; startedAt: string };
+}
+
+/** The capture a re-run started from, as the download functions take it. */
+export interface RerunSource {
+  /** Absolute path of the original capture. */
+  path: string;
+  sha256: string;
+  startedAt: string;
+}
+
+/** `rerunOf` of a new capture at `capturePath`: the original's path relative to the new one's folder. */
+export function rerunRecord(capturePath: string, source: RerunSource): NonNullable<CaptureSidecar['rerunOf']> {
+  const file = path.relative(path.dirname(capturePath), source.path).split(path.sep).join('/');
+  return { file, sha256: source.sha256, startedAt: source.startedAt };
 }
 
 /** What the sidecar records of the file itself, the same for every way a capture was made. */

@@ -55,6 +55,7 @@ export function sidecarTooltip(item: CaptureItem, workspaceRelative: string): vs
     ['Last packet', s.lastPacketTime ?? '—'],
     ['SHA-256', s.sha256],
   ];
+  if (s.rerunOf) rows.push(['Re-run of', `${s.rerunOf.file} (started ${s.rerunOf.startedAt})`]);
   md.appendMarkdown('\n| | |\n|---|---|\n');
   for (const [k, v] of rows) md.appendMarkdown(`| ${k} | ${v.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')} |\n`);
   return md;

@@ -4,6 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createHttpClient } from '../../src/http/index';
 import type { HttpClientApi } from '../../src/http/types';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
@@ -14,6 +15,7 @@ import { summarizeFile } from '../../src/pcap/summary';
 import { execFileSync } from 'node:child_process';
 import { openFileSink, type OpenSink } from '../../src/pcap/writer';
 import type { CaptureTarget } from '../../src/pcap/target';
+import { allegroStem, planRerun } from '../../src/commands/rerun';
 import { capinfosPackets, displayFilterForIp, files, tempFolder, tsharkCount } from './pcap-support';
 
 let sim: AllegroSimulator;
@@ -126,6 +128,30 @@ describe('Allegro capture variants', () => {
     assert.equal(again.capture.path.endsWith('cap-1.pcap'), true);
     assert.equal(again.capture.sha256, first.capture.sha256, 'same window, same bytes');
     assert.deepEqual(files(dir), ['cap-1.pcap', 'cap-1.pcap.json', 'cap.pcap', 'cap.pcap.json']);
+  });
+
+  test('Re-run from the sidecar: a fresh name, the relative window taken from now, the original recorded', async (t) => {
+    const dir = tempFolder(t);
+    const earlier = Date.now() - 120_000;
+    const form: AllegroCaptureForm = { expression: `ip==${conn.client.ip}`, window: { kind: 'lastMinutes', minutes: 0.1 } };
+    const original = await downloadAllegroCapture({
+      http, device: { name: 'mm-sim', url: sim.url }, form, nowMs: earlier,
+      writer: { folder: dir, stem: allegroStem('mm-sim', form, new Date(earlier)) },
+    });
+    const plan = planRerun(original.capture.path, original.sidecar);
+    assert.equal(plan.kind, 'allegro');
+    const again = await downloadAllegroCapture({
+      http, device: { name: 'mm-sim', url: sim.url }, form: plan.form as AllegroCaptureForm, rerunOf: plan.rerunOf,
+      writer: { folder: plan.folder, stem: plan.stem },
+    });
+    const stamp = (p: string) => /_(\d{8}-\d{6}Z)(-\d+)?\.pcap$/.exec(p)?.slice(1);
+    assert.notDeepEqual(stamp(again.capture.path), stamp(original.capture.path), 'named after when it ran, not after the original');
+    assert.equal(stamp(again.capture.path)![1], undefined, 'not the original name with a -1 suffix');
+    assert.ok(Date.parse(again.sidecar.firstPacketTime!) >= Date.parse(plan.window.start!) - 1, `${again.sidecar.firstPacketTime} is in the window re-evaluated from now (${plan.window.start})`);
+    assert.ok(Date.parse(original.sidecar.lastPacketTime!) < Date.parse(plan.window.start!), 'the original window was earlier');
+    const sidecar = JSON.parse(readFileSync(again.sidecarPath, 'utf8'));
+    assert.deepEqual(sidecar.rerunOf, { file: basename(original.capture.path), sha256: original.capture.sha256, startedAt: original.sidecar.startedAt });
+    check(again.capture.path, again.capture.packetCount, displayFilterForIp(conn.client.ip));
   });
 
   test('Summarize agrees with tshark on the packet count and on every top talker', async (t) => {

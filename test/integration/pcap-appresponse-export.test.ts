@@ -12,6 +12,7 @@ import {
 } from '../../src/appresponse/packetExport';
 import { CaptureDownloadError } from '../../src/pcap/download';
 import type { PacketSourceRef } from '../../src/pcap/target';
+import { exportFormAt, planRerun } from '../../src/commands/rerun';
 import { capinfosPackets, displayFilterForIp, files, startResetRelay, tempFolder, tsharkCount } from './pcap-support';
 
 let sim: AppResponseSimulator;
@@ -157,6 +158,27 @@ describe('AppResponse packet export, each mode', () => {
       pickMode: async () => 'BUFFER_STREAM',
     });
     checkFile(r.capture.path, r.capture.packetCount);
+    await expectNoHandles();
+  });
+
+  test('Re-run from the sidecar: "last N minutes" taken again from now, a fresh name, the original recorded', async (t) => {
+    const dir = tempFolder(t);
+    const first = await runPacketExport({
+      transport: httpPacketExportTransport(http), device: { name: 'ar-sim' }, form: form('LEGACY', { lastSeconds: 10 }),
+      writer: { folder: dir, stem: 'ar-sim_default_job_20261122-100656Z' }, pollMs: 20,
+    });
+    const plan = planRerun(first.capture.path, first.sidecar, { nowMs: Date.now() + 60_000 });
+    assert.equal(plan.kind, 'appresponse');
+    assert.equal(plan.window.relative, true);
+    const startsAt = Date.now();
+    const again = await runPacketExport({
+      transport: httpPacketExportTransport(http), device: { name: 'ar-sim' }, form: exportFormAt(plan.form as PacketExportForm, startsAt),
+      writer: { folder: plan.folder, stem: plan.stem }, pollMs: 20, rerunOf: plan.rerunOf,
+    });
+    assert.ok(!again.capture.path.includes('20261122-100656Z'), `${again.capture.path} is named like a fresh export`);
+    assert.equal(again.sidecar.query.start_time, String(Math.floor(startsAt / 1000) - 10), 'the last 10 s before this run');
+    assert.deepEqual(again.sidecar.rerunOf, { file: 'ar-sim_default_job_20261122-100656Z.pcap', sha256: first.capture.sha256, startedAt: first.sidecar.startedAt });
+    checkFile(again.capture.path, again.capture.packetCount);
     await expectNoHandles();
   });
 
