@@ -6,7 +6,7 @@ import { shapeReport } from '../results/appresponse';
 import { tableToCsv, tableToObjects } from '../results/csv';
 import { fetchAllegro } from '../results/fetchAllegro';
 import type { ColumnSpec, ResultTable, ShapedResult } from '../results/model';
-import { applyQueryBar, isAllegroListPath, queryBarFrom, type AllegroQuery, type AllegroQueryBar } from '../results/query';
+import { ALL_QUERY_BAR_PARTS, applyQueryBar, isAllegroListPath, queryBarFrom, queryBarPartsOf, type AllegroQuery, type AllegroQueryBar, type QueryBarParts } from '../results/query';
 import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
 import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
 import { saveExport } from './resultsExport';
@@ -72,6 +72,8 @@ export class ResultsPanel implements ResultsPanelHandle {
   private autoSeconds: number;
   private autoTimer?: ReturnType<typeof setTimeout>;
   private bar?: AllegroQueryBar;
+  /** The parts of the query bar the node takes, from its last answer; the bar is shown once known. */
+  private parts?: QueryBarParts;
   private disposed = false;
 
   constructor(
@@ -120,7 +122,10 @@ export class ResultsPanel implements ResultsPanelHandle {
 
   private resetBar(): void {
     const r = this.current;
-    this.bar = r.kind !== 'allegro' ? undefined : r.bar ? { ...r.bar } : isAllegroListPath(r.path) ? { ...queryBarFrom(r.query ?? {}), allPages: r.allPages ?? false } : undefined;
+    // Every Allegro GET has a query bar; which parts of it apply is read from the answer
+    // (queryBarPartsOf). Until the first answer, a list path is taken at its word.
+    this.bar = r.kind !== 'allegro' ? undefined : r.bar ? { ...r.bar } : { ...queryBarFrom(r.query ?? {}), allPages: r.allPages ?? false };
+    this.parts = r.kind === 'allegro' && isAllegroListPath(r.path) ? { ...ALL_QUERY_BAR_PARTS } : undefined;
     this.panel.title = `${titleOf(r)}${r.kind === 'allegro' || r.kind === 'report' ? ` · ${r.device}` : ''}`;
   }
 
@@ -132,7 +137,7 @@ export class ResultsPanel implements ResultsPanelHandle {
   private effectiveQuery(): AllegroQuery {
     const r = this.current;
     if (r.kind !== 'allegro') return {};
-    return this.bar ? applyQueryBar(r.query ?? {}, this.bar, Date.now() / 1000) : { ...(r.query ?? {}) };
+    return this.bar ? applyQueryBar(r.query ?? {}, this.bar, Date.now() / 1000, this.parts ?? ALL_QUERY_BAR_PARTS) : { ...(r.query ?? {}) };
   }
 
   private restoreState(): ResultsRestoreState {
@@ -167,17 +172,18 @@ export class ResultsPanel implements ResultsPanelHandle {
     try {
       let shaped: ShapedResult;
       let raw: unknown;
+      let parts: QueryBarParts | undefined;
       switch (r.kind) {
         case 'allegro': {
           this.send({ type: 'busy', message: `GET ${r.path}…` });
           const query = this.effectiveQuery();
-          const allPages = this.bar?.allPages ?? r.allPages ?? false;
+          // "All pages" only where the device pages.
+          const allPages = (this.parts ?? ALL_QUERY_BAR_PARTS).paging && (this.bar?.allPages ?? false);
           raw = await fetchAllegro(this.ctx.deps.runAllegro, r.device, r.path, query, allPages, abort.signal, (done, total) =>
             this.send({ type: 'busy', message: `GET ${r.path}: page ${done} of ${total}…` }),
           );
           shaped = shapeAllegro(raw, { page: typeof query.page === 'number' ? query.page : Number(query.page ?? 0) });
-          // Any answer with displayedItems is a list: offer the query bar even if the path did not say so.
-          if (!this.bar && shaped.paging) this.bar = { ...queryBarFrom(query), allPages: false };
+          parts = queryBarPartsOf(raw);
           break;
         }
         case 'report': {
@@ -205,6 +211,7 @@ export class ResultsPanel implements ResultsPanelHandle {
           break;
       }
       if (abort.signal.aborted || this.disposed) return;
+      if (r.kind === 'allegro') this.parts = parts;
       this.failure = undefined;
       this.loaded = { shaped, raw, fetchedAt: Date.now(), elapsedMs: Date.now() - started };
       await this.deliver();
@@ -264,7 +271,10 @@ export class ResultsPanel implements ResultsPanelHandle {
     };
     if (loaded.shaped.paging) meta.paging = loaded.shaped.paging;
     if (loaded.shaped.notes) meta.notes = loaded.shaped.notes;
-    if (this.bar) meta.queryBar = this.bar;
+    if (this.bar && this.parts) {
+      meta.queryBar = this.bar;
+      meta.queryBarParts = this.parts;
+    }
     await this.send({ type: 'result', meta });
     for (const table of loaded.shaped.tables) {
       let offset = 0;
@@ -299,7 +309,7 @@ export class ResultsPanel implements ResultsPanelHandle {
         this.reply(m.requestId, this.failure === undefined, this.failure);
         return;
       case 'query':
-        if (!this.bar) return this.reply(m.requestId, false, 'This result has no query bar.');
+        if (!this.bar || !this.parts) return this.reply(m.requestId, false, 'This result has no query bar.');
         this.bar = { ...m.bar };
         await this.load(true);
         this.reply(m.requestId, this.failure === undefined, this.failure);

@@ -1,5 +1,6 @@
 // The Allegro list query (query bar of the results view) and its mapping to URL parameters.
 // Pure: the panel, the webview and the tests share it.
+import { COUNTER_SETS, isCounterArray, isHistoryObject } from './allegro';
 
 export type AllegroQueryValue = string | number | boolean;
 /** Query parameters of an Allegro GET, as sent. Unknown keys are passed through unchanged. */
@@ -37,10 +38,46 @@ export interface AllegroQueryBar {
   group?: number;
 }
 
-/** True when a path names a list node (its answer has displayedItems), e.g. ips_paged, peers. */
+/**
+ * True when a path names a list the device pages (its answer has displayedItems), e.g. ips_paged,
+ * peers. Not `ips`: the document's own script reads it as a plain array of addresses, unpaged.
+ * Only a first guess, before the answer: the answer decides (queryBarPartsOf).
+ */
 export function isAllegroListPath(path: string): boolean {
   const last = path.replace(/\/+$/, '').split('/').pop() ?? '';
-  return /_paged$|^(peers|peers_ports|ports|connections|protocols|macs|ips|globalConnections)$/.test(last);
+  return /_paged$|^(peers|peers_ports|ports|connections|protocols|macs|globalConnections)$/.test(last);
+}
+
+/** Which parts of the query bar a node takes. Mm-id and group apply to every request. */
+export interface QueryBarParts {
+  /** sort, reverse, page/count with previous/next, all pages: a list the device pages (displayedItems). */
+  paging: boolean;
+  /** starttime/endtime: presets and a custom interval. */
+  time: boolean;
+  /** timespan and values: the resolution and length of history objects. */
+  history: boolean;
+}
+
+export const ALL_QUERY_BAR_PARTS: QueryBarParts = { paging: true, time: true, history: true };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The parts of the query bar that apply to a node, read from its answer (reference: "List
+ * queries", "Time interval selection"): a list with displayedItems is paged and sorted by the
+ * device; a plain array (e.g. `ips`) is neither; an object with traffic counters takes a time
+ * interval (its `interval` counters follow it) and, when it carries history, timespan and values.
+ * Anything else (system info, a module summary) has no query bar.
+ */
+export function queryBarPartsOf(answer: unknown): QueryBarParts | undefined {
+  const v = isObject(answer) && isObject(answer.asyncResult) ? answer.asyncResult : answer;
+  if (Array.isArray(v)) return { paging: false, time: true, history: false };
+  if (!isObject(v)) return undefined;
+  if (Array.isArray(v.displayedItems)) return { ...ALL_QUERY_BAR_PARTS };
+  const values = Object.values(v);
+  const history = values.some((x) => isHistoryObject(x) || (isObject(x) && typeof x.timespan === 'number' && Array.isArray(x.rows)));
+  const counters = COUNTER_SETS.some((set) => isCounterArray(v[set]));
+  return counters || history ? { paging: false, time: true, history } : undefined;
 }
 
 const TIME_PRESETS: readonly TimePreset[] = ['live', 'last15m', 'last1h', 'last24h', 'custom'];
@@ -96,14 +133,16 @@ export function queryBarFrom(query: AllegroQuery): AllegroQueryBar {
  * Builds the query parameters from a base query and the query bar. Keys the bar does not know
  * (csv, skiphistorydata, detail…) are kept from the base. `nowSeconds` resolves the time presets.
  */
-export function applyQueryBar(base: AllegroQuery, bar: AllegroQueryBar, nowSeconds: number): AllegroQuery {
+export function applyQueryBar(base: AllegroQuery, bar: AllegroQueryBar, nowSeconds: number, parts: QueryBarParts = ALL_QUERY_BAR_PARTS): AllegroQuery {
   const out: AllegroQuery = {};
   for (const [k, v] of Object.entries(base)) if (!QUERY_BAR_KEYS.includes(k)) out[k] = v;
-  if (bar.sort) out.sort = bar.sort;
-  if (bar.reverse !== undefined) out.reverse = bar.reverse;
-  if (bar.page !== undefined) out.page = Math.max(0, Math.floor(bar.page));
-  if (bar.count !== undefined) out.count = Math.min(ALLEGRO_MAX_COUNT, Math.max(1, Math.floor(bar.count)));
-  const preset = bar.timePreset ?? 'live';
+  if (parts.paging) {
+    if (bar.sort) out.sort = bar.sort;
+    if (bar.reverse !== undefined) out.reverse = bar.reverse;
+    if (bar.page !== undefined) out.page = Math.max(0, Math.floor(bar.page));
+    if (bar.count !== undefined) out.count = Math.min(ALLEGRO_MAX_COUNT, Math.max(1, Math.floor(bar.count)));
+  }
+  const preset = parts.time ? (bar.timePreset ?? 'live') : 'live';
   if (preset === 'custom') {
     if (bar.starttime !== undefined && bar.endtime !== undefined) {
       out.starttime = Math.floor(bar.starttime);
@@ -114,8 +153,8 @@ export function applyQueryBar(base: AllegroQuery, bar: AllegroQueryBar, nowSecon
     out.starttime = end - TIME_PRESET_SECONDS[preset];
     out.endtime = end;
   }
-  if (bar.timespan !== undefined && bar.timespan > 0) out.timespan = Math.floor(bar.timespan);
-  if (bar.values !== undefined && bar.values > 0) out.values = Math.floor(bar.values);
+  if (parts.history && bar.timespan !== undefined && bar.timespan > 0) out.timespan = Math.floor(bar.timespan);
+  if (parts.history && bar.values !== undefined && bar.values > 0) out.values = Math.floor(bar.values);
   if (bar.mmId) out['mm-id'] = bar.mmId;
   if (bar.group !== undefined && bar.group > 0) out.group = Math.floor(bar.group);
   return out;

@@ -3,7 +3,7 @@
 // not understand is a type error. Rules: the webview sends `ready` before the host sends anything;
 // requests from the webview carry a `requestId` that the host echoes in its `reply`.
 
-import type { AllegroQuery, AllegroQueryBar } from '../results/query';
+import type { AllegroQuery, AllegroQueryBar, QueryBarParts } from '../results/query';
 import type { CellValue, ColumnSpec, JsonValue, PagingInfo, ResultChart } from '../results/model';
 
 // ───────────────────────────── Results view (viewType probeExplorer.results) ─────────────────────────────
@@ -33,8 +33,10 @@ export interface ResultsMeta {
   charts: ResultChart[];
   paging?: PagingInfo;
   notes?: string[];
-  /** Present for Allegro list nodes: the query bar is shown with these values. */
+  /** Present for Allegro lists and objects with counters: the query bar is shown with these values… */
   queryBar?: AllegroQueryBar;
+  /** …and these of its parts (all when absent). */
+  queryBarParts?: QueryBarParts;
   /** Refresh and auto-refresh are offered (a query or re-run callback exists). */
   canRefresh: boolean;
   /** Pretty-printed answer for the Raw JSON tab (cut at a size limit). */

@@ -296,6 +296,28 @@ test('the query bar re-queries: next page, sort, time preset; replies are matche
   await page.close();
 });
 
+/** What the query bar shows: its labels, and whether it has paging buttons. */
+function queryBarLabels(page: Page): Promise<{ labels: string[]; paging: boolean; allPages: boolean }> {
+  return page.evaluate(() => ({
+    labels: [...document.querySelectorAll('.querybar .qb-label')].map((l) => l.textContent ?? ''),
+    paging: document.querySelector('.querybar vscode-button[title="Next page"]') !== null,
+    allPages: [...document.querySelectorAll('.querybar vscode-checkbox')].some((c) => c.getAttribute('label') === 'all pages'),
+  }));
+}
+
+test('a list the device does not page (ips, a plain array) gets no sort, count or paging controls', async () => {
+  const page = await open();
+  const shaped = shapeAllegro(['10.0.0.1', '10.0.0.2', '10.0.0.3']);
+  await post(page, ...resultMessages(1, shaped, { queryBar: { sort: 'bytes', reverse: true, page: 0, count: 100 }, queryBarParts: { paging: false, time: true, history: false }, canRefresh: true }));
+  await page.waitForSelector('.querybar');
+  const bar = await queryBarLabels(page);
+  assert.deepEqual(bar.labels, ['Time', 'mm-id', 'Group']);
+  assert.equal(bar.paging, false, 'no previous/next page');
+  assert.equal(bar.allPages, false, 'no "all pages"');
+  assert.equal(await page.locator('.qb-page').count(), 0, 'no "page 1" label');
+  await page.close();
+});
+
 test('a chart exports as a PNG data URL; the table exports its visible columns', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(12), { page: 0 });

@@ -136,11 +136,16 @@ export class ResultsApp {
     this.subtitleEl.textContent = meta.subtitle;
     this.renderActions(meta);
     if (meta.queryBar) {
-      const bar = new QueryBar(meta.queryBar, meta.paging, (b: AllegroQueryBar) => {
-        void request({ type: 'query', bar: b }).then((r) => {
-          if (!r.ok && r.message) this.notify(`Query failed: ${r.message}`);
-        });
-      });
+      const bar = new QueryBar(
+        meta.queryBar,
+        meta.paging,
+        (b: AllegroQueryBar) => {
+          void request({ type: 'query', bar: b }).then((r) => {
+            if (!r.ok && r.message) this.notify(`Query failed: ${r.message}`);
+          });
+        },
+        meta.queryBarParts,
+      );
       this.queryHost.replaceChildren(bar.root);
     } else this.queryHost.replaceChildren();
 

@@ -1,8 +1,9 @@
-// Query bar of Allegro list nodes: sort, reverse, page/count with previous/next and all pages,
-// time interval presets or custom start/end, timespan, values, mm-id slot and link group.
-// Every change re-queries (text fields on Enter or when they lose focus).
+// Query bar of Allegro nodes: sort, reverse, page/count with previous/next and all pages (lists
+// the device pages), time interval presets or custom start/end (lists and objects with counters),
+// timespan and values (history), mm-id slot and link group. Only the parts that apply to the node
+// are shown. Every change re-queries (text fields on Enter or when they lose focus).
 import type { PagingInfo } from '../../src/results/model';
-import { ALLEGRO_MAX_COUNT, ALLEGRO_SORT_KEYS, type AllegroQueryBar, type TimePreset } from '../../src/results/query';
+import { ALL_QUERY_BAR_PARTS, ALLEGRO_MAX_COUNT, ALLEGRO_SORT_KEYS, type AllegroQueryBar, type QueryBarParts, type TimePreset } from '../../src/results/query';
 import { el } from './dom';
 
 type ValueElement = HTMLElement & { value: string };
@@ -58,6 +59,7 @@ export class QueryBar {
     private bar: AllegroQueryBar,
     paging: PagingInfo | undefined,
     private readonly onChange: (bar: AllegroQueryBar) => void,
+    parts: QueryBarParts = ALL_QUERY_BAR_PARTS,
   ) {
     this.root = el('div', 'querybar', undefined, { role: 'toolbar', 'aria-label': 'Query' });
     const b = bar;
@@ -131,21 +133,17 @@ export class QueryBar {
 
     const paging1 = el('span', 'qb-item qb-paging');
     paging1.append(prev, pageLabel, next);
-    this.root.append(
-      labelled('Sort', sort),
-      reverse,
-      el('span', 'qb-divider'),
-      labelled('Count', count),
-      paging1,
-      all,
-      el('span', 'qb-divider'),
-      labelled('Time', preset),
-      custom,
-      labelled('Timespan', timespan),
-      labelled('Values', values),
-      el('span', 'qb-divider'),
-      labelled('mm-id', mmId),
-      labelled('Group', group),
-    );
+    const groups: HTMLElement[][] = [];
+    // Sorting and paging only where the device sorts and pages (displayedItems lists).
+    if (parts.paging) groups.push([labelled('Sort', sort), reverse], [labelled('Count', count), paging1, all]);
+    const time: HTMLElement[] = [];
+    if (parts.time) time.push(labelled('Time', preset), custom);
+    if (parts.history) time.push(labelled('Timespan', timespan), labelled('Values', values));
+    if (time.length) groups.push(time);
+    groups.push([labelled('mm-id', mmId), labelled('Group', group)]);
+    groups.forEach((g, i) => {
+      if (i) this.root.append(el('span', 'qb-divider'));
+      this.root.append(...g);
+    });
   }
 }
