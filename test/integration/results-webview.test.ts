@@ -318,6 +318,25 @@ test('a list the device does not page (ips, a plain array) gets no sort, count o
   await page.close();
 });
 
+test('a single object with counters (an IP) gets the time interval, timespan and values; a preset re-queries', async () => {
+  const page = await open();
+  const now = Math.floor(Date.now() / 1000);
+  const ip = { ip: '10.0.54.10', interval: [1, 100, 2, 200], allTime: [9, 900, 8, 800], lastSecond: [1, 100, 2, 200], intervalPerSecond: [1, 100, 2, 200], history: { rows: ['rxPackets', 'rxBytes', 'txPackets', 'txBytes'], timespan: 1, data: [[(now - 1) * 1000, 1, 100, 2, 200], [now * 1000, 1, 100, 2, 200]] } };
+  await post(page, ...resultMessages(1, shapeAllegro(ip), { queryBar: { timePreset: 'live' }, queryBarParts: { paging: false, time: true, history: true }, canRefresh: true }));
+  await page.waitForSelector('.querybar');
+  const bar = await queryBarLabels(page);
+  assert.deepEqual(bar.labels, ['Time', 'Timespan', 'Values', 'mm-id', 'Group']);
+  assert.equal(bar.paging, false);
+  await page.evaluate(() => {
+    const s = document.querySelector('.querybar vscode-single-select[title^="Time"]') as HTMLElement & { value: string };
+    s.value = 'last24h';
+    s.dispatchEvent(new Event('change'));
+  });
+  const [q] = await sentOf(page, 'query');
+  assert.deepEqual(q.bar, { timePreset: 'last24h' });
+  await page.close();
+});
+
 test('a chart exports as a PNG data URL; the table exports its visible columns', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(12), { page: 0 });

@@ -81,8 +81,8 @@ interface ListSpec<K> {
   csv?: { header: string[]; row: (item: Record<string, unknown>, a: Aggregate<K>) => (string | number)[] };
 }
 
-function listItems<K>(spec: ListSpec<K>, r: ApiRequest) {
-  return aggregate(r.view, r.time, spec.keyOf, spec.only && ((c) => spec.only!(c, r))).map((a) => ({ a, item: spec.item(a, r), counters: a.counters, tie: spec.tie(a.key) }));
+function listItems<K>(spec: ListSpec<K>, r: ApiRequest, keepIdle = false) {
+  return aggregate(r.view, r.time, spec.keyOf, spec.only && ((c) => spec.only!(c, r)), keepIdle).map((a) => ({ a, item: spec.item(a, r), counters: a.counters, tie: spec.tie(a.key) }));
 }
 
 const DEFAULT_CSV = {
@@ -106,7 +106,8 @@ function paged<K>(spec: ListSpec<K>): Handler {
 function details<K>(spec: ListSpec<K>, keyFromParams: (r: ApiRequest) => K, what: string): Handler {
   return (r) => {
     const key = keyFromParams(r);
-    const found = listItems(spec, r).find((e) => e.a.key === key);
+    // One object: found even when idle in the interval (its interval counters are then zero).
+    const found = listItems(spec, r, true).find((e) => e.a.key === key);
     if (!found) throw new ApiError(404, `${what} not found`);
     return json({ ...found.item, history: history(r.view, r.time, found.a.flows) });
   };
@@ -264,7 +265,8 @@ function ipNode(): RouteNode {
   };
   const details: Handler = (r) => {
     const { h } = ofHost(r);
-    const a = aggregate(r.view, r.time, endpoints, (c) => c.client === h || c.server === h).find((x) => x.key === h);
+    // Found even when idle in the interval: its interval counters are then zero.
+    const a = aggregate(r.view, r.time, endpoints, (c) => c.client === h || c.server === h, true).find((x) => x.key === h);
     if (!a) throw new ApiError(404, `IP ${h.ip} has no traffic`);
     const peers = new Set(a.flows.map((f) => (f.c.client === h ? f.c.server : f.c.client)));
     return json({ ...hostFields(h), ...a.counters, firstSeen: a.firstSeen, lastSeen: a.lastSeen, connections: a.flows.length, peers: peers.size, history: history(r.view, r.time, a.flows) });

@@ -66,10 +66,12 @@ export function timeContext(view: View, query: URLSearchParams): TimeContext {
   let interval = lastSecond;
   const explicit = st !== undefined || et !== undefined;
   if (explicit) {
-    const t0 = Math.max(start, st ?? start);
-    const t1 = Math.min(now, et ?? now);
     if (st !== undefined && et !== undefined && et < st) throw new ApiError(400, 'endtime is before starttime');
-    interval = { t0: Math.min(t0, t1), t1: Math.max(t0, t1) };
+    // What the device has of [starttime, endtime): clamped to the processing start and now, and
+    // empty (zero counters) when it lies wholly before the start or after now.
+    const t0 = Math.min(now, Math.max(start, st ?? start));
+    const t1 = Math.max(t0, Math.min(now, et ?? now));
+    interval = { t0, t1 };
   }
   const values = Math.min(1000, Math.max(1, intParam(query, 'values') ?? 60));
   const span = interval.t1 - interval.t0;
@@ -125,8 +127,13 @@ export interface Aggregate<K> {
   lastSeen: number;
 }
 
-/** Aggregates connections by key into counter blocks for the three windows. */
-export function aggregate<K>(view: View, time: TimeContext, keyOf: KeyOf<K>, only?: (c: Connection) => boolean): Aggregate<K>[] {
+/**
+ * Aggregates connections by key into counter blocks for the three windows. With an explicit
+ * interval a list holds what was active in it; `keepIdle` keeps every entity seen since the start
+ * (one object asked by its key: its `interval` counters are zero when it was idle, as the document
+ * says the interval counters follow the interval).
+ */
+export function aggregate<K>(view: View, time: TimeContext, keyOf: KeyOf<K>, only?: (c: Connection) => boolean, keepIdle = false): Aggregate<K>[] {
   const conns = viewConnections(view, time.allTime).filter((c) => !only || only(c));
   const map = new Map<K, { i: HostCounters; a: HostCounters; l: HostCounters; flows: { c: Connection; side: Side }[]; first: number; last: number }>();
   for (const c of conns) {
@@ -147,8 +154,8 @@ export function aggregate<K>(view: View, time: TimeContext, keyOf: KeyOf<K>, onl
       }
     }
   }
-  // with an explicit interval, the list holds what was active in it; otherwise what was ever seen
-  const entries = [...map].filter(([, e]) => !time.explicit || e.i.rxPackets + e.i.txPackets > 0);
+  // with an explicit interval, a list holds what was active in it; otherwise what was ever seen
+  const entries = [...map].filter(([, e]) => keepIdle || !time.explicit || e.i.rxPackets + e.i.txPackets > 0);
   return entries.map(([key, e]) => ({
     key,
     counters: { interval: counterArray(e.i), allTime: counterArray(e.a), lastSecond: counterArray(e.l), intervalPerSecond: perSecond(e.i, time.interval) },
