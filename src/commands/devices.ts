@@ -1,7 +1,7 @@
 // Device commands: Add / Edit / Remove Device, Test Connection, Trust Device Certificate, Show Log.
 // Handlers take a tree node carrying `deviceName`, a device name, or nothing (then ask).
 import * as vscode from 'vscode';
-import { fetchCertificate, TlsError, ProbeError, type CertificateInfo } from '../http';
+import { fetchCertificate, HttpStatusError, TlsError, ProbeError, type CertificateInfo } from '../http';
 import type { HttpClientApi } from '../http/types';
 import type { DeviceRegistry } from '../devices/registry';
 import { keepScopes, type DeviceAuth, type DeviceKind, type DeviceProfile, type TlsSetting } from '../devices/profile';
@@ -139,21 +139,28 @@ async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChann
 
   const tested = await testDraft(registry, draft, secret);
   if (!tested) return;
-  if (existing) await registry.update(existing.name, keepScopes(tested.profile, existing), secretText || undefined);
-  else await registry.add(tested.profile, secret);
+  // A secret typed again after a failed test replaces the one given (or kept) above.
+  const newSecret = tested.secret !== secret ? tested.secret : secretText || undefined;
+  if (existing) await registry.update(existing.name, keepScopes(tested.profile, existing), newSecret);
+  else await registry.add(tested.profile, tested.secret);
   log.info(`${existing ? 'Updated' : 'Added'} device ${tested.profile.name} (${tested.profile.url})`);
   const summary = tested.identity ? `: ${formatIdentity(tested.identity)}` : ' (not connected)';
   void vscode.window.showInformationMessage(`${existing ? 'Saved' : 'Added'} ${tested.profile.name}${summary}`);
 }
 
-/** Tests a not yet saved profile; on an untrusted certificate asks how to trust it and tests again. */
-async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, secret: string | undefined): Promise<{ profile: DeviceProfile; identity?: DeviceIdentity } | undefined> {
+/**
+ * Tests a not yet saved profile. On an untrusted certificate it asks how to trust it; on a refused
+ * login it offers to type the secret again, on a network failure to correct the address; each
+ * tests again. "Save Anyway" keeps the profile as it is.
+ */
+async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, initialSecret: string | undefined): Promise<{ profile: DeviceProfile; identity?: DeviceIdentity; secret: string | undefined } | undefined> {
   let profile = draft;
+  let secret = initialSecret;
   for (;;) {
     const client = registry.createClient(profile, secret);
     try {
       const identity = await withIdentityProgress(profile, client);
-      return { profile, identity };
+      return { profile, identity, secret };
     } catch (error) {
       if (error instanceof TlsError && error.certificate) {
         const tls = await askTrust(profile.name, error.certificate, error.reason);
@@ -163,8 +170,31 @@ async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, secret:
       }
       if (error instanceof ProbeError && error.kind === 'aborted') return undefined;
       const message = error instanceof Error ? error.message : String(error);
-      const answer = await vscode.window.showWarningMessage(`Connection test failed: ${message}`, { modal: true }, 'Save Anyway');
-      return answer === 'Save Anyway' ? { profile } : undefined;
+      const label = secretLabelOf(profile);
+      const retype = error instanceof HttpStatusError && (error.status === 401 || error.status === 403) ? `Re-enter ${capitalize(label)}` : undefined;
+      const readdress = error instanceof ProbeError && (error.kind === 'network' || error.kind === 'timeout') ? 'Change Address' : undefined;
+      const answer = await vscode.window.showWarningMessage(`Connection test failed: ${message}`, { modal: true }, ...[retype, readdress].filter((b): b is string => !!b), 'Save Anyway');
+      if (answer === 'Save Anyway') return { profile, secret };
+      if (answer !== undefined && answer === retype) {
+        const typed = await vscode.window.showInputBox({
+          title: `${profile.name}: ${label}`, prompt: `${capitalize(label)}${profile.username ? ` of ${profile.username}` : ''}`, password: true, ignoreFocusOut: true,
+          validateInput: (value) => (value ? undefined : `Enter the ${label}`),
+        });
+        if (typed === undefined) return undefined;
+        secret = typed;
+        continue;
+      }
+      if (answer !== undefined && answer === readdress) {
+        const urlText = await vscode.window.showInputBox({
+          title: `${profile.name}: address`, prompt: 'Address of the device (https:// is assumed)', value: profile.url, ignoreFocusOut: true,
+          validateInput: validateDeviceUrl,
+        });
+        if (urlText === undefined) return undefined;
+        // The trust setting stays (as in Edit Device): a pin still only accepts that certificate.
+        profile = { ...profile, url: normalizeDeviceUrl(urlText) };
+        continue;
+      }
+      return undefined;
     } finally {
       void client.close();
     }

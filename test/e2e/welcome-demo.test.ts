@@ -5,7 +5,10 @@
 // appliances in the extension host and both demo devices appear in the tree, connected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expand, openProbeExplorer, openSession, runCommand, step, T, treeItem, treeLabels, viewPane, waitForNotification, type Session } from './harness';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAllegroSimulator } from '../../src/simulator/allegro/index';
+import { expand, openProbeExplorer, openSession, pickQuickItem, runCommand, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
 
 let s: Session;
 before(async () => { s = await openSession('a-welcome-demo'); });
@@ -64,5 +67,53 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
     await treeItem(page, 'Report sources').waitFor({ state: 'visible', timeout: T.remote });
     await expand(treeItem(page, 'Demo Allegro'));
     await treeItem(page, /^modules$/).waitFor({ state: 'visible', timeout: T.remote });
+  });
+
+  await step(s, 'add-device-wrong-password', async () => {
+    // A wrong password is not the end of the wizard: "Re-enter Password" asks again and tests again.
+    const sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 9 });
+    try {
+      // Collapse the demo Allegro so that the only "modules" row later is the new device's.
+      const demo = treeItem(page, 'Demo Allegro');
+      if ((await demo.getAttribute('aria-expanded')) === 'true') await demo.locator('.monaco-tl-twistie').click();
+      await treeItem(page, /^modules$/).waitFor({ state: 'detached', timeout: T.ui });
+      await runCommand(page, 'Probe Explorer: Add Device…');
+      await waitForQuickInput(page, 'Add Device (1/6)');
+      await pickQuickItem(page, 'Allegro Network Multimeter');
+      await waitForQuickInput(page, 'Add Device (2/6)');
+      await submitQuickInput(page, 'lab-wizard');
+      await waitForQuickInput(page, 'Add Device (3/6)');
+      await submitQuickInput(page, sim.url);
+      await waitForQuickInput(page, 'Add Device (4/6)');
+      await pickQuickItem(page, 'User name and password');
+      await waitForQuickInput(page, 'Add Device (5/6)');
+      await submitQuickInput(page, sim.username);
+      await waitForQuickInput(page, 'Add Device (6/6)');
+      await submitQuickInput(page, 'not-the-password');
+      const dialog = page.locator('.monaco-dialog-box');
+      const button = (name: string) => dialog.locator('.dialog-buttons .monaco-button', { hasText: name }).first();
+      // The simulator's certificate is self-signed: pin it.
+      await button('Trust (pin) this certificate').click({ timeout: T.remote });
+      await dialog.filter({ hasText: 'HTTP 401' }).waitFor({ state: 'visible', timeout: T.remote });
+      assert.match(await dialog.innerText(), /Connection test failed: .*HTTP 401/s);
+      await s.shot('add-device-401');
+      await button('Re-enter Password').click();
+      await waitForQuickInput(page, 'lab-wizard: password');
+      await submitQuickInput(page, sim.password);
+      await waitForNotification(page, /^Added lab-wizard: /, T.remote);
+      await treeItem(page, 'lab-wizard').waitFor({ state: 'visible', timeout: T.remote });
+      // No device list in the workspace settings: the wizard writes the user settings.
+      const devices = JSON.parse(fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8'))['probeExplorer.devices'] as Array<Record<string, unknown>>;
+      const added = devices.find((d) => d.name === 'lab-wizard')!;
+      assert.deepEqual(added.tls, { mode: 'pin', fingerprint: sim.fingerprint });
+      // No secret in the settings (the simulator's password is "allegro", also a device kind: compare fields).
+      assert.deepEqual(Object.keys(added).sort(), ['auth', 'kind', 'name', 'tls', 'url', 'username']);
+      assert.equal(added.username, sim.username);
+      // The tree connects with the password typed the second time.
+      await expand(treeItem(page, 'lab-wizard'));
+      await treeItem(page, /^modules$/).waitFor({ state: 'visible', timeout: T.remote });
+    } finally {
+      await sim.close();
+    }
   });
 });
