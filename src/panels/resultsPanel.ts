@@ -6,7 +6,7 @@ import { shapeReport } from '../results/appresponse';
 import { tableToCsv, tableToObjects } from '../results/csv';
 import { fetchAllegro } from '../results/fetchAllegro';
 import type { ColumnSpec, ResultTable, ShapedResult } from '../results/model';
-import { ALL_QUERY_BAR_PARTS, applyQueryBar, isAllegroListPath, queryBarFrom, queryBarPartsOf, type AllegroQuery, type AllegroQueryBar, type QueryBarParts } from '../results/query';
+import { ALL_QUERY_BAR_PARTS, applyQueryBar, isAllegroListPath, queryBarFrom, queryBarPartsOf, queryBarProblem, type AllegroQuery, type AllegroQueryBar, type QueryBarParts } from '../results/query';
 import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
 import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
 import { saveExport } from './resultsExport';
@@ -175,6 +175,9 @@ export class ResultsPanel implements ResultsPanelHandle {
       let parts: QueryBarParts | undefined;
       switch (r.kind) {
         case 'allegro': {
+          // A query the device would refuse (an interval ending before it starts) is not sent.
+          const problem = this.bar && queryBarProblem(this.bar, this.parts);
+          if (problem) throw new Error(`${problem.message} The query was not sent.`);
           this.send({ type: 'busy', message: `GET ${r.path}…` });
           const query = this.effectiveQuery();
           // "All pages" only where the device pages.
@@ -301,8 +304,9 @@ export class ResultsPanel implements ResultsPanelHandle {
       case 'ready':
         this.ready = true;
         if (this.loaded) await this.deliver();
-        else if (this.failure) this.send({ type: 'failed', message: this.failure });
-        else this.send({ type: 'busy', message: 'Loading…' });
+        // After the last result: the webview marks its rows as those of the previous query.
+        if (this.failure) this.send({ type: 'failed', message: this.failure });
+        else if (!this.loaded) this.send({ type: 'busy', message: 'Loading…' });
         return;
       case 'refresh':
         await this.load(true);
@@ -310,6 +314,11 @@ export class ResultsPanel implements ResultsPanelHandle {
         return;
       case 'query':
         if (!this.bar || !this.parts) return this.reply(m.requestId, false, 'This result has no query bar.');
+        {
+          // The webview checks this too; the last query (and its rows) stay as they are.
+          const problem = queryBarProblem(m.bar, this.parts);
+          if (problem) return this.reply(m.requestId, false, `${problem.message} The query was not sent.`);
+        }
         this.bar = { ...m.bar };
         await this.load(true);
         this.reply(m.requestId, this.failure === undefined, this.failure);

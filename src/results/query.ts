@@ -1,6 +1,7 @@
 // The Allegro list query (query bar of the results view) and its mapping to URL parameters.
 // Pure: the panel, the webview and the tests share it.
 import { COUNTER_SETS, isCounterArray, isHistoryObject } from './allegro';
+import { formatTimestamp } from './format';
 
 export type AllegroQueryValue = string | number | boolean;
 /** Query parameters of an Allegro GET, as sent. Unknown keys are passed through unchanged. */
@@ -127,6 +128,29 @@ export function queryBarFrom(query: AllegroQuery): AllegroQueryBar {
   } else bar.timePreset = 'live';
   for (const key of Object.keys(bar) as (keyof AllegroQueryBar)[]) if (bar[key] === undefined) delete bar[key];
   return bar;
+}
+
+/** Why a query bar cannot be sent, and which of its fields to mark. */
+export interface QueryBarProblem {
+  fields: ('starttime' | 'endtime')[];
+  message: string;
+}
+
+/**
+ * What keeps a query bar from being sent: a custom interval without both ends, or one that ends
+ * before it starts (the device answers HTTP 400 "endtime is before starttime") or when it starts
+ * (an empty interval). Times in the message are local, as the fields show them.
+ */
+export function queryBarProblem(bar: AllegroQueryBar, parts: QueryBarParts = ALL_QUERY_BAR_PARTS): QueryBarProblem | undefined {
+  if (!parts.time || bar.timePreset !== 'custom') return undefined;
+  const { starttime: start, endtime: end } = bar;
+  if (start === undefined || end === undefined) {
+    const fields = [...(start === undefined ? ['starttime' as const] : []), ...(end === undefined ? ['endtime' as const] : [])];
+    return { fields, message: `Enter the ${fields.length === 2 ? 'start and the end' : fields[0] === 'starttime' ? 'start' : 'end'} of the interval.` };
+  }
+  if (end < start) return { fields: ['starttime', 'endtime'], message: `The end (${formatTimestamp(end)}) is before the start (${formatTimestamp(start)}).` };
+  if (end === start) return { fields: ['starttime', 'endtime'], message: `The start and the end are the same time (${formatTimestamp(start)}): the interval is empty.` };
+  return undefined;
 }
 
 /**

@@ -337,6 +337,64 @@ test('a single object with counters (an IP) gets the time interval, timespan and
   await page.close();
 });
 
+/** Types a time into a datetime-local field of the query bar (local time, as a person would) and leaves it. */
+async function setTimeField(page: Page, label: 'starttime' | 'endtime', epochSeconds: number): Promise<void> {
+  await page.evaluate(([name, epoch]) => {
+    const f = document.querySelector(`.querybar vscode-textfield[aria-label="${name}"]`) as HTMLElement & { value: string };
+    const d = new Date(Number(epoch) * 1000);
+    f.value = new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    f.dispatchEvent(new Event('change'));
+  }, [label, epochSeconds] as const);
+}
+
+test('a custom interval that ends before it starts is marked invalid with a message and not sent; fixing it sends it', async () => {
+  const page = await open();
+  const start = Math.floor(new Date(2026, 10, 22, 8, 57).getTime() / 1000);
+  const shaped = shapeAllegro(allegroIpsPaged(5), { page: 0 });
+  await post(page, ...resultMessages(1, shaped, { queryBar: { timePreset: 'custom', starttime: start, endtime: start + 3600 }, paging: { page: 0, numberOfPages: 1 }, canRefresh: true }));
+  await page.waitForSelector('.querybar');
+  const marks = () => page.evaluate(() => ({
+    start: document.querySelector('.querybar vscode-textfield[aria-label="starttime"]')!.hasAttribute('invalid'),
+    end: document.querySelector('.querybar vscode-textfield[aria-label="endtime"]')!.hasAttribute('invalid'),
+    problem: (document.querySelector('.qb-problem') as HTMLElement).hidden ? '' : document.querySelector('.qb-problem')!.textContent,
+  }));
+  assert.deepEqual(await marks(), { start: false, end: false, problem: '' });
+  await setTimeField(page, 'endtime', start - 7020); // 07:00, the start is 08:57
+  const bad = await marks();
+  assert.equal(bad.start && bad.end, true, 'both fields are marked invalid');
+  assert.match(bad.problem ?? '', /^The end \(2026-11-22 07:00:00\) is before the start \(2026-11-22 08:57:00\)\. Not sent\.$/);
+  assert.equal((await sentOf(page, 'query')).length, 0, 'nothing was sent to the device');
+  await setTimeField(page, 'endtime', start + 1800);
+  assert.deepEqual(await marks(), { start: false, end: false, problem: '' });
+  const queries = await sentOf(page, 'query');
+  assert.equal(queries.length, 1);
+  assert.deepEqual(queries[0].bar, { timePreset: 'custom', starttime: start, endtime: start + 1800 });
+  await page.close();
+});
+
+test('when a re-query fails, the rows still shown are marked as those of the previous query, with the time they were fetched', async () => {
+  const page = await open();
+  const fetchedAt = Date.now() - 5 * 60_000;
+  const shaped = shapeAllegro(allegroIpsPaged(5), { page: 0 });
+  await post(page, ...resultMessages(1, shaped, { fetchedAt, queryBar: { sort: 'bytes' }, paging: { page: 0, numberOfPages: 1 }, canRefresh: true }));
+  await page.waitForSelector('.vt-row');
+  assert.equal(await page.locator('.stale-note').isVisible(), false);
+  await post(page, { type: 'busy', message: 'GET /API/stats/modules/ip/ips_paged…' }, { type: 'failed', message: 'HTTP 503: busy' });
+  await page.waitForSelector('.stale-note', { state: 'visible' });
+  const { formatTimestamp } = await import('../../src/results/format');
+  const fetched = formatTimestamp(Math.floor(fetchedAt / 1000));
+  assert.equal(await page.locator('.stale-note').innerText(), `Previous result, fetched ${fetched}: the last query failed, so these rows are not its answer.`);
+  assert.match(await page.locator('.footer').innerText(), new RegExp(`^Previous result · fetched ${fetched}`));
+  assert.ok(await page.evaluate(() => document.getElementById('app')!.classList.contains('stale')), 'the table is drawn as stale');
+  assert.ok((await page.locator('.pane[data-tab="items"] .vt-row:not([hidden])').count()) > 0, 'the rows stay');
+  assert.match(await page.locator('.banner.error').innerText(), /HTTP 503: busy/);
+  await post(page, ...resultMessages(2, shaped, { queryBar: { sort: 'bytes' }, canRefresh: true }));
+  await page.waitForSelector('.stale-note', { state: 'hidden' });
+  assert.match(await page.locator('.footer').innerText(), /^Fetched /);
+  assert.equal(await page.evaluate(() => document.getElementById('app')!.classList.contains('stale')), false);
+  await page.close();
+});
+
 test('a chart exports as a PNG data URL; the table exports its visible columns', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(12), { page: 0 });

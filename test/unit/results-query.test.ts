@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyQueryBar, isAllegroListPath, queryBarFrom } from '../../src/results/query';
+import { applyQueryBar, isAllegroListPath, queryBarFrom, queryBarProblem } from '../../src/results/query';
+import { formatTimestamp } from '../../src/results/format';
 import { fetchAllPages } from '../../src/results/fetchAllegro';
 import { requestFromState } from '../../src/panels/resultsRestore';
 
@@ -69,4 +70,17 @@ test('a restore state gives back the query and nothing else; static results are 
   assert.equal(requestFromState({ restore: { kind: 'static', title: 'x' } })?.lostStatic, true);
   assert.equal(requestFromState(undefined), undefined);
   assert.equal(requestFromState({ restore: { kind: 'allegro', device: 5 } }), undefined);
+});
+
+test('a custom interval that ends before it starts, or when it starts, is not sent, with both fields named', () => {
+  const start = NOW;
+  const end = NOW - 7020; // 07:00 against 08:57
+  const before = queryBarProblem({ timePreset: 'custom', starttime: start, endtime: end });
+  assert.deepEqual(before?.fields, ['starttime', 'endtime']);
+  assert.equal(before?.message, `The end (${formatTimestamp(end)}) is before the start (${formatTimestamp(start)}).`);
+  assert.match(queryBarProblem({ timePreset: 'custom', starttime: start, endtime: start })?.message ?? '', /same time .*empty/);
+  assert.deepEqual(queryBarProblem({ timePreset: 'custom', starttime: start })?.fields, ['endtime'], 'a missing end');
+  assert.equal(queryBarProblem({ timePreset: 'custom', starttime: start, endtime: start + 60 }), undefined);
+  assert.equal(queryBarProblem({ timePreset: 'last1h', starttime: start, endtime: end }), undefined, 'a preset ignores leftover fields');
+  assert.equal(queryBarProblem({ timePreset: 'custom', starttime: start, endtime: end }, { paging: true, time: false, history: false }), undefined, 'no time part: nothing of it is sent');
 });

@@ -41,6 +41,9 @@ export class ResultsApp {
   private readonly actions = el('div', 'actions');
   private readonly progress = el('vscode-progress-bar', 'progress', undefined, { indeterminate: true });
   private readonly banner = el('div', 'banner', undefined, { role: 'status' });
+  /** Shown while the rows on screen are those of an earlier query (the last one failed). */
+  private readonly staleNote = el('div', 'stale-note', undefined, { role: 'status' });
+  private stale = false;
   private readonly queryHost = el('div', 'query-host');
   private readonly tabBar = el('div', 'tabs', undefined, { role: 'tablist' });
   private readonly content = el('div', 'content');
@@ -58,7 +61,8 @@ export class ResultsApp {
     head.append(titles, this.actions);
     this.progress.hidden = true;
     this.banner.hidden = true;
-    this.root.append(head, this.progress, this.banner, this.queryHost, this.tabBar, this.content, this.footer, this.toast);
+    this.staleNote.hidden = true;
+    this.root.append(head, this.progress, this.banner, this.staleNote, this.queryHost, this.tabBar, this.content, this.footer, this.toast);
     window.addEventListener('message', (e: MessageEvent<ResultsHostMessage>) => this.onMessage(e.data));
     window.addEventListener('resize', () => this.activeTable()?.table.remeasure());
     this.titleEl.textContent = 'Results';
@@ -91,6 +95,7 @@ export class ResultsApp {
       case 'failed':
         this.progress.hidden = true;
         if (!this.meta) this.subtitleEl.textContent = '';
+        else this.markStale(true);
         this.showBanner(m.message, 'error');
         break;
       case 'reply':
@@ -109,6 +114,19 @@ export class ResultsApp {
       this.banner.append(retry);
     }
     this.banner.hidden = false;
+  }
+
+  /** Marks the rows on screen as those of the previous query, with the time they were fetched. */
+  private markStale(on: boolean): void {
+    this.stale = on;
+    this.root.classList.toggle('stale', on);
+    clear(this.staleNote);
+    if (on && this.meta) {
+      const fetched = formatTimestamp(Math.floor(this.meta.fetchedAt / 1000));
+      this.staleNote.append(icon('history'), el('span', 'stale-text', `Previous result, fetched ${fetched}: the last query failed, so these rows are not its answer.`));
+    }
+    this.staleNote.hidden = !on;
+    this.renderFooter();
   }
 
   private notify(text: string): void {
@@ -132,6 +150,7 @@ export class ResultsApp {
     saveState({ restore: meta.restore });
     this.progress.hidden = true;
     this.banner.hidden = true;
+    this.markStale(false);
     this.titleEl.textContent = meta.title;
     this.subtitleEl.textContent = meta.subtitle;
     this.renderActions(meta);
@@ -321,7 +340,7 @@ export class ResultsApp {
   private renderFooter(): void {
     const m = this.meta;
     if (!m) return;
-    const parts = [`Fetched ${formatTimestamp(Math.floor(m.fetchedAt / 1000))}${m.elapsedMs !== undefined ? ` in ${formatInteger(m.elapsedMs)} ms` : ''}`];
+    const parts = [`${this.stale ? 'Previous result · fetched' : 'Fetched'} ${formatTimestamp(Math.floor(m.fetchedAt / 1000))}${m.elapsedMs !== undefined ? ` in ${formatInteger(m.elapsedMs)} ms` : ''}`];
     if (m.notes?.length) parts.push(...m.notes);
     this.footer.textContent = parts.join(' · ');
   }

@@ -3,7 +3,7 @@
 // timespan and values (history), mm-id slot and link group. Only the parts that apply to the node
 // are shown. Every change re-queries (text fields on Enter or when they lose focus).
 import type { PagingInfo } from '../../src/results/model';
-import { ALL_QUERY_BAR_PARTS, ALLEGRO_MAX_COUNT, ALLEGRO_SORT_KEYS, type AllegroQueryBar, type QueryBarParts, type TimePreset } from '../../src/results/query';
+import { ALL_QUERY_BAR_PARTS, ALLEGRO_MAX_COUNT, ALLEGRO_SORT_KEYS, queryBarProblem, type AllegroQueryBar, type QueryBarParts, type QueryBarProblem, type TimePreset } from '../../src/results/query';
 import { el } from './dom';
 
 type ValueElement = HTMLElement & { value: string };
@@ -54,6 +54,10 @@ function fromLocalInput(text: string): number | undefined {
 
 export class QueryBar {
   readonly root: HTMLDivElement;
+  private readonly startField: ValueElement;
+  private readonly endField: ValueElement;
+  /** Why the bar is not sent (an interval ending before it starts), beside the fields. */
+  private readonly problemText = el('span', 'qb-problem', undefined, { role: 'alert' });
 
   constructor(
     private bar: AllegroQueryBar,
@@ -67,7 +71,10 @@ export class QueryBar {
     const commit = (patch: Partial<AllegroQueryBar>): void => {
       this.bar = { ...this.bar, ...patch };
       for (const k of Object.keys(this.bar) as (keyof AllegroQueryBar)[]) if (this.bar[k] === undefined) delete this.bar[k];
-      this.onChange(this.bar);
+      // A query the device would refuse is marked, not sent; the next edit that fixes it sends it.
+      const problem = queryBarProblem(this.bar, parts);
+      this.showProblem(problem);
+      if (!problem) this.onChange(this.bar);
     };
     const onCommit = (f: ValueElement, apply: (v: string) => void): void => {
       f.addEventListener('change', () => apply(f.value));
@@ -102,10 +109,10 @@ export class QueryBar {
     all.addEventListener('change', () => commit({ allPages: all.checked, page: 0 }));
 
     const preset = select(PRESETS, b.timePreset ?? 'live', 'Time interval (starttime / endtime)');
-    const start = field(toLocalInput(b.starttime), 'starttime', 'datetime-local', '190px');
-    const end = field(toLocalInput(b.endtime), 'endtime', 'datetime-local', '190px');
+    const start = (this.startField = field(toLocalInput(b.starttime), 'starttime', 'datetime-local', '190px'));
+    const end = (this.endField = field(toLocalInput(b.endtime), 'endtime', 'datetime-local', '190px'));
     const custom = el('span', 'qb-custom');
-    custom.append(start, el('span', 'qb-sep', '→'), end);
+    custom.append(start, el('span', 'qb-sep', '→'), end, this.problemText);
     custom.hidden = (b.timePreset ?? 'live') !== 'custom';
     preset.addEventListener('change', () => {
       const p = preset.value as TimePreset;
@@ -145,5 +152,17 @@ export class QueryBar {
       if (i) this.root.append(el('span', 'qb-divider'));
       this.root.append(...g);
     });
+    this.showProblem(queryBarProblem(b, parts));
+  }
+
+  private showProblem(problem: QueryBarProblem | undefined): void {
+    for (const [name, f] of [['starttime', this.startField], ['endtime', this.endField]] as const) {
+      const bad = problem?.fields.includes(name) ?? false;
+      f.toggleAttribute('invalid', bad);
+      if (bad) f.setAttribute('aria-invalid', 'true');
+      else f.removeAttribute('aria-invalid');
+    }
+    this.problemText.textContent = problem ? `${problem.message} Not sent.` : '';
+    this.problemText.hidden = !problem;
   }
 }
