@@ -4,9 +4,10 @@ import * as vscode from 'vscode';
 import { shapeAllegro } from '../results/allegro';
 import { shapeReport } from '../results/appresponse';
 import { tableToCsv, tableToObjects } from '../results/csv';
+import { shownTable } from '../results/export';
 import { fetchAllegro } from '../results/fetchAllegro';
 import type { ColumnSpec, ResultTable, ShapedResult } from '../results/model';
-import { ALL_QUERY_BAR_PARTS, applyQueryBar, isAllegroListPath, queryBarFrom, queryBarPartsOf, queryBarProblem, type AllegroQuery, type AllegroQueryBar, type QueryBarParts } from '../results/query';
+import { ALL_QUERY_BAR_PARTS, applyQueryBar, deviceCsvQuery, isAllegroListPath, queryBarFrom, queryBarPartsOf, queryBarProblem, type AllegroQuery, type AllegroQueryBar, type QueryBarParts } from '../results/query';
 import type { ResultsHostMessage, ResultsMeta, ResultsRestoreState, ResultsWebviewMessage } from '../shared/protocol';
 import type { ReportRerun, ResultsDeps, ResultsPanelHandle, ResultsRequest } from './results';
 import { saveExport } from './resultsExport';
@@ -334,7 +335,7 @@ export class ResultsPanel implements ResultsPanelHandle {
         return;
       case 'export':
         try {
-          const uri = await this.export(m.format, m.tableId, m.columnIds);
+          const uri = await this.export(m);
           this.reply(m.requestId, uri !== undefined, uri ? vscode.workspace.asRelativePath(uri) : 'Export cancelled');
         } catch (err) {
           this.reply(m.requestId, false, err instanceof Error ? err.message : String(err));
@@ -353,30 +354,56 @@ export class ResultsPanel implements ResultsPanelHandle {
     }
   }
 
-  private async export(format: 'csv' | 'json', tableId?: string, columnIds?: string[]): Promise<vscode.Uri | undefined> {
+  /**
+   * Saves a table as the webview shows it (its rows after the quick filter, in the shown order,
+   * its visible columns), with the column labels as headers and machine-readable values; on the
+   * Raw JSON tab, the whole answer. A list with its own CSV on the device also offers that one.
+   */
+  private async export(m: Extract<ResultsWebviewMessage, { type: 'export' }>): Promise<vscode.Uri | undefined> {
     const loaded = this.loaded;
     if (!loaded) throw new Error('Nothing to export yet.');
     const r = this.current;
-    const table = tableId ? loaded.shaped.tables.find((t) => t.id === tableId) : undefined;
-    const title = table && loaded.shaped.tables.length > 1 ? `${titleOf(r)}-${table.title}` : titleOf(r);
-    let text: string;
-    if (format === 'json') {
-      text = JSON.stringify(table ? tableToObjects(table, columnIds) : loaded.raw, null, 2);
-    } else {
-      const fetchCsv = this.ctx.deps.fetchAllegroCsv;
-      if (r.kind === 'allegro' && fetchCsv && table?.id === 'items' && !(this.bar?.allPages ?? false)) {
-        // The device's own CSV of the list (csv=true), same query; generated when the node offers none.
-        const own = await fetchCsv(r.device, r.path, { ...this.effectiveQuery(), csv: true }, new AbortController().signal).catch((err: unknown) => {
-          this.ctx.deps.log?.info(`Results: ${r.path} offers no CSV (${err instanceof Error ? err.message : String(err)}); generating it`);
-          return undefined;
-        });
-        text = own !== undefined && looksLikeCsv(own) ? own : tableToCsv(table, columnIds);
-      } else {
-        const t = table ?? loaded.shaped.tables[0];
-        if (!t) throw new Error('This result has no table to export as CSV.');
-        text = tableToCsv(t, columnIds);
+    const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+    if (m.tableId === undefined) {
+      if (m.format === 'csv') throw new Error('This result has no table to export as CSV.');
+      return saveExport(titleOf(r), 'json', encode(JSON.stringify(loaded.raw, null, 2)));
+    }
+    const table = loaded.shaped.tables.find((t) => t.id === m.tableId);
+    if (!table || (m.view && m.view.seq !== this.seq)) throw new Error('The result changed since it was shown; export again.');
+    const shown = shownTable(table, m.view ?? {});
+    const title = loaded.shaped.tables.length > 1 ? `${titleOf(r)}-${table.title}` : titleOf(r);
+    if (m.format === 'json') return saveExport(title, 'json', encode(JSON.stringify(tableToObjects(shown), null, 2)));
+    if (r.kind === 'allegro' && this.ctx.deps.fetchAllegroCsv && table.id === 'items' && this.parts?.paging) {
+      const rows = shown.rows.length;
+      const cols = shown.columns.length;
+      const asShown: vscode.QuickPickItem = {
+        label: `Rows and columns as shown (${rows} row${rows === 1 ? '' : 's'} × ${cols} column${cols === 1 ? '' : 's'})`,
+        detail: 'After the filter, in the shown order, with the column labels; raw numbers and ISO 8601 UTC times',
+      };
+      const own: vscode.QuickPickItem = { label: 'The device’s own CSV (all fields, fetched now)', detail: `GET ${r.path}?csv=true: every item of the list, as ${r.device} writes it` };
+      const pick = await vscode.window.showQuickPick([asShown, own], { title: `Export ${title} as CSV`, placeHolder: 'What to save' });
+      if (!pick) return undefined;
+      if (pick === own) {
+        const text = await this.deviceCsv(r);
+        return text === undefined ? undefined : saveExport(title, 'csv', encode(text));
       }
     }
-    return saveExport(title, format, new TextEncoder().encode(text));
+    return saveExport(title, 'csv', encode(tableToCsv(shown)));
+  }
+
+  /** The device's own CSV of the list (csv=true, same sort, time and scope, every item); undefined when cancelled. */
+  private async deviceCsv(r: Extract<ResultsRequest, { kind: 'allegro' }>): Promise<string | undefined> {
+    const fetchCsv = this.ctx.deps.fetchAllegroCsv!;
+    const abort = new AbortController();
+    const text = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `GET ${r.path}?csv=true`, cancellable: true }, (_progress, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      return fetchCsv(r.device, r.path, deviceCsvQuery(this.effectiveQuery()), abort.signal).catch((err: unknown) => {
+        if (abort.signal.aborted) return undefined;
+        throw new Error(`${r.device} gave no CSV of ${r.path}: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    });
+    if (text === undefined) return undefined;
+    if (!looksLikeCsv(text)) throw new Error(`${r.device} answered ${r.path}?csv=true with something that is not CSV; export the rows as shown instead.`);
+    return text;
   }
 }

@@ -130,6 +130,14 @@ export function queryBarFrom(query: AllegroQuery): AllegroQueryBar {
   return bar;
 }
 
+/** The query of a list's own CSV on the device (csv=true): the same list (sort, time, scope) with every item, so no page or count. */
+export function deviceCsvQuery(query: AllegroQuery): AllegroQuery {
+  const out: AllegroQuery = {};
+  for (const [k, v] of Object.entries(query)) if (k !== 'page' && k !== 'count') out[k] = v;
+  out.csv = true;
+  return out;
+}
+
 /** Why a query bar cannot be sent, and which of its fields to mark. */
 export interface QueryBarProblem {
   fields: ('starttime' | 'endtime')[];

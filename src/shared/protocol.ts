@@ -65,10 +65,23 @@ export type ResultsWebviewMessage =
   | { type: 'refresh'; requestId: number }
   | { type: 'query'; requestId: number; bar: AllegroQueryBar }
   | { type: 'autoRefresh'; requestId: number; seconds: number }
-  /** CSV or JSON of one table (visible columns in their order) or of the raw answer (`tableId` absent, JSON). */
-  | { type: 'export'; requestId: number; format: 'csv' | 'json'; tableId?: string; columnIds?: string[] }
+  /** CSV or JSON of one table as shown (`view`), or of the raw answer (`tableId` absent, JSON). */
+  | { type: 'export'; requestId: number; format: 'csv' | 'json'; tableId?: string; view?: ResultsTableView }
   | { type: 'exportPng'; requestId: number; chartId: string; title: string; dataUrl: string }
   | { type: 'copy'; requestId: number; text: string };
+
+/**
+ * What a table shows, for an export of it: the webview holds the quick filter, the sort and the
+ * hidden columns; it sends the outcome (row indices, visible column ids), never the rows themselves.
+ */
+export interface ResultsTableView {
+  /** The result (`ResultsMeta.seq`) the rows belong to; an export of an older one is refused. */
+  seq: number;
+  /** Visible columns, in view order. */
+  columnIds: string[];
+  /** Indices of the rows shown (into the rows delivered), after the filter and in the shown order; absent = every row as delivered. */
+  rows?: number[];
+}
 
 /** What the results webview keeps in `vscode.setState` (UI only; the panel keeps the query). */
 export interface ResultsWebviewState {

@@ -400,11 +400,12 @@ test('a chart exports as a PNG data URL; the table exports its visible columns',
   const shaped = shapeAllegro(allegroIpsPaged(12), { page: 0 });
   await post(page, ...resultMessages(1, shaped));
   await page.waitForSelector('.vt-row');
-  await page.click('vscode-button[title^="Export the table as CSV"]');
+  await page.click('vscode-button[title^="Export the rows and columns shown as CSV"]');
   const [exp] = await sentOf(page, 'export');
   assert.equal(exp.format, 'csv');
   assert.equal(exp.tableId, 'items');
-  assert.ok(exp.columnIds?.includes('ip') && !exp.columnIds.includes('allTime.1'), 'visible columns only');
+  assert.ok(exp.view?.columnIds.includes('ip') && !exp.view.columnIds.includes('allTime.1'), 'visible columns only');
+  assert.equal(exp.view?.rows, undefined, 'no filter or sort: every row as delivered');
   await page.click('.tab[data-tab="charts"]');
   await page.waitForSelector('.u-legend');
   await page.screenshot({ path: path.join(SHOTS, 'allegro-charts.png') });

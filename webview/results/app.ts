@@ -234,9 +234,9 @@ export class ResultsApp {
       refresh.addEventListener('click', () => this.refresh());
       this.actions.append(auto, refresh);
     }
-    const csv = el('vscode-button', undefined, 'CSV', { icon: 'export', secondary: true, title: 'Export the table as CSV into the workspace (the device’s own CSV where it offers one)' });
+    const csv = el('vscode-button', undefined, 'CSV', { icon: 'export', secondary: true, title: 'Export the rows and columns shown as CSV into the workspace (or the device’s own CSV, where it offers one)' });
     csv.addEventListener('click', () => this.exportTable('csv'));
-    const json = el('vscode-button', undefined, 'JSON', { icon: 'json', secondary: true, title: 'Export the table (or, on the Raw JSON tab, the whole answer) as JSON' });
+    const json = el('vscode-button', undefined, 'JSON', { icon: 'json', secondary: true, title: 'Export the rows and columns shown (on the Raw JSON tab, the whole answer) as JSON into the workspace' });
     json.addEventListener('click', () => this.exportTable('json'));
     this.actions.append(csv, json);
   }
@@ -349,7 +349,11 @@ export class ResultsApp {
 
   private exportTable(format: 'csv' | 'json'): void {
     const tab = this.activeTable() ?? (format === 'csv' ? this.tables.values().next().value : undefined);
-    const msg = tab ? { type: 'export' as const, format, tableId: tab.id, columnIds: tab.table.visibleColumnIds() } : { type: 'export' as const, format };
+    // The table as shown (filter, sort, hidden columns live here): row indices and column ids, not rows.
+    const rows = tab?.table.shownRows();
+    const msg = tab && this.meta
+      ? { type: 'export' as const, format, tableId: tab.id, view: { seq: this.meta.seq, columnIds: tab.table.visibleColumnIds(), ...(rows ? { rows } : {}) } }
+      : { type: 'export' as const, format };
     void request(msg).then((r) => this.notify(r.ok ? `Exported to ${r.message ?? 'the workspace'}` : `Export failed: ${r.message ?? ''}`));
   }
 

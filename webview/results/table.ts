@@ -229,6 +229,12 @@ export class VirtualTable {
     return this.columns.filter((c) => c.visible).map((c) => c.spec.id);
   }
 
+  /** Indices of the rows shown (after the filter, in the shown order); undefined = every row in arrival order. */
+  shownRows(): number[] | undefined {
+    if (this.rebuildPending) this.rebuild(); // rows that arrived in this frame are sorted in now
+    return this.view ? Array.from(this.view) : undefined;
+  }
+
   setColumnVisible(id: string, visible: boolean): void {
     const col = this.columns.find((c) => c.spec.id === id);
     if (!col || col.visible === visible) return;
