@@ -400,7 +400,10 @@ export interface AllegroDownloadOptions {
   device: { name: string; url?: string };
   form: AllegroCaptureForm;
   writer: CaptureWriterOptions;
+  /** Cancel: aborts the download and keeps nothing. */
   signal?: AbortSignal;
+  /** Stop and keep (a capture of live traffic): ends it early and keeps every complete packet. */
+  stop?: AbortSignal;
   nowMs?: number;
   /** Called once the response headers arrived, with the Content-Length if the device sent one. */
   onStart?: (info: { request: CaptureRequest; contentLength?: number }) => void;
@@ -426,6 +429,7 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
   return saveCaptureStream(response, {
     writer: options.writer,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.stop ? { stop: options.stop } : {}),
     sidecar: (c): CaptureSidecar => ({
       schema: SIDECAR_SCHEMA,
       file: c.path.split(/[\\/]/).pop()!,

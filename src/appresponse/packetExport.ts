@@ -178,7 +178,13 @@ export interface PacketExportOptions {
   device: { name: string; url?: string };
   form: PacketExportForm;
   writer: CaptureWriterOptions;
+  /** Cancel: aborts the export, keeps nothing, deletes the handle. */
   signal?: AbortSignal;
+  /**
+   * Stop and keep (LIVE_STREAM): ends the packet stream early, keeps every complete packet
+   * received, and deletes the handle as after a normal end.
+   */
+  stop?: AbortSignal;
   /** PREPARE: shows the estimate and returns the mode to use (undefined cancels). */
   pickMode?: (estimate: ExportEstimate) => Promise<DownloadMode | undefined>;
   onProgress?: (p: ExportProgress) => void;
@@ -321,10 +327,15 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
     options.onStart?.({ mode, ...(totalBytes !== undefined ? { totalBytes, totalIsEstimate } : {}) });
     // A LIVE_STREAM body is decoded frame by frame; the others go to the file as they are.
     const body: Readable | StreamResponse = mode === 'LIVE_STREAM' ? response.body.pipe(new LiveStreamDecoder()) : response;
-    if (mode === 'LIVE_STREAM') response.body.on('error', (err) => (body as Readable).destroy(err));
+    if (mode === 'LIVE_STREAM') {
+      response.body.on('error', (err) => (body as Readable).destroy(err));
+      // A decoder closed early (cancel, or a stop that keeps what arrived) ends the transfer too.
+      (body as Readable).once('close', () => response.body.destroy());
+    }
     const saved = await saveCaptureStream(body, {
       writer: { ...options.writer, extension: options.writer.extension ?? extensionOf(config.output_format) },
       ...(signal ? { signal } : {}),
+      ...(options.stop ? { stop: options.stop } : {}),
       sidecar: (c): CaptureSidecar => ({
         schema: SIDECAR_SCHEMA,
         file: c.path.split(/[\\/]/).pop()!,

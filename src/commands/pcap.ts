@@ -19,7 +19,7 @@ import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
 import { sanitizeBaseName } from '../pcap/naming';
 import { ProgressMeter } from '../pcap/progress';
-import { describeFailure, type SavedCapture } from '../pcap/download';
+import { CaptureDownloadError, describeFailure, type SavedCapture } from '../pcap/download';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
 import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
 import { captureLinkLine, sidecarOneLine } from '../pcap/markdown';
@@ -28,6 +28,7 @@ import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } fr
 import type { ResultsService } from '../panels/results';
 import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
+import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -138,21 +139,33 @@ function deviceOf(deps: PcapDeps, name: string): DeviceProfile | undefined {
 // ---------- progress and results ----------
 
 interface RunContext {
+  /** Cancel: keep nothing. */
   signal: AbortSignal;
+  /** Stop and keep: end the live capture now, keep every complete packet. */
+  stop: AbortSignal;
   meter: ProgressMeter;
   phase(text: string | undefined): void;
+  /** The download is of live traffic: offer "Stop and keep" beside Cancel from now on. */
+  offerStop(label: string): void;
 }
+
+/** Live captures running now, each offering "Stop and keep". */
+const liveCaptures = new LiveCaptures();
 
 async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => Promise<T>): Promise<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort(new Error('cancelled by the user')));
+    const stopper = new AbortController();
+    let stoppable: StoppableCapture | undefined;
     const meter = new ProgressMeter();
     let phase: string | undefined = 'connecting…';
     let lastPercent = 0;
     const tick = () => {
       const s = meter.snapshot();
-      const message = phase ?? s.message;
+      let message = phase ?? s.message;
+      // Notification messages render Markdown links; a command link runs the command.
+      if (stoppable && !phase) message += ` · [Stop and keep](${stoppable.link} "End the live capture now and keep every complete packet received")`;
       let increment: number | undefined;
       if (s.percent !== undefined && !phase) {
         increment = Math.max(0, s.percent - lastPercent);
@@ -160,12 +173,31 @@ async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => 
       }
       progress.report({ message, ...(increment ? { increment } : {}) });
     };
+    const setPhase = (t: string | undefined) => {
+      phase = t;
+      tick();
+    };
+    stopper.signal.addEventListener('abort', () => {
+      stoppable?.dispose();
+      setPhase('stopping: keeping every complete packet received…');
+    }, { once: true });
     const timer = setInterval(tick, 500);
     try {
-      return await run({ signal: controller.signal, meter, phase: (t) => { phase = t; tick(); } });
+      return await run({
+        signal: controller.signal,
+        stop: stopper.signal,
+        meter,
+        phase: setPhase,
+        offerStop: (label) => {
+          if (stoppable || stopper.signal.aborted) return;
+          stoppable = liveCaptures.add(label, stopper);
+          tick();
+        },
+      });
     } finally {
       clearInterval(timer);
       sub.dispose();
+      stoppable?.dispose();
     }
   });
 }
@@ -182,12 +214,22 @@ async function insertNoteLink(dest: Destination, saved: SavedCapture, deps: Pcap
   if (!(await vscode.workspace.applyEdit(edit))) deps.log.warn(`Could not insert the capture link into ${dest.note.uri.fsPath}`);
 }
 
+/** What a capture stopped early kept, for the user: packets, size, time span, what was cut off. */
+function keptSummary(saved: SavedCapture): string {
+  const c = saved.capture;
+  const stopped = saved.sidecar.stoppedEarly!;
+  const span = c.firstPacketTime && c.lastPacketTime ? `, ${c.firstPacketTime.replace('T', ' ').slice(0, 19)} to ${c.lastPacketTime.slice(11, 19)} UTC` : '';
+  const cut = stopped.droppedBytes > 0 ? ` The incomplete last packet (${stopped.droppedBytes} bytes) was cut off.` : '';
+  return `Stopped early: kept ${path.basename(c.path)} with ${c.packetCount} complete packets, ${formatBytes(c.size)}${span}.${cut}`;
+}
+
 async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: CapturesProvider, warnings: string[] = []): Promise<void> {
   provider.refresh();
   const name = path.basename(saved.capture.path);
-  deps.log.info(`Saved ${saved.capture.path}: ${saved.capture.packetCount} packets, ${saved.capture.size} bytes, sha256 ${saved.capture.sha256}`);
+  deps.log.info(`Saved ${saved.capture.path}: ${saved.capture.packetCount} packets, ${saved.capture.size} bytes, sha256 ${saved.capture.sha256}${saved.sidecar.stoppedEarly ? `; stopped early by the user, ${saved.sidecar.stoppedEarly.droppedBytes} bytes of an incomplete packet cut off` : ''}`);
   for (const w of warnings) deps.log.warn(w);
-  const msg = `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}.${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  const what = saved.sidecar.stoppedEarly ? keptSummary(saved) : `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}.`;
+  const msg = `${what}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
   const choice = await vscode.window.showInformationMessage(msg, 'Summarize', 'Reveal', 'Open Metadata');
   const uri = vscode.Uri.file(saved.capture.path);
   if (choice === 'Summarize') await vscode.commands.executeCommand('probeExplorer.summarizeCapture', uri);
@@ -196,7 +238,8 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
 }
 
 function reportFailure(what: string, err: unknown, deps: PcapDeps): void {
-  const cancelled = /cancel/i.test(describeFailure(err)) || (err as Error)?.name === 'AbortError';
+  // Cancelled, or stopped by the user with nothing to keep: a warning, not an error.
+  const cancelled = (err instanceof CaptureDownloadError && err.cancelled) || /cancel/i.test(describeFailure(err)) || (err as Error)?.name === 'AbortError';
   const warnings = cleanupWarningsOf(err);
   const text = `${what}: ${describeFailure(err)}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
   deps.log.error(text);
@@ -365,6 +408,7 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
         form: state.form,
         writer: { folder: state.folder, stem, extension: 'pcap', onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
+        stop: ctx.stop,
         ...(rerunOf ? { rerunOf } : {}),
         onStart: ({ request, contentLength }) => {
           ctx.meter.setBounds({
@@ -372,6 +416,8 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
             ...(request.liveEndsAtMs ? { endsAtMs: request.liveEndsAtMs, startsAtMs: Date.now() } : {}),
           });
           ctx.phase(undefined);
+          // Live traffic cannot be fetched again: what arrived can be kept when stopped early.
+          if (request.liveEndsAtMs !== undefined) ctx.offerStop(`${device.name}: ${state.form.expression || 'all traffic'}, ${windowLabel(state.form.window)}`);
         },
       });
     });
@@ -639,6 +685,7 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
         form: exportFormAt(state.form, Date.now()),
         writer: { folder: state.folder, stem, onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
+        stop: ctx.stop,
         pickMode: pickModeAfterEstimate,
         ...(rerunOf ? { rerunOf } : {}),
         onProgress: (p) => {
@@ -646,9 +693,10 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
           const pct = p.progress !== undefined ? ` ${Math.round(p.progress)}%` : '';
           ctx.phase(p.phase === 'waiting' ? `export ${p.state ?? ''}${pct}…` : p.phase === 'estimate' ? 'estimate ready' : p.phase === 'cleaning up' ? 'cleaning up on the device…' : `${p.phase}…`);
         },
-        onStart: ({ totalBytes, totalIsEstimate }) => {
+        onStart: ({ mode, totalBytes, totalIsEstimate }) => {
           ctx.meter.setBounds(totalBytes ? { totalBytes, totalIsEstimate: totalIsEstimate === true } : {});
           ctx.phase(undefined);
+          if (mode === 'LIVE_STREAM') ctx.offerStop(`${device.name}: ${state.form.source.name ?? state.form.source.id}, LIVE_STREAM`);
         },
       });
     });
@@ -798,6 +846,8 @@ export function registerPcap(context: vscode.ExtensionContext, deps: PcapDeps): 
   context.subscriptions.push(
     provider,
     view,
+    liveCaptures,
+    cmd('probeExplorer.stopCaptureAndKeep', (arg) => liveCaptures.stop(arg)),
     cmd('probeExplorer.downloadPcap', (arg) => downloadPcap(deps, provider, arg)),
     cmd('probeExplorer.exportPackets', (arg) => exportPackets(deps, provider, arg)),
     cmd('probeExplorer.refreshCaptures', () => provider.refresh()),

@@ -25,5 +25,6 @@ export function sidecarOneLine(s: CaptureSidecar): string {
   else if (Array.isArray(q.filters) && q.filters.length) parts.push(`filter ${(q.filters as { value: string }[]).map((f) => f.value).join(' and ')}`);
   else if (typeof q.path === 'string' && s.device.kind === 'appresponse') parts.push(`source ${q.path}`);
   if (s.mode !== 'allegro') parts.push(s.mode);
+  if (s.stoppedEarly) parts.push('stopped early by the user');
   return parts.join(', ');
 }

@@ -33,6 +33,13 @@ export interface ScanResult {
   complete: boolean;
   /** Why the capture is not complete (when complete is false). */
   problem?: string;
+  /** The framing is impossible (not a capture, or corrupt), as opposed to merely cut short. */
+  corrupt: boolean;
+  /**
+   * Bytes up to the end of the last complete packet record or block after a valid header (0
+   * before one): the input cut there is a complete capture. What a download stopped early keeps.
+   */
+  completeBytes: number;
   bytes: number;
   packetCount: number;
   linkTypes: number[];
@@ -86,6 +93,8 @@ export class CaptureScanner {
   private packetFill = 0;
   private pendingPacket: Omit<PacketInfo, 'data'> | undefined;
   private offset = 0;
+  /** Offset just after the last complete record or block (see ScanResult.completeBytes). */
+  private boundary = 0;
   private failed: CaptureFormatError | undefined;
 
   private format: CaptureFormat | undefined;
@@ -201,11 +210,13 @@ export class CaptureScanner {
         off += 16 + capLen;
         this.offset += 16 + capLen;
       } else {
+        this.boundary = this.offset;
         this.offset += 16 + avail;
         this.skip = capLen - avail;
         return end;
       }
     }
+    this.boundary = this.offset;
     return off;
   }
 
@@ -220,6 +231,8 @@ export class CaptureScanner {
       headerValid: this.headerValid,
       complete: problem === undefined,
       ...(problem !== undefined ? { problem } : {}),
+      corrupt: this.failed !== undefined,
+      completeBytes: this.headerValid ? this.boundary : 0,
       bytes: this.offset,
       packetCount: this.packetCount,
       linkTypes: [...this.linkTypes],
@@ -290,6 +303,7 @@ export class CaptureScanner {
         this.linkTypes.add(this.pcapLinkType);
         this.headerValid = true;
         this.expect('pcapRecord', 16);
+        this.boundary = this.offset;
         return;
       }
       case 'pcapRecord': {
@@ -357,6 +371,7 @@ export class CaptureScanner {
           this.interfaceBlock(b.subarray(0, b.length - 4));
         }
         this.expect('ngBlockStart', 8);
+        this.boundary = this.offset;
         return;
       }
       case 'ngPacketFixed': {
@@ -388,6 +403,7 @@ export class CaptureScanner {
         const trailer = this.u32(b, 0);
         if (trailer !== this.blockLength) this.fail(`pcapng block trailer length ${trailer} does not match ${this.blockLength}`);
         this.expect('ngBlockStart', 8);
+        this.boundary = this.offset;
         return;
       }
     }
@@ -473,6 +489,7 @@ export class CaptureScanner {
   }
 
   private afterSkip(): void {
+    if (this.state === 'pcapRecord') this.boundary = this.offset; // a pcap record ends with its data
     if (this.pendingPacket && this.onPacket) {
       const info: PacketInfo = { ...this.pendingPacket, data: this.packetData.subarray(0, this.packetFill) };
       this.pendingPacket = undefined;

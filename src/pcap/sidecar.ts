@@ -8,6 +8,20 @@ export const SIDECAR_SCHEMA = 'probe-explorer.capture/1';
 
 export type CaptureMode = 'allegro' | 'LEGACY' | 'LIVE_STREAM' | 'BUFFER_STREAM' | 'STREAM_TO_FILE';
 
+/**
+ * A live capture the user stopped before its end ("Stop and keep"): every complete packet
+ * received until then was kept; the incomplete one at the end was cut off.
+ */
+export interface StoppedEarly {
+  by: 'user';
+  /** When the user stopped it, ISO 8601 UTC. */
+  at: string;
+  /** Bytes received before the cut; `size` is what was kept. */
+  receivedBytes: number;
+  /** Bytes of the incomplete last packet that were cut off. */
+  droppedBytes: number;
+}
+
 export interface CaptureSidecar {
   schema: typeof SIDECAR_SCHEMA;
   /** File name of the capture (same folder). */
@@ -27,6 +41,8 @@ export interface CaptureSidecar {
   lastPacketTime?: string;
   sha256: string;
   linkTypes: number[];
+  /** Present when the user stopped the capture early; the facts above describe what was kept. */
+  stoppedEarly?: StoppedEarly;
   startedAt: string;
   finishedAt: string;
   /** Everything needed to run the same capture again (the form the user filled in). */
@@ -50,7 +66,7 @@ export function rerunRecord(capturePath: string, source: RerunSource): NonNullab
 }
 
 /** What the sidecar records of the file itself, the same for every way a capture was made. */
-export function captureFacts(c: CommittedCapture): Pick<CaptureSidecar, 'format' | 'size' | 'packetCount' | 'firstPacketTime' | 'lastPacketTime' | 'sha256' | 'linkTypes'> {
+export function captureFacts(c: CommittedCapture): Pick<CaptureSidecar, 'format' | 'size' | 'packetCount' | 'firstPacketTime' | 'lastPacketTime' | 'sha256' | 'linkTypes' | 'stoppedEarly'> {
   return {
     format: c.format,
     size: c.size,
@@ -59,6 +75,7 @@ export function captureFacts(c: CommittedCapture): Pick<CaptureSidecar, 'format'
     ...(c.lastPacketTime ? { lastPacketTime: c.lastPacketTime } : {}),
     sha256: c.sha256,
     linkTypes: c.linkTypes,
+    ...(c.stoppedEarly ? { stoppedEarly: { ...c.stoppedEarly } } : {}),
   };
 }
 

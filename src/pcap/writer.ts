@@ -2,15 +2,18 @@
 // written with backpressure, then validated, counted and hashed by a CaptureDigest, on a worker
 // thread for big files), then `commit()` renames it to its final, never-overwriting
 // name only when the source ended correctly and the bytes are a complete pcap/pcapng; otherwise
-// `discard()` removes (or, on request, keeps) the partial file and says which.
-import { promises as fs } from 'node:fs';
+// `discard()` removes (or, on request, keeps) the partial file and says which. A download stopped
+// early on purpose (a live capture) ends with `commitCompletePackets()`, which keeps every
+// complete packet and cuts off the incomplete one at the end.
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { CaptureScanner, type CaptureFormat, type ScanResult } from './scanner';
-import { createCaptureDigest, type CaptureDigest, type DigestOptions } from './digest';
+import { createCaptureDigest, DigestCore, type CaptureDigest, type DigestOptions, type DigestResult } from './digest';
 import { candidateName, exists, firstFreeName, insideFolder, sanitizeBaseName, splitName } from './naming';
 import { formatBytes, isoFromNs } from './summary';
 import type { BodySink } from '../http/types';
+import type { StoppedEarly } from './sidecar';
 
 /** Where the bytes go; the default writes a file. Tests inject failures (disk full) here. */
 export interface FileSink {
@@ -84,6 +87,13 @@ export interface CommittedCapture {
   firstPacketTime?: string;
   lastPacketTime?: string;
   scan: ScanResult;
+  /**
+   * commitCompletePackets: the bytes received before the incomplete end was cut off (`size` is
+   * what was kept).
+   */
+  receivedBytes?: number;
+  /** The download was stopped early by the user (set by saveCaptureStream). */
+  stoppedEarly?: StoppedEarly;
 }
 
 export interface PartialOutcome {
@@ -374,18 +384,62 @@ export class CaptureFileWriter extends Writable {
     await this.tail;
     const { scan, sha256 } = await this.digest.end();
     if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
+    return this.finish(scan, sha256, this.written);
+  }
+
+  /**
+   * Call after a download was stopped early on purpose (the user ended a live capture) and the
+   * writer ended: keeps every complete packet. The bytes after the last complete packet record
+   * (or pcapng block) are cut off, the kept bytes are scanned and hashed again from the disk (the
+   * running hash covered the cut-off bytes too), and the file is committed like commit(). Throws
+   * IncompleteCaptureError when not one complete packet arrived or the bytes are not a capture,
+   * and the write error after a failed write; call discard() then.
+   */
+  async commitCompletePackets(): Promise<CommittedCapture> {
+    if (this.state !== 'open') throw new Error(`capture writer already ${this.state}`);
+    if (this.errored) throw this.errored;
+    await this.tail;
+    const digested = await this.digest.end();
+    let { scan, sha256 } = digested;
+    const received = this.written;
+    if (!scan.complete) {
+      if (scan.corrupt || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
+      await this.syncing;
+      if (this.syncError) throw this.syncError;
+      await this.closeSink();
+      const fh = await fs.open(this.partPath, 'r+');
+      try {
+        await fh.truncate(scan.completeBytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      ({ scan, sha256 } = await digestFile(this.partPath));
+      if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
+    }
+    if (scan.packetCount === 0) throw new IncompleteCaptureError('not one complete packet was received', scan);
+    const capture = await this.finish(scan, sha256, scan.bytes);
+    capture.receivedBytes = received;
+    return capture;
+  }
+
+  /** Flushes the (complete) file to disk and links it to a free final name. */
+  private async finish(scan: ScanResult, sha256: string, size: number): Promise<CommittedCapture> {
+    const format = scan.format!;
     await this.syncing;
     if (this.syncError) throw this.syncError;
-    await this.sink.sync();
-    await this.closeSink();
+    if (!this.sinkClosed) {
+      await this.sink.sync();
+      await this.closeSink();
+    }
     const { stem } = splitName(this.reserved);
-    const final = await this.linkToFreeName(stem, scan.format);
+    const final = await this.linkToFreeName(stem, format);
     await fs.unlink(this.partPath).catch(() => undefined);
     this.state = 'committed';
     const result: CommittedCapture = {
       path: final,
-      format: scan.format,
-      size: this.written,
+      format,
+      size,
       packetCount: scan.packetCount,
       sha256,
       linkTypes: scan.linkTypes,
@@ -464,3 +518,14 @@ export class CaptureFileWriter extends Writable {
   }
 }
 
+/** Scans and hashes a file from the disk (a capture cut short on purpose). */
+async function digestFile(filePath: string): Promise<DigestResult> {
+  const core = new DigestCore();
+  try {
+    for await (const chunk of createReadStream(filePath, { highWaterMark: 1024 * 1024 })) core.update(chunk as Buffer);
+  } catch (err) {
+    if ((err as Error).name !== 'CaptureFormatError') throw err;
+    // The scan reports the framing error as its problem.
+  }
+  return core.finish();
+}

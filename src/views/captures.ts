@@ -32,7 +32,7 @@ export function describeSidecar(s: CaptureSidecar): string {
     : Array.isArray(q.filters) && q.filters.length ? (q.filters as { value: string }[]).map((f) => f.value).join(' and ')
     : typeof q.path === 'string' && s.device.kind === 'appresponse' ? q.path
     : 'all traffic';
-  return `${s.device.name} · ${what} · ${s.packetCount} packets`;
+  return `${s.device.name} · ${what} · ${s.packetCount} packets${s.stoppedEarly ? ' · stopped early' : ''}`;
 }
 
 export function sidecarTooltip(item: CaptureItem, workspaceRelative: string): vscode.MarkdownString {
@@ -56,6 +56,7 @@ export function sidecarTooltip(item: CaptureItem, workspaceRelative: string): vs
     ['SHA-256', s.sha256],
   ];
   if (s.rerunOf) rows.push(['Re-run of', `${s.rerunOf.file} (started ${s.rerunOf.startedAt})`]);
+  if (s.stoppedEarly) rows.push(['Stopped early', `by the user at ${s.stoppedEarly.at}: ${formatBytes(s.stoppedEarly.receivedBytes)} received, ${s.stoppedEarly.droppedBytes} bytes of an incomplete last packet cut off`]);
   md.appendMarkdown('\n| | |\n|---|---|\n');
   for (const [k, v] of rows) md.appendMarkdown(`| ${k} | ${v.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')} |\n`);
   return md;

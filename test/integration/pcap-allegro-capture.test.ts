@@ -3,6 +3,7 @@
 // lands as a valid file whose packets tshark confirms match the filter; faults leave no file.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createHttpClient } from '../../src/http/index';
@@ -49,13 +50,14 @@ after(async () => {
   await sim.close();
 });
 
-async function capture(dir: string, form: AllegroCaptureForm, extra: { http?: HttpClientApi; signal?: AbortSignal; openSink?: OpenSink; onBytes?: (n: number) => void } = {}) {
+async function capture(dir: string, form: AllegroCaptureForm, extra: { http?: HttpClientApi; signal?: AbortSignal; stop?: AbortSignal; openSink?: OpenSink; onBytes?: (n: number) => void } = {}) {
   return downloadAllegroCapture({
     http: extra.http ?? http,
     device: { name: 'mm-sim', url: sim.url },
     form,
     writer: { folder: dir, stem: 'cap', ...(extra.openSink ? { openSink: extra.openSink } : {}), ...(extra.onBytes ? { onBytes: extra.onBytes } : {}) },
     ...(extra.signal ? { signal: extra.signal } : {}),
+    ...(extra.stop ? { stop: extra.stop } : {}),
   });
 }
 
@@ -259,6 +261,33 @@ describe('Allegro capture faults', () => {
     assert.ok(err instanceof CaptureDownloadError, String(err));
     assert.match(err.message, /ENOSPC/);
     assert.deepEqual(files(dir), []);
+  });
+
+  test('Stop and keep during a live capture: every complete packet is kept, capinfos accepts the file, the sidecar says the user stopped it', async (t) => {
+    const dir = tempFolder(t);
+    const stop = new AbortController();
+    const started = Date.now();
+    let received = 0;
+    const saved = await capture(dir, { expression: '', window: { kind: 'live', seconds: 30 } }, {
+      stop: stop.signal,
+      onBytes: (n) => {
+        received += n;
+        if (received > 1024 * 1024) stop.abort();
+      },
+    });
+    assert.ok(Date.now() - started < 20_000, 'the capture ended when it was stopped, not after 30 s');
+    assert.deepEqual(files(dir), ['cap.pcap', 'cap.pcap.json']);
+    const sidecar = JSON.parse(readFileSync(saved.sidecarPath, 'utf8'));
+    assert.equal(sidecar.stoppedEarly.by, 'user');
+    assert.ok(sidecar.packetCount > 0);
+    assert.equal(capinfosPackets(saved.capture.path), sidecar.packetCount, 'capinfos reads the file and counts the packets the sidecar records');
+    const bytes = readFileSync(saved.capture.path);
+    assert.equal(bytes.length, sidecar.size);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sidecar.sha256, 'the SHA-256 is of the kept bytes');
+    assert.equal(sidecar.stoppedEarly.receivedBytes - sidecar.stoppedEarly.droppedBytes, sidecar.size);
+    assert.ok(sidecar.stoppedEarly.receivedBytes >= 1024 * 1024);
+    assert.ok(Date.parse(sidecar.firstPacketTime) >= started - 1000 && Date.parse(sidecar.lastPacketTime) <= Date.parse(sidecar.stoppedEarly.at), `${sidecar.firstPacketTime} .. ${sidecar.lastPacketTime}, stopped ${sidecar.stoppedEarly.at}`);
+    assert.equal(sidecar.timeRange.liveSeconds, 30);
   });
 
   test('cancel during a live capture: the partial file is deleted and the request ends', async (t) => {

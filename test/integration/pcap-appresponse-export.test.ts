@@ -2,6 +2,7 @@
 // file is checked by capinfos and tshark, and no export handle may stay on the device.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHttpClient } from '../../src/http/index';
@@ -233,6 +234,36 @@ describe('AppResponse packet export, faults', () => {
     assert.equal(err.cancelled, true);
     assert.match(err.message, /Download cancelled\. The partial download \(.*\) was deleted/);
     assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+
+  test('Stop and keep during a LIVE_STREAM export: the complete packets are kept, capinfos accepts them, no handle stays', async (t) => {
+    const dir = tempFolder(t);
+    const stop = new AbortController();
+    const now = Math.floor(Date.now() / 1000);
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    t.after(() => clearTimeout(timer));
+    const r = await runPacketExport({
+      transport: httpPacketExportTransport(http), device: { name: 'ar-sim' },
+      // Reaches 30 s into the future: the device streams live packets as they come.
+      form: { source: job, startTime: now - 1, endTime: now + 30, mode: 'LIVE_STREAM' },
+      writer: { folder: dir, stem: 'live', onBytes: () => (timer ??= setTimeout(() => stop.abort(), 1500)) },
+      stop: stop.signal, pollMs: 20,
+    });
+    assert.ok(Date.now() - started < 20_000, 'the export ended when it was stopped');
+    assert.deepEqual(files(dir), ['live.pcap', 'live.pcap.json']);
+    const sidecar = JSON.parse(readFileSync(r.sidecarPath, 'utf8'));
+    assert.equal(sidecar.mode, 'LIVE_STREAM');
+    assert.equal(sidecar.stoppedEarly.by, 'user');
+    assert.ok(sidecar.packetCount > 0);
+    assert.equal(capinfosPackets(r.capture.path), sidecar.packetCount, 'capinfos reads the file and counts the packets the sidecar records');
+    assert.equal(tsharkCount(r.capture.path), sidecar.packetCount);
+    const bytes = readFileSync(r.capture.path);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), sidecar.sha256);
+    assert.equal(bytes.length, sidecar.stoppedEarly.receivedBytes - sidecar.stoppedEarly.droppedBytes);
+    assert.ok(Date.parse(sidecar.lastPacketTime) > (now + 0.5) * 1000, `live packets were kept (last ${sidecar.lastPacketTime})`);
+    assert.deepEqual(r.warnings, []);
     await expectNoHandles();
   });
 
