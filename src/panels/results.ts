@@ -67,7 +67,7 @@ export interface ResultsDeps {
   log?: Logger;
 }
 
-/** An Allegro GET: the panel runs it, offers the query bar on list nodes, refreshes and restores it. */
+/** An Allegro GET: the panel runs it, offers the query bar parts its answer takes (lists: sorting and paging; lists and objects with counters: the time interval), refreshes and restores it. */
 export interface AllegroResultsRequest {
   kind: 'allegro';
   device: string;
