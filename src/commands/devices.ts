@@ -75,15 +75,41 @@ export async function pickDevice(registry: DeviceRegistry, arg: DeviceArgument, 
   return picked?.label;
 }
 
+/**
+ * A single-choice pick that starts on the current choice (`picked` only applies to multi-select
+ * picks, so an edit would otherwise start on the first item and Enter would change the setting).
+ */
+function pickOne<T extends vscode.QuickPickItem>(items: T[], options: { title: string; placeHolder: string; current: (item: T) => boolean }): Promise<T | undefined> {
+  const pick = vscode.window.createQuickPick<T>();
+  pick.title = options.title;
+  pick.placeholder = options.placeHolder;
+  pick.ignoreFocusOut = true;
+  const current = items.find(options.current);
+  if (current) current.description = [current.description, 'current'].filter(Boolean).join(' · ');
+  pick.items = items;
+  if (current) pick.activeItems = [current];
+  return new Promise<T | undefined>((resolve) => {
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0] ?? pick.activeItems[0]);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
 /** Add (no `existing`) or edit a device: kind, name, URL, auth, user, secret, then a connection test. */
 async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChannel, existing: DeviceProfile | undefined): Promise<void> {
   const verb = existing ? `Edit ${existing.name}` : 'Add Device';
   const steps = 6;
   const title = (step: number) => `${verb} (${step}/${steps})`;
 
-  const kindPick = await vscode.window.showQuickPick(
-    (Object.keys(KIND_LABEL) as DeviceKind[]).map((value) => ({ label: KIND_LABEL[value], value, picked: existing?.kind === value })),
-    { title: title(1), placeHolder: 'Which kind of appliance?', ignoreFocusOut: true },
+  const kindPick = await pickOne(
+    (Object.keys(KIND_LABEL) as DeviceKind[]).map((value) => ({ label: KIND_LABEL[value], value })),
+    { title: title(1), placeHolder: 'Which kind of appliance?', current: (i) => i.value === existing?.kind },
   );
   if (!kindPick) return;
   const kind = kindPick.value;
@@ -111,9 +137,7 @@ async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChann
         { label: 'User name and password (token login)', detail: 'Logs in at /api/mgmt.aaa for an access token (recommended)', auth: 'token' },
         { label: 'User name and password (Basic)', detail: 'HTTP Basic authentication, where the appliance allows it', auth: 'basic' },
       ];
-  const authPick = await vscode.window.showQuickPick(authChoices.map((c) => ({ ...c, picked: existing?.auth === c.auth })), {
-    title: title(4), placeHolder: 'How to authenticate?', ignoreFocusOut: true,
-  });
+  const authPick = await pickOne(authChoices, { title: title(4), placeHolder: 'How to authenticate?', current: (c) => c.auth === existing?.auth });
   if (!authPick) return;
   const auth = authPick.auth;
   const draft: DeviceProfile = { name: name.trim(), kind, url, auth, ...(existing?.tls ? { tls: existing.tls } : {}) };

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { expand, openProbeExplorer, openSession, pickQuickItem, runCommand, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
+import { contextMenu, expand, openProbeExplorer, openSession, pickQuickItem, runCommand, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
 
 let s: Session;
 before(async () => { s = await openSession('a-welcome-demo'); });
@@ -100,7 +100,6 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
       await button('Re-enter Password').click();
       await waitForQuickInput(page, 'lab-wizard: password');
       await submitQuickInput(page, sim.password);
-      await waitForNotification(page, /^Added lab-wizard: /, T.remote);
       await treeItem(page, 'lab-wizard').waitFor({ state: 'visible', timeout: T.remote });
       // No device list in the workspace settings: the wizard writes the user settings.
       const devices = JSON.parse(fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8'))['probeExplorer.devices'] as Array<Record<string, unknown>>;
@@ -115,5 +114,16 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
     } finally {
       await sim.close();
     }
+  });
+
+  await step(s, 'edit-device-starts-on-current-choices', async () => {
+    // Editing the AppResponse must start on its own kind and auth: Enter keeps them.
+    await contextMenu(page, treeItem(page, 'Demo AppResponse'), 'Edit Device…');
+    const widget = await waitForQuickInput(page, 'Edit Demo AppResponse (1/6)');
+    const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
+    await focused.filter({ hasText: 'Riverbed AppResponse 11' }).waitFor({ state: 'visible', timeout: T.ui });
+    assert.match(await focused.innerText(), /current/);
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden' });
   });
 });
