@@ -1,6 +1,10 @@
 // Authorization headers per credential kind. AppResponse logs in for an OAuth-style access token
 // (POST /api/mgmt.aaa/1.0/token, or 2.0 where 1.0 is absent), keeps it until shortly before
 // `expires_at`, refreshes or logs in again after a 401, and shares one login among concurrent requests.
+// A login the device refused (wrong user name or password) is not tried again with the same
+// credentials for REFUSAL_MS: every request fails with that refusal at once, because appliances
+// lock an account after a few failed logins. New credentials mean a new client (the registry
+// rebuilds it), which logs in at once.
 import type { Credentials, HttpResponse } from './types';
 
 export interface Authenticator {
@@ -54,6 +58,9 @@ interface Token {
   renewAt: number;
 }
 
+/** How long a refused login is not tried again with the same credentials. */
+export const REFUSAL_MS = 5 * 60_000;
+
 const TOKEN_PATHS = { '1.0': '/api/mgmt.aaa/1.0/token', '2.0': '/api/mgmt.aaa/2.0/token' } as const;
 type TokenVersion = keyof typeof TOKEN_PATHS;
 
@@ -62,6 +69,8 @@ export class AppResponseTokenAuth implements Authenticator {
   private version: TokenVersion | undefined;
   private useBasic = false;
   private pending: Promise<void> | undefined;
+  /** The device refused these credentials: the error requests get, with no new login, until `until`. */
+  private refused: { error: Error; until: number } | undefined;
 
   constructor(
     private readonly credentials: Extract<Credentials, { kind: 'appresponse' }>,
@@ -70,6 +79,7 @@ export class AppResponseTokenAuth implements Authenticator {
   ) {}
 
   async authorization(signal?: AbortSignal): Promise<string | undefined> {
+    this.checkRefused();
     if (!this.useBasic && (!this.token || this.token.renewAt <= this.now())) {
       await this.once(() => (this.token?.refresh ? this.refreshOrLogin() : this.login()), signal);
     }
@@ -77,6 +87,7 @@ export class AppResponseTokenAuth implements Authenticator {
   }
 
   async renew(used: string | undefined, signal?: AbortSignal): Promise<boolean> {
+    this.checkRefused();
     if (this.useBasic) return false;
     if (used !== this.current()) return true; // another request already renewed it
     this.token = this.token && { ...this.token, renewAt: 0 };
@@ -86,6 +97,12 @@ export class AppResponseTokenAuth implements Authenticator {
 
   secrets(): string[] {
     return [this.credentials.password, this.token?.access ?? '', this.token?.refresh ?? ''].filter(Boolean);
+  }
+
+  private checkRefused(): void {
+    if (!this.refused) return;
+    if (this.now() < this.refused.until) throw this.refused.error;
+    this.refused = undefined; // one new attempt (the password may have been changed on the device)
   }
 
   private current(): string | undefined {
@@ -139,6 +156,11 @@ export class AppResponseTokenAuth implements Authenticator {
         return;
       }
       last = response;
+      if (response.status === 401 || response.status === 403) {
+        const error = this.transport.fail(path, response);
+        this.refused = { error, until: this.now() + REFUSAL_MS };
+        throw error;
+      }
       if (response.status !== 404) throw this.transport.fail(path, response);
     }
     if (this.credentials.allowBasicFallback) {

@@ -186,3 +186,21 @@ test('secrets never appear in the captured log output', async () => {
     }
   });
 });
+
+test('AppResponse: a refused login is not tried again with the same password (accounts lock after failed logins)', async () => {
+  const ar = appResponse();
+  await withServer(ar.handler, admin({ password: 'wrong-pass-987' }), async (http) => {
+    const errors = await Promise.all([1, 2, 3].map(() => http.json({ path: '/api/common/1.0/info' }).then(() => undefined, (e: unknown) => e)));
+    const later = await http.json({ path: '/api/npm.reports/1.0/instances' }).then(() => undefined, (e: unknown) => e);
+    for (const error of [...errors, later]) {
+      assert.ok(error instanceof HttpStatusError, String(error));
+      assert.equal(error.status, 401);
+      assert.equal(error.errorId, 'AUTH_INVALID_CREDENTIALS');
+    }
+    assert.equal(ar.state.logins, 1, 'one login attempt for four requests');
+  });
+  // A client with the right password (what the registry builds after the password is fixed) logs in.
+  await withServer(ar.handler, admin(), async (http) => {
+    assert.equal((await http.json<{ device_name: string }>({ path: '/api/common/1.0/info' })).body.device_name, 'ar11');
+  });
+});

@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { AppResponseTokenAuth, REFUSAL_MS, type TokenTransport } from '../../src/http/auth';
+import type { HttpResponse } from '../../src/http/types';
+
+/** A token service that refuses every login, counting the attempts. */
+function refusingTransport() {
+  const posts: string[] = [];
+  const transport: TokenTransport = {
+    post: async (path) => {
+      posts.push(path);
+      return { status: 401, headers: {}, body: '{"error_id":"AUTH_INVALID_CREDENTIALS"}' } as unknown as HttpResponse<string>;
+    },
+    fail: (path, response) => new Error(`${path}: HTTP ${response.status}`),
+    invalid: (path, detail) => new Error(`${path}: ${detail}`),
+  };
+  return { posts, transport };
+}
+
+test('a refused login fails every request at once for REFUSAL_MS, then allows one new attempt', async () => {
+  let now = 1_000_000;
+  const { posts, transport } = refusingTransport();
+  const auth = new AppResponseTokenAuth({ kind: 'appresponse', username: 'admin', password: 'wrong' }, transport, () => now);
+  await assert.rejects(auth.authorization(), /HTTP 401/);
+  assert.equal(posts.length, 1);
+  now += REFUSAL_MS - 1;
+  await assert.rejects(auth.authorization(), /HTTP 401/);
+  await assert.rejects(auth.renew('Bearer x'), /HTTP 401/);
+  assert.equal(posts.length, 1, 'no login while the refusal holds');
+  now += 2;
+  await assert.rejects(auth.authorization(), /HTTP 401/);
+  assert.equal(posts.length, 2, 'one new attempt after it');
+});
