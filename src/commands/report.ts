@@ -48,6 +48,14 @@ function tableOf(o: DataDefOutcome): ReportDataDefResult {
   return { id: o.id, title: `Data definition ${name}`, columns: o.columns, data: o.data, meta: { count: o.data.length, total: o.data.length } };
 }
 
+/** How a run ended, told to the user once its progress notification is gone. */
+type RunOutcome =
+  | { kind: 'done' }
+  | { kind: 'cancelled' }
+  | { kind: 'partial'; failed: number; of: number; first: string }
+  | { kind: 'invalid'; message: string }
+  | { kind: 'failed'; message: string };
+
 export function registerReportCommands(context: vscode.ExtensionContext, deps: ReportCommandDeps): void {
   async function catalogues(device: string, names: string[]): Promise<{ sources: Map<string, Source>; names: string[] }> {
     const all = await deps.getSourceNames(device);
@@ -108,7 +116,9 @@ export function registerReportCommands(context: vscode.ExtensionContext, deps: R
       else handle = deps.results.open(request, { preserveFocus: true });
     };
 
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${mode === 'live' ? 'Live report' : 'Report'} ${title} on ${device}`, cancellable: true }, async (progress, token) => {
+    // The notification ends before any message that waits for the user is shown: a refusal or a
+    // failure must not leave "reading the catalogue…" with its Cancel button on screen behind it.
+    const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${mode === 'live' ? 'Live report' : 'Report'} ${title} on ${device}`, cancellable: true }, async (progress, token): Promise<RunOutcome> => {
       const stop = new AbortController();
       token.onCancellationRequested(() => stop.abort());
       let reported = 0;
@@ -154,21 +164,33 @@ export function registerReportCommands(context: vscode.ExtensionContext, deps: R
         });
         deps.log?.info(`Report ${title} on ${device}: instance ${result.instanceId}, ${result.outcomes.map((o) => `${o.id}:${o.state}(${o.data.length})`).join(' ')}, ${result.elapsedMs} ms`);
         const failed = result.outcomes.filter((o) => o.state === 'error');
-        if (failed.length) void vscode.window.showWarningMessage(`${title}: ${failed.length} of ${result.outcomes.length} data definitions failed: ${failed[0].messages?.[0]?.text ?? 'no details'}`);
+        return failed.length ? { kind: 'partial', failed: failed.length, of: result.outcomes.length, first: failed[0].messages?.[0]?.text ?? 'no details' } : { kind: 'done' };
       } catch (error) {
-        if (error instanceof ReportCancelledError) {
-          vscode.window.setStatusBarMessage(`Report ${title} cancelled (instance deleted)`, 4000);
-          return;
-        }
-        if (error instanceof ReportInvalidError) {
-          const choice = await vscode.window.showErrorMessage(`${title} was not sent: ${error.message}`, 'Show File');
-          if (choice) await vscode.window.showTextDocument(doc);
-          return;
-        }
-        deps.log?.error(`Report ${title} on ${device}: ${error instanceof Error ? error.message : String(error)}`);
-        void vscode.window.showErrorMessage(`${title}: ${error instanceof Error ? error.message : String(error)}`);
+        if (error instanceof ReportCancelledError) return { kind: 'cancelled' };
+        if (error instanceof ReportInvalidError) return { kind: 'invalid', message: error.message };
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log?.error(`Report ${title} on ${device}: ${message}`);
+        return { kind: 'failed', message };
       }
     });
+    switch (outcome.kind) {
+      case 'cancelled':
+        vscode.window.setStatusBarMessage(`Report ${title} cancelled (instance deleted)`, 4000);
+        return;
+      case 'partial':
+        void vscode.window.showWarningMessage(`${title}: ${outcome.failed} of ${outcome.of} data definitions failed: ${outcome.first}`);
+        return;
+      case 'invalid': {
+        const choice = await vscode.window.showErrorMessage(`${title} was not sent: ${outcome.message}`, 'Show File');
+        if (choice) await vscode.window.showTextDocument(doc);
+        return;
+      }
+      case 'failed':
+        void vscode.window.showErrorMessage(`${title}: ${outcome.message}`);
+        return;
+      case 'done':
+        return;
+    }
   }
 
   context.subscriptions.push(

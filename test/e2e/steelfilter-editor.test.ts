@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { deviceSession, pickQuickItem, sleep, step, T } from './harness';
+import { deviceSession, notifications, pickQuickItem, runCommand, sleep, step, T, waitForNotification } from './harness';
 
 const session = deviceSession('steelfilter-editor', { name: 'lab', kind: 'appresponse', seed: 7 }, {
   'filters/web.aggregates.steelfilter': "srv_tcp.prot == 80 and cli_tcp.ip == '10.0.0.0/8'\n",
@@ -84,6 +84,23 @@ test('a report file gets the report validator\'s diagnostics, with the device\'s
   await step(s, 'report-diagnostics', async () => {
     await openFile(page, 'top.probe-report.json');
     await problemsContaining(page, 'column "avg_traffic.total_bytes_ps" is not grouped_by in source "aggregates"');
+  });
+});
+
+test('a report the validator refuses ends its progress notification before the error is shown', async () => {
+  const s = session();
+  const { page } = s;
+  await step(s, 'refused-report-no-stale-progress', async () => {
+    await openFile(page, 'top.probe-report.json');
+    await runCommand(page, 'Probe Explorer: Run Report');
+    const error = await waitForNotification(page, /top was not sent: .*not grouped_by/);
+    // The error waits for the user; the progress ("Report top on lab: reading the catalogue…", with
+    // its Cancel button) must already be gone. Give a stale one time to show itself.
+    await sleep(1500);
+    const shown = await notifications(page);
+    assert.deepEqual(shown.filter((t) => /Report top on lab|reading the catalogue/.test(t)), [], `toasts: ${JSON.stringify(shown)}`);
+    assert.ok(await error.isVisible(), 'the error is still on screen');
+    await page.locator('.notifications-toasts .notification-list-item', { hasText: 'was not sent' }).locator('.codicon-notifications-clear, .codicon-close').first().click().catch(() => undefined);
   });
 });
 
