@@ -18,9 +18,12 @@ const SEVERITIES: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 export interface Fix { range: vscode.Range; text: string; title: string }
+/** A quick fix that renames the document (e.g. to name the device a .steelfilter file is for). */
+export interface RenameFix { title: string; to: vscode.Uri }
 
 /** Quick fixes of the diagnostics we publish. */
 export const fixes = new WeakMap<vscode.Diagnostic, Fix>();
+export const renameFixes = new WeakMap<vscode.Diagnostic, RenameFix[]>();
 
 export function rangeOf(doc: vscode.TextDocument, start: number, end: number): vscode.Range {
   return new vscode.Range(doc.positionAt(start), doc.positionAt(Math.max(start, end)));
@@ -67,6 +70,13 @@ export class FixProvider implements vscode.CodeActionProvider {
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const d of context.diagnostics) {
+      for (const rename of renameFixes.get(d) ?? []) {
+        const action = new vscode.CodeAction(rename.title, vscode.CodeActionKind.QuickFix);
+        action.edit = new vscode.WorkspaceEdit();
+        action.edit.renameFile(doc.uri, rename.to, { overwrite: false });
+        action.diagnostics = [d];
+        actions.push(action);
+      }
       const fix = fixes.get(d);
       if (!fix) continue;
       const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);

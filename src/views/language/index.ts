@@ -3,10 +3,10 @@
 // fixes, formatting, Run CodeLenses; and the New Report… command that writes a report file.
 // Catalogues come from the `getSource` callback, so this module knows no HTTP.
 import * as vscode from 'vscode';
-import { complete, format, hover, validate, type Source } from '../../steelfilter/index';
+import { complete, format, hover, type Source } from '../../steelfilter/index';
 import { checkReportFile, completeReport, hoverReport, parseReportFile } from '../../report/index';
-import { FixProvider, toCompletionItem, toDiagnostic, toHover } from './convert';
-import { steelfilterTarget } from './context';
+import { FixProvider, renameFixes, toCompletionItem, toDiagnostic, toHover } from './convert';
+import { agreedSource, checkSteelfilter, fileNameFor, resolveSteelfilterContext, type SteelfilterContext } from './context';
 import { registerNewReportCommand } from './newReport';
 
 export interface LanguageFeatureDeps {
@@ -39,29 +39,9 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
   const diagnostics = vscode.languages.createDiagnosticCollection('probe-explorer');
   context.subscriptions.push(diagnostics);
   const devices = () => deps.listDevices?.() ?? [];
-  const quiet = <T>(p: Promise<T>, fallback: T, what: string): Promise<T> => p.catch((e: unknown) => {
-    deps.log?.debug(`${what}: ${e instanceof Error ? e.message : String(e)}`);
-    return fallback;
-  });
-
-  /**
-   * The source a .steelfilter file is written for, if its name and the devices say so.
-   * `unavailable` is set when the device could not be asked (worth trying again later).
-   */
-  async function steelfilterSource(doc: vscode.TextDocument): Promise<{ source?: Source; unavailable?: boolean }> {
-    const { device, sourceCandidates } = steelfilterTarget(doc.fileName, devices());
-    if (!device || !sourceCandidates.length) return {};
-    let unavailable = false;
-    const names = deps.getSourceNames
-      ? await quiet(deps.getSourceNames(device).then((n) => (n.length ? n : Promise.reject(new Error('no sources')))), undefined, `sources of ${device}`)
-      : sourceCandidates;
-    if (!names) return { unavailable: true };
-    const name = sourceCandidates.find((c) => names.includes(c));
-    if (!name) return {};
-    const source = await quiet(deps.getSource(device, name), undefined, `source ${name} of ${device}`);
-    if (!source) unavailable = true;
-    return { source, unavailable };
-  }
+  /** What a .steelfilter file is checked against, from its name and the configured devices. */
+  const steelfilterContext = (doc: vscode.TextDocument): Promise<SteelfilterContext> =>
+    resolveSteelfilterContext(doc.fileName, devices(), deps, (what) => deps.log?.debug(what));
 
   /** Catalogues a report file needs, fetched before the synchronous validator and assistant run. */
   async function reportCatalogues(text: string): Promise<{ device?: string; known: boolean; sources: Map<string, Source>; names: string[]; offline?: string }> {
@@ -87,6 +67,52 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
   }
 
   // ---------- diagnostics ----------
+  /**
+   * Several devices and a file that names none: the note on the first line says what it was checked
+   * against and offers to rename the file for each device.
+   */
+  const noteOf = (doc: vscode.TextDocument, ctx: SteelfilterContext): vscode.Diagnostic | undefined => {
+    if (!('note' in ctx) || !ctx.note) return undefined;
+    const firstLine = doc.lineCount ? doc.lineAt(0).range.end : new vscode.Position(0, 0);
+    const d = new vscode.Diagnostic(new vscode.Range(new vscode.Position(0, 0), firstLine), ctx.note, vscode.DiagnosticSeverity.Information);
+    d.source = 'STEELFILTER';
+    d.code = 'device-ambiguous';
+    const sourceName = ctx.sourceName;
+    if (sourceName && ctx.devices) {
+      const folder = vscode.Uri.joinPath(doc.uri, '..');
+      renameFixes.set(d, ctx.devices.slice(0, 8).map((device) => {
+        const name = fileNameFor(doc.fileName, device, sourceName);
+        return { title: `Check against ${device}: rename to ${name}`, to: vscode.Uri.joinPath(folder, name) };
+      }));
+    }
+    return d;
+  };
+
+  // What the active .steelfilter file is checked against, in the language status (the {} in the status bar).
+  const contexts = new Map<string, SteelfilterContext>();
+  const status = vscode.languages.createLanguageStatusItem('probeExplorer.steelfilterCatalogue', STEELFILTER_SELECTOR);
+  status.name = 'STEELFILTER catalogue';
+  context.subscriptions.push(status);
+  const showStatus = () => {
+    const doc = vscode.window.activeTextEditor?.document;
+    const ctx = doc && isSteelfilter(doc) ? contexts.get(doc.uri.toString()) : undefined;
+    status.severity = vscode.LanguageStatusSeverity.Information;
+    if (!ctx || ctx.kind === 'syntax') {
+      status.text = 'STEELFILTER: syntax only';
+      status.detail = ctx?.note ?? 'Name the file <name>.<source>.steelfilter to check it against that source of your AppResponse device';
+      if (ctx?.note) status.severity = vscode.LanguageStatusSeverity.Warning;
+    } else if (ctx.kind === 'device') {
+      status.text = `STEELFILTER: ${ctx.device} · ${ctx.source.name}`;
+      status.detail = `Checked against the "${ctx.source.name}" catalogue of ${ctx.device}`;
+    } else {
+      status.text = `STEELFILTER: ${ctx.catalogues.map((c) => c.device).join(' + ')} · ${ctx.sourceName}`;
+      status.detail = ctx.note;
+      status.severity = vscode.LanguageStatusSeverity.Warning;
+    }
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(showStatus));
+  showStatus();
+
   const pending = new Map<string, ReturnType<typeof setTimeout>>();
   const retries = new Map<string, ReturnType<typeof setTimeout>>();
   const retryLater = (doc: vscode.TextDocument) => {
@@ -99,9 +125,13 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     const text = doc.getText();
     let out: vscode.Diagnostic[];
     if (isSteelfilter(doc)) {
-      const { source, unavailable } = await steelfilterSource(doc);
-      if (unavailable) retryLater(doc);
-      out = validate(text, source).map((d) => toDiagnostic(doc, d, 'STEELFILTER', d.fix));
+      const ctx = await steelfilterContext(doc);
+      if (ctx.unavailable) retryLater(doc);
+      out = checkSteelfilter(text, ctx).map((d) => toDiagnostic(doc, d, 'STEELFILTER', d.fix));
+      const note = noteOf(doc, ctx);
+      if (note) out.push(note);
+      if (doc.version === version && !doc.isClosed) contexts.set(doc.uri.toString(), ctx);
+      showStatus();
     } else if (isReport(doc)) {
       const cat = await reportCatalogues(text);
       if (cat.offline) retryLater(doc);
@@ -140,6 +170,7 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     vscode.workspace.onDidCloseTextDocument((doc) => {
       clearTimeout(pending.get(doc.uri.toString()));
       pending.delete(doc.uri.toString());
+      contexts.delete(doc.uri.toString());
       diagnostics.delete(doc.uri);
     }),
     { dispose: () => { for (const t of [...pending.values(), ...retries.values()]) clearTimeout(t); pending.clear(); retries.clear(); } },
@@ -152,13 +183,13 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
   context.subscriptions.push(
     vscode.languages.registerCompletionItemProvider(STEELFILTER_SELECTOR, {
       async provideCompletionItems(doc, position) {
-        const { source } = await steelfilterSource(doc);
+        const source = agreedSource(await steelfilterContext(doc));
         return complete(doc.getText(), doc.offsetAt(position), source).map((i) => toCompletionItem(doc, i));
       },
     }, ' ', '(', "'", ',', '.'),
     vscode.languages.registerHoverProvider(STEELFILTER_SELECTOR, {
       async provideHover(doc, position) {
-        return toHover(doc, hover(doc.getText(), doc.offsetAt(position), (await steelfilterSource(doc)).source));
+        return toHover(doc, hover(doc.getText(), doc.offsetAt(position), agreedSource(await steelfilterContext(doc))));
       },
     }),
     vscode.languages.registerDocumentFormattingEditProvider(STEELFILTER_SELECTOR, {
