@@ -20,6 +20,9 @@ const DURATION_PRESETS = ['last 15 min', 'last 1 hour', 'last 6 hours', 'last 1 
 const MAX_RESULTS = 150;
 
 type Obj = Record<string, unknown>;
+/** Something asked of the host: on its way, arrived, or failed with the host's reason. */
+type Loadable<T> = { loading: true } | { value: T } | { error: string };
+const LOADING: { loading: true } = { loading: true };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -89,8 +92,11 @@ export class ReportEditorApp {
   private name = '';
   private jsonErrors: string[] = [];
   private devices: string[] = [];
-  private sourceNames = new Map<string, string[] | { error: string }>();
-  private sources = new Map<string, Source | { error: string }>();
+  /** Per device (names) and per device and source (catalogues): loading, loaded, or why it failed. */
+  private sourceNames = new Map<string, Loadable<string[]>>();
+  private sources = new Map<string, Loadable<Source>>();
+  /** The device the form was last drawn for: choosing a device again retries what failed on it. */
+  private shownDevice: string | undefined;
   private readonly editors = new Map<number, EditorView>();
   private readonly searches = new Map<number, string>();
   private nextRequest = 1;
@@ -121,11 +127,11 @@ export class ReportEditorApp {
         return;
       }
       case 'sources':
-        this.sourceNames.set(m.device, m.error ? { error: m.error } : m.names);
+        this.sourceNames.set(m.device, m.error ? { error: m.error } : { value: m.names });
         this.render();
         return;
       case 'source':
-        this.sources.set(`${m.device}\u0000${m.name}`, m.source && isObj(m.source) ? (m.source as unknown as Source) : { error: m.error ?? 'not found' });
+        this.sources.set(`${m.device}\u0000${m.name}`, m.source && isObj(m.source) ? { value: m.source as unknown as Source } : { error: m.error ?? 'not found' });
         this.render();
         return;
       case 'reply':
@@ -164,11 +170,24 @@ export class ReportEditorApp {
     if (!device) return undefined;
     const n = this.sourceNames.get(device);
     if (n === undefined) {
-      this.sourceNames.set(device, []);
+      this.sourceNames.set(device, LOADING);
       this.post({ type: 'loadSources', device });
       return undefined;
     }
-    return Array.isArray(n) ? n : undefined;
+    return 'value' in n ? n.value : undefined;
+  }
+
+  /** Why the source names of the file's device could not be read, if they could not. */
+  private namesError(): string | undefined {
+    const n = this.file?.device ? this.sourceNames.get(this.file.device) : undefined;
+    return n && 'error' in n ? n.error : undefined;
+  }
+
+  /** Forgets what failed on `device`, so the next render asks again. */
+  private forgetFailures(device: string): void {
+    const n = this.sourceNames.get(device);
+    if (n && 'error' in n) this.sourceNames.delete(device);
+    for (const [key, s] of this.sources) if (key.startsWith(`${device}\u0000`) && 'error' in s) this.sources.delete(key);
   }
 
   /** The catalogue of a source (asked for once; undefined until it arrives). */
@@ -178,18 +197,41 @@ export class ReportEditorApp {
     const key = `${device}\u0000${name}`;
     const s = this.sources.get(key);
     if (s === undefined) {
-      this.sources.set(key, { error: 'loading…' });
+      this.sources.set(key, LOADING);
       this.post({ type: 'loadSource', device, name });
       return undefined;
     }
-    return 'columns' in s ? (s as Source) : undefined;
+    return 'value' in s ? s.value : undefined;
   }
 
   private sourceError(name: string | undefined): string | undefined {
     const device = this.file?.device;
     if (!device || !name) return undefined;
     const s = this.sources.get(`${device}\u0000${name}`);
-    return s && !('columns' in s) ? (s as { error: string }).error : undefined;
+    return s && 'error' in s ? s.error : undefined;
+  }
+
+  /**
+   * The catalogue as far as the form needs it: still loading, or why it failed (the device's names
+   * or a source's catalogue), or neither. A source the device does not list is not waited for: the
+   * validator calls it unknown.
+   */
+  private catalogueState(): { loading: boolean; failure?: string } {
+    const device = this.file?.device;
+    if (!device) return { loading: false };
+    const names = this.names();
+    const namesError = this.namesError();
+    if (namesError) return { loading: false, failure: namesError };
+    let loading = names === undefined;
+    for (const d of this.defs()) {
+      const name = d?.source?.name;
+      if (!name || (names && !names.includes(name))) continue;
+      if (this.source(name)) continue;
+      const error = this.sourceError(name);
+      if (error) return { loading: false, failure: error };
+      loading = true;
+    }
+    return { loading };
   }
 
   // ---------- view ----------
@@ -200,6 +242,11 @@ export class ReportEditorApp {
   }
 
   private render(): void {
+    const device = this.file?.device;
+    if (device !== this.shownDevice) {
+      this.shownDevice = device;
+      if (device) this.forgetFailures(device);
+    }
     const scrollY = window.scrollY;
     const focusedEditor = [...this.editors.entries()].find(([, v]) => v.hasFocus)?.[1];
     const focusedSearch = document.activeElement?.closest?.('.column-search') ? (document.activeElement.closest('.dd') as HTMLElement | null)?.dataset.index : undefined;
@@ -251,18 +298,22 @@ export class ReportEditorApp {
     const f = this.file!;
     const names = this.names();
     const catalogues = new Map<string, Source>();
-    let complete = !!names;
     for (const d of this.defs()) {
       const s = this.source(d?.source?.name);
       if (s) catalogues.set(s.name, s);
-      else if (d?.source?.name) complete = false;
     }
-    const problems = validateReportFile(f, { getSource: (n) => catalogues.get(n), sourceNames: names, offline: !complete });
+    const state = this.catalogueState();
+    const problems = validateReportFile(f, { getSource: (n) => catalogues.get(n), sourceNames: names, offline: state.loading || state.failure !== undefined });
     const list = el('ul', { class: 'problems' });
     for (const p of problems) list.append(el('li', { class: `problem ${p.severity}`, 'data-path': p.path }, el('code', {}, p.path || 'file'), ` ${p.message}`));
-    const namesState = f.device ? this.sourceNames.get(f.device) : undefined;
-    const note = namesState && !Array.isArray(namesState) ? `Catalogue of ${f.device} unavailable: ${namesState.error}` : !complete ? 'Reading the catalogue…' : problems.length ? '' : 'No problems: the report is valid for this device.';
-    return el('section', { class: 'problems-section' }, note ? el('p', { class: 'note' }, note) : undefined, problems.length ? list : undefined);
+    let note: HTMLElement | undefined;
+    if (state.failure !== undefined) {
+      const device = f.device;
+      note = el('p', { class: 'note error catalogue-failed' }, `The catalogue of ${device} could not be read: ${state.failure}. Only the structure of the report is checked.`, ' ',
+        button('Retry', 'retry-catalogue', () => { this.forgetFailures(device); this.render(); }, true));
+    } else if (state.loading) note = el('p', { class: 'note' }, 'Reading the catalogue…');
+    else if (!problems.length) note = el('p', { class: 'note' }, 'No problems: the report is valid for this device.');
+    return el('section', { class: 'problems-section' }, note, problems.length ? list : undefined);
   }
 
   private dataDef(def: DataDef, i: number): HTMLElement {
@@ -285,8 +336,9 @@ export class ReportEditorApp {
         (v) => this.commitDef(i, (d) => { if (v) d.source.path = v; else delete d.source.path; })));
     }
     section.append(sourceRow);
-    const err = this.sourceError(sourceName);
-    if (err && err !== 'loading…') section.append(el('p', { class: 'note error' }, err));
+    // The device-wide failure is said once, above; a source of its own that failed is said here.
+    const err = this.namesError() ? undefined : this.sourceError(sourceName);
+    if (err) section.append(el('p', { class: 'note error' }, err));
 
     section.append(this.columns(def, i, source));
     section.append(this.topBy(def, i, source));
@@ -330,7 +382,12 @@ export class ReportEditorApp {
     }
 
     const results = el('div', { class: 'column-results', role: 'listbox' });
-    const search = el('vscode-textfield', { class: 'column-search', placeholder: source ? `Search ${source.columns.length} columns (id, label, type, unit)` : 'Loading columns…' }) as unknown as FormControl;
+    const failed = !source && this.catalogueState().failure !== undefined;
+    const search = el('vscode-textfield', {
+      class: 'column-search',
+      placeholder: source ? `Search ${source.columns.length} columns (id, label, type, unit)` : failed ? 'No columns: the catalogue could not be read' : 'Loading columns…',
+      ...(failed ? { disabled: '' } : {}),
+    }) as unknown as FormControl;
     search.value = this.searches.get(i) ?? '';
     const fill = () => {
       const q = search.value.trim().toLowerCase();
@@ -464,7 +521,11 @@ export class ReportEditorApp {
     }
     box.append(host);
     if ((def.filters?.length ?? 0) > 1) box.append(el('p', { class: 'note' }, `${def.filters!.length - 1} more filter(s) in the JSON`));
-    if (!source && type === 'STEELFILTER') box.append(el('p', { class: 'note' }, 'Completion of column ids starts once the catalogue is read.'));
+    if (!source && type === 'STEELFILTER') {
+      box.append(el('p', { class: 'note' }, this.catalogueState().failure !== undefined
+        ? 'Only the syntax is checked and no column ids are completed: the catalogue could not be read.'
+        : 'Completion of column ids starts once the catalogue is read.'));
+    }
     return box;
   }
 }

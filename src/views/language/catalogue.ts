@@ -49,11 +49,12 @@ export function createCatalogueProvider(deps: CatalogueDeps): CatalogueProvider 
     getSourceNames(device) {
       return cached(names, device, async () => {
         const c = await client(device);
-        const [reports, probe] = await Promise.all([
-          c.sources().catch(() => []),
-          c.sources({ probe: true }).catch(() => []),
-        ]);
-        return [...new Set([...reports, ...probe].map((s) => s.name))].sort();
+        const [reports, probe] = await Promise.allSettled([c.sources(), c.sources({ probe: true })]);
+        // A device may lack one of the two services, but when neither answers (a refused password,
+        // the device down) that is the answer: an empty list would look like a device with no sources.
+        if (reports.status === 'rejected' && probe.status === 'rejected') throw reports.reason;
+        const listed = [reports, probe].flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+        return [...new Set(listed.map((s) => s.name))].sort();
       });
     },
     getSource(device, name) {

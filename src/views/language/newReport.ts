@@ -50,14 +50,26 @@ export function registerNewReportCommand(context: vscode.ExtensionContext, deps:
     }
     let sourceName = args.source;
     if (!sourceName) {
+      // The error is shown once the progress notification is gone (it would otherwise stay behind it).
       const names = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Reading the report sources of ${device}…` },
-        () => (deps.getSourceNames ? deps.getSourceNames(device!) : Promise.resolve(['aggregates'])));
+        () => (deps.getSourceNames ? deps.getSourceNames(device!) : Promise.resolve(['aggregates'])).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+      if (names instanceof Error) {
+        deps.log?.warn(`New Report: sources of ${device}: ${names.message}`);
+        void vscode.window.showErrorMessage(`New Report: the report sources of ${device} could not be read: ${names.message}`);
+        return undefined;
+      }
       const items = names.map((n) => ({ label: n, picked: n === 'aggregates' }));
       items.sort((a, b) => Number(b.picked) - Number(a.picked));
       sourceName = (await vscode.window.showQuickPick(items, { title: 'New Report: source', placeHolder: 'Report source' }))?.label;
       if (!sourceName) return undefined;
     }
-    const source = await deps.getSource(device, sourceName);
+    let source: Source | undefined;
+    try {
+      source = await deps.getSource(device, sourceName);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`New Report: the catalogue of "${sourceName}" on ${device} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
     if (!source) {
       void vscode.window.showErrorMessage(`${device} has no report source "${sourceName}".`);
       return undefined;
