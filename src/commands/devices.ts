@@ -187,7 +187,7 @@ async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, initial
       return { profile, identity, secret };
     } catch (error) {
       if (error instanceof TlsError && error.certificate) {
-        const tls = await askTrust(profile.name, error.certificate, error.reason);
+        const tls = await askTrust(profile.name, error.certificate, `the certificate is not trusted (${error.reason})`, pinnedOf(profile));
         if (!tls) return undefined;
         profile = { ...profile, tls };
         continue;
@@ -233,7 +233,7 @@ async function testSavedDevice(registry: DeviceRegistry, log: vscode.LogOutputCh
     void vscode.window.showInformationMessage(`${name}: ${formatIdentity(identity)}`);
   } catch (error) {
     if (error instanceof TlsError && error.certificate) {
-      const tls = await askTrust(name, error.certificate, error.reason);
+      const tls = await askTrust(name, error.certificate, `the certificate is not trusted (${error.reason})`, pinnedOf(profile));
       if (tls) {
         await registry.update(name, { ...profile, tls });
         await testSavedDevice(registry, log, name);
@@ -257,21 +257,44 @@ async function trustCertificate(registry: DeviceRegistry, log: vscode.LogOutputC
       return fetchCertificate(profile.url, proxy, { signal: controller.signal });
     },
   );
-  const tls = await askTrust(name, info, 'trust this certificate?');
+  const pinned = pinnedOf(profile);
+  if (pinned && sameFingerprint(pinned, info.fingerprint)) {
+    void vscode.window.showInformationMessage(`${name}: this certificate is already trusted: it is pinned, and the device still presents it (SHA-256 ${info.fingerprint}).`);
+    return;
+  }
+  const tls = await askTrust(name, info, 'trust this certificate?', pinned);
   if (!tls) return;
   await registry.update(name, { ...profile, tls });
   log.info(`${name}: TLS mode set to ${tls.mode}`);
   await testSavedDevice(registry, log, name);
 }
 
-/** Shows the certificate and asks how to trust it. Undefined when the user cancels. */
-async function askTrust(device: string, info: CertificateInfo, reason: string): Promise<TlsSetting | undefined> {
-  const pin = 'Trust (pin) this certificate';
+function pinnedOf(profile: DeviceProfile): string | undefined {
+  return profile.tls?.mode === 'pin' ? profile.tls.fingerprint : undefined;
+}
+
+function sameFingerprint(a: string, b: string): boolean {
+  const norm = (f: string) => f.replace(/[^0-9a-f]/gi, '').toUpperCase();
+  return norm(a) === norm(b);
+}
+
+/**
+ * Shows the certificate and asks how to trust it; when another certificate is pinned, says that
+ * the certificate changed and shows both fingerprints. Undefined when the user cancels.
+ */
+async function askTrust(device: string, info: CertificateInfo, headline: string, pinned?: string): Promise<TlsSetting | undefined> {
+  const changed = pinned !== undefined && !sameFingerprint(pinned, info.fingerprint);
+  const pin = changed ? 'Trust (pin) the new certificate' : 'Trust (pin) this certificate';
   const ca = 'Use a CA file…';
   const insecure = "Don't verify (unsafe)";
   const answer = await vscode.window.showWarningMessage(
-    `${device}: the certificate is not trusted (${reason}).`,
-    { modal: true, detail: `${describeCertificate(info)}\n\nCompare the fingerprint with the one the appliance shows before you pin it.` },
+    changed ? `${device}: the certificate changed since it was pinned.` : `${device}: ${headline}.`,
+    {
+      modal: true,
+      detail: changed
+        ? `Pinned:   ${pinned}\nNow:      ${info.fingerprint}\n\n${describeCertificate(info)}\n\nA new certificate is expected after the appliance was re-keyed, upgraded or replaced; otherwise someone may be intercepting the connection. Compare the new fingerprint with the one the appliance shows before you trust it.`
+        : `${describeCertificate(info)}\n\nCompare the fingerprint with the one the appliance shows before you pin it.`,
+    },
     pin, ca, insecure,
   );
   if (answer === pin) return { mode: 'pin', fingerprint: info.fingerprint };

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, expand, openProbeExplorer, openSession, pickQuickItem, runCommand, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
+import { contextMenu, expand, openProbeExplorer, openSession, pickQuickItem, runCommand, sleep, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
 
 let s: Session;
 before(async () => { s = await openSession('a-welcome-demo'); });
@@ -72,6 +72,7 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
   await step(s, 'add-device-wrong-password', async () => {
     // A wrong password is not the end of the wizard: "Re-enter Password" asks again and tests again.
     const sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 9 });
+    let rekeyed: Awaited<ReturnType<typeof startAllegroSimulator>> | undefined;
     try {
       // Collapse the demo Allegro so that the only "modules" row later is the new device's.
       const demo = treeItem(page, 'Demo Allegro');
@@ -111,8 +112,36 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
       // The tree connects with the password typed the second time.
       await expand(treeItem(page, 'lab-wizard'));
       await treeItem(page, /^modules$/).waitFor({ state: 'visible', timeout: T.remote });
+
+      // Trust Device Certificate on a device whose pin still matches says so; after the pin no
+      // longer matches it says the certificate changed and shows both fingerprints.
+      await runCommand(page, 'Probe Explorer: Trust Device Certificate…');
+      await pickQuickItem(page, 'lab-wizard');
+      await waitForNotification(page, /lab-wizard: this certificate is already trusted: it is pinned/, T.remote);
+      // The appliance is re-keyed: a new certificate at the same address.
+      const port = Number(new URL(sim.url).port);
+      await sim.close();
+      rekeyed = await startAllegroSimulator({ host: '127.0.0.1', port, seed: 9 });
+      assert.notEqual(rekeyed.fingerprint, sim.fingerprint);
+      const userSettings = path.join(s.userDataDir, 'User', 'settings.json');
+      await runCommand(page, 'Probe Explorer: Trust Device Certificate…');
+      await pickQuickItem(page, 'lab-wizard');
+      const changed = dialog.filter({ hasText: 'the certificate changed since it was pinned' });
+      await changed.waitFor({ state: 'visible', timeout: T.remote });
+      const text = await changed.innerText();
+      assert.ok(text.includes(sim.fingerprint) && text.includes(rekeyed.fingerprint), text);
+      await button('Trust (pin) the new certificate').click();
+      const deadline = Date.now() + T.remote;
+      let pinned = '';
+      while (Date.now() < deadline) {
+        pinned = JSON.parse(fs.readFileSync(userSettings, 'utf8'))['probeExplorer.devices'].find((d: { name: string }) => d.name === 'lab-wizard').tls.fingerprint;
+        if (pinned === rekeyed.fingerprint) break;
+        await sleep(200);
+      }
+      assert.equal(pinned, rekeyed.fingerprint);
     } finally {
       await sim.close();
+      await rekeyed?.close();
     }
   });
 
