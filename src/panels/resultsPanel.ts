@@ -23,7 +23,8 @@ interface Loaded {
   shaped: ShapedResult;
   raw: unknown;
   fetchedAt: number;
-  elapsedMs: number;
+  /** How long the device took, where this panel asked it (not for a result handed to it). */
+  elapsedMs?: number;
 }
 
 export interface PanelContext {
@@ -174,6 +175,7 @@ export class ResultsPanel implements ResultsPanelHandle {
       let shaped: ShapedResult;
       let raw: unknown;
       let parts: QueryBarParts | undefined;
+      let asked = false; // this panel asked the device (its time is the device's); else it only shaped a result
       switch (r.kind) {
         case 'allegro': {
           // A query the device would refuse (an interval ending before it starts) is not sent.
@@ -183,6 +185,7 @@ export class ResultsPanel implements ResultsPanelHandle {
           const query = this.effectiveQuery();
           // "All pages" only where the device pages.
           const allPages = (this.parts ?? ALL_QUERY_BAR_PARTS).paging && (this.bar?.allPages ?? false);
+          asked = true;
           raw = await fetchAllegro(this.ctx.deps.runAllegro, r.device, r.path, query, allPages, abort.signal, (done, total) =>
             this.send({ type: 'busy', message: `GET ${r.path}: page ${done} of ${total}…` }),
           );
@@ -196,6 +199,7 @@ export class ResultsPanel implements ResultsPanelHandle {
           const rerunFn = this.ctx.reportRerun();
           if (rerun && rerunFn && r.spec !== undefined) {
             this.send({ type: 'busy', message: `Running report ${r.title}…` });
+            asked = true;
             const result = await rerunFn({ device: r.device, spec: r.spec }, abort.signal);
             dataDefs = result.dataDefs;
             catalogue = result.catalogue ?? catalogue;
@@ -217,7 +221,7 @@ export class ResultsPanel implements ResultsPanelHandle {
       if (abort.signal.aborted || this.disposed) return;
       if (r.kind === 'allegro') this.parts = parts;
       this.failure = undefined;
-      this.loaded = { shaped, raw, fetchedAt: Date.now(), elapsedMs: Date.now() - started };
+      this.loaded = { shaped, raw, fetchedAt: Date.now(), ...(asked ? { elapsedMs: Date.now() - started } : {}) };
       await this.deliver();
     } catch (err) {
       if (abort.signal.aborted || this.disposed) return;
