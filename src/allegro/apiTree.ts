@@ -305,7 +305,7 @@ export class AllegroApiTree {
     if (!p.listing || !p.listing.hasMore) return Promise.resolve(p);
     if (!p.loadingMore) {
       const generation = p.generation;
-      const more = this.fetchPage(p, p.listing, signal).then(
+      const more = this.nextPages(p, p.listing, signal).then(
         () => {
           if (p.generation === generation) p.children = this.paramChildren(p);
           return p;
@@ -505,9 +505,21 @@ export class AllegroApiTree {
     return out;
   }
 
-  private async fetchPage(node: ApiNode, listing: ParamListing, signal?: AbortSignal): Promise<void> {
+  /**
+   * "Load more": the next page. The device sorts a paged list by live traffic, so entries move
+   * between pages while the user reads them; asking only for page N+1 minutes after page N skips
+   * those that moved up. So every page up to N+1 is read again, one right after the other, and
+   * whatever is new is added: everything in the current top N+1 pages is listed, nothing silently
+   * missed (entries listed before stay). A plain array is paged here, from its copy.
+   */
+  private async nextPages(node: ApiNode, listing: ParamListing, signal?: AbortSignal): Promise<void> {
+    if (listing.plainItems) return this.fetchPage(node, listing, signal);
+    const last = listing.nextPage;
+    for (let page = 0; page <= last; page++) await this.fetchPage(node, listing, signal, page);
+  }
+
+  private async fetchPage(node: ApiNode, listing: ParamListing, signal?: AbortSignal, page = listing.nextPage): Promise<void> {
     const spec = node.spec!;
-    const page = listing.nextPage;
     let items: unknown[];
     if (listing.plainItems) {
       items = listing.plainItems.slice(page * this.pageSize, (page + 1) * this.pageSize);

@@ -94,7 +94,24 @@ test('Load more appends the next page and disappears after the last page', async
   kids = param.children!;
   assert.equal(kids.filter((k) => k.kind === 'value').length, 25);
   assert.notEqual(kids.at(-1)!.kind, 'loadMore');
-  assert.deepEqual(transport.calls.filter((c) => c.method === 'GET').map((c) => c.query?.page), [0, 1, 2]);
+  // Each Load more reads the pages before again (the live order moves entries between pages).
+  assert.deepEqual(transport.calls.filter((c) => c.method === 'GET').map((c) => c.query?.page), [0, 0, 1, 0, 1, 2]);
+});
+
+test('Load more lists entries that moved up a page while the user read the first one (live sort order)', async () => {
+  const api = sampleApi();
+  const list = (api.modules.ip.ips_paged.list = [...api.modules.ip.ips_paged.list]) as Array<{ ip: string }>; // a copy: the sample is shared
+  const { tree } = treeOf(api);
+  const param = await at(tree, 'modules', 'ip', 'ips', ':ip');
+  const kids = await tree.children(param);
+  assert.deepEqual(kids.filter((k) => k.kind === 'value').map((k) => k.value), list.slice(0, 10).map((i) => i.ip));
+  // Traffic re-sorts the list: entry 11 moves to the top, entry 10 drops onto page 2.
+  const moved = list.splice(10, 1)[0];
+  list.unshift(moved);
+  await tree.loadMore(kids.at(-1)!);
+  const listed = new Set(param.children!.filter((k) => k.kind === 'value').map((k) => k.value));
+  for (const entry of list.slice(0, 20)) assert.ok(listed.has(entry.ip), `${entry.ip} of the current top 20 is listed`);
+  assert.equal(listed.size, 20, 'no duplicates');
 });
 
 test('a parameter without a _paged sibling lists its parent, paging a plain array locally', async () => {
