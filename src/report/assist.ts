@@ -6,7 +6,7 @@ import {
   type CompletionItem, type HoverResult, type Source,
 } from '../steelfilter/index';
 import { nodeAtOffset, parseJsonTree, pathOf, stringIndexAt, stringOffset, toValue, type JsonNode } from './jsonTree';
-import { resolveTime, TimeError } from './time';
+import { describeTimeError, resolveTime, TimeError } from './time';
 import { DURATION_EXAMPLES } from './schema';
 
 export interface AssistContext {
@@ -202,7 +202,7 @@ export function hoverReport(text: string, offset: number, ctx: AssistContext): H
         const r = resolveTime({ duration: value, start: time.start as string | undefined, end: time.end as string | undefined }, ctx.now ?? Date.now(), { utc: ctx.utc });
         return { ...span, contents: `**${value}**: ${isoOf(r.start, ctx.utc)} → ${isoOf(r.end, ctx.utc)} (end exclusive; resolved now, the device resolves it when the report runs)` };
       } catch (e) {
-        return e instanceof TimeError ? { ...span, contents: e.message } : undefined;
+        return e instanceof TimeError ? { ...span, contents: describeTimeError(e) } : undefined;
       }
     }
     case 'start': case 'end':

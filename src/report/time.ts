@@ -39,8 +39,11 @@ export const FIXED_SECONDS: Record<DurationUnit, number> = {
 export type TimeProperty = 'duration' | 'start' | 'end' | 'time' | 'granularity' | 'resolution';
 
 export class TimeError extends Error {
-  /** `property`: the time property the problem is about (`time` for combinations and ranges). */
-  constructor(readonly device: DeviceMessage, readonly property: TimeProperty) {
+  /**
+   * `property`: the time property the problem is about (`time` for combinations and ranges);
+   * `input`: the text that was refused (the whole duration, where the device names one word of it).
+   */
+  constructor(readonly device: DeviceMessage, readonly property: TimeProperty, readonly input?: string) {
     super(device.text);
     this.name = 'TimeError';
   }
@@ -65,29 +68,29 @@ export const timeMessage = (id: string, text: string, details: Record<string, st
  */
 export function parseDuration(text: string): Duration {
   const words = String(text).trim().toLowerCase().replace(/(\d)([a-z])/g, '$1 $2').split(/\s+/).filter(Boolean);
-  if (words.length === 0) throw new TimeError(timeMessage('invalid_time_duration', 'Invalid duration: empty', { duration: String(text) }), 'duration');
+  if (words.length === 0) throw new TimeError(timeMessage('invalid_time_duration', 'Invalid duration: empty', { duration: String(text) }), 'duration', String(text));
   let tense: Tense = 'none';
   let i = 0;
   if (words[0] === 'last' || words[0] === 'previous' || words[0] === 'this') {
     tense = words[0];
     i = 1;
   } else if (!/^\d+(\.\d+)?$/.test(words[0])) {
-    throw new TimeError(timeMessage('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration_tense', `Invalid duration tense: ${words[0]}`, { duration_tense: words[0] }), 'duration', String(text));
   }
   let count = 1;
   if (i < words.length && /^\d+(\.\d+)?$/.test(words[i])) {
     count = Number(words[i]);
     i++;
   }
-  if (tense === 'this' && count !== 1) throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+  if (tense === 'this' && count !== 1) throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration', String(text));
   const unitWord = words[i];
   const unit = unitWord ? UNITS[unitWord] : undefined;
   if (!unit || i + 1 !== words.length) {
-    throw new TimeError(timeMessage('invalid_time_duration_unit', `Invalid duration unit: ${unitWord ?? ''}`, { duration_unit: unitWord ?? '' }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration_unit', `Invalid duration unit: ${unitWord ?? ''}`, { duration_unit: unitWord ?? '' }), 'duration', String(text));
   }
   const calendar = unit === 'month' || unit === 'quarter' || unit === 'year';
   if (!(count > 0) || (calendar && tense !== 'last' && !Number.isInteger(count))) {
-    throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration');
+    throw new TimeError(timeMessage('invalid_time_duration', `Invalid duration: ${text}`, { duration: String(text) }), 'duration', String(text));
   }
   return { tense, count, unit };
 }
@@ -114,6 +117,47 @@ export function parseEpoch(text: string): bigint | undefined {
 export function secondsToNs(text: string | number): bigint | undefined {
   const m = SECONDS.exec(String(text));
   return m ? secondsOf(m) : undefined;
+}
+
+/** Epoch seconds ("1795330000", "1795330000.5") as a UTC date for people: `2026-11-22 06:46:40 UTC`. */
+export function utcDate(epochSeconds: string): string {
+  const ns = parseEpoch(epochSeconds);
+  if (ns === undefined) return epochSeconds;
+  const iso = new Date(Number(ns / 1_000_000n)).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${iso.slice(19, 23) === '.000' ? '' : iso.slice(19, 23)} UTC`;
+}
+
+const DURATION_EXAMPLES = '"last 1 hour", "5 min", "previous 1 day" or "this week"';
+
+/**
+ * A refused time said so a person can act on it: the duration that did not parse with examples of
+ * ones that do, a range with its times as dates too. (The device's own wording stays in `device`.)
+ */
+export function describeTimeError(e: TimeError): string {
+  const d = e.details;
+  const input = e.input ?? d.duration ?? '';
+  switch (e.id) {
+    case 'invalid_time_duration_tense':
+      return `"${input}" is not a duration: write one like ${DURATION_EXAMPLES}`;
+    case 'invalid_time_duration_unit':
+      return d.duration_unit
+        ? `"${input}" is not a duration: "${d.duration_unit}" is not a unit of time (sec, min, hour, day, week, month, quarter, year); write one like ${DURATION_EXAMPLES}`
+        : `"${input}" is not a duration: it needs a unit of time (sec, min, hour, day, week, month, quarter, year), like ${DURATION_EXAMPLES}`;
+    case 'invalid_time_duration':
+      if (!input.trim()) return `the duration is empty: write one like ${DURATION_EXAMPLES}, or remove it`;
+      return /^\s*this\s/i.test(input)
+        ? `"${input}" is not a duration: "this" takes no count ("this week", "this month"); for several units write "last 2 weeks" or "previous 2 weeks"`
+        : `"${input}" is not a duration: write one like ${DURATION_EXAMPLES} (a count above zero; months, quarters and years whole unless "last")`;
+    case 'invalid_time_start':
+    case 'invalid_time_end':
+      return `"${input}" is not a ${e.id === 'invalid_time_start' ? 'start' : 'end'} time: write epoch seconds as a string, like "1461703405" or "1461703405.123456789"`;
+    case 'invalid_time_range':
+      return `the end, ${utcDate(d.end)} (${d.end}), is not after the start, ${utcDate(d.start)} (${d.start}): the end must come later`;
+    case 'invalid_time_combination':
+      return 'start, end and duration cannot be given together: drop one of them';
+    default:
+      return e.message;
+  }
 }
 
 /** Formats nanoseconds as epoch seconds with the fewest decimals that keep the value. */
@@ -205,7 +249,7 @@ export function resolveTimeRange(time: TimeSpec | undefined, nowNs: bigint, opti
     const v = t[prop];
     if (v === undefined) return undefined;
     const ns = parseEpoch(String(v));
-    if (ns === undefined) throw new TimeError(timeMessage(`invalid_time_${prop}`, `Invalid ${prop} time: ${v}`, { [prop]: String(v) }), prop);
+    if (ns === undefined) throw new TimeError(timeMessage(`invalid_time_${prop}`, `Invalid ${prop} time: ${v}`, { [prop]: String(v) }), prop, String(v));
     return ns;
   };
   const start = epoch('start');

@@ -2,8 +2,8 @@
 // source catalogue. Each problem carries the JSON path the device would name, our message (what
 // to change), and the device's own wording (`module_id`/`id`/`text`/`details`, as in
 // `status.messages[]`), so the simulator can refuse with the same reason.
-import { validate as validateFilter, closest, topByOf, columnIndex, type Source } from '../steelfilter/index';
-import { TimeError, formatEpoch, resolveTime, secondsToNs } from './time';
+import { validate as validateFilter, closest, topByOf, columnIndex, unknownColumn, type Source } from '../steelfilter/index';
+import { TimeError, describeTimeError, formatEpoch, resolveTime, secondsToNs } from './time';
 import type { DeviceMessage, ReportProblem } from './types';
 
 export interface ValidateOptions {
@@ -74,10 +74,10 @@ class Checker {
   column(id: string, source: Source, path: string, deviceText: string): ReturnType<ReturnType<typeof columnIndex>['get']> {
     const column = columnIndex(source).get(id);
     if (!column) {
-      const guess = closest(id, columnIndex(source).keys(), 3);
-      this.add(path, `unknown column "${id}" in source "${source.name}"${guess.length ? `; did you mean ${guess.map((g) => `"${g}"`).join(', ')}?` : ''}`,
-        req(deviceText),
-        guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to "${guess[0]}"` } } : {});
+      // The STEELFILTER core's wording and guesses, so a filter and the columns say the same.
+      const { message, guesses } = unknownColumn(id, source);
+      this.add(path, message, req(deviceText),
+        guesses.length ? { fix: { text: JSON.stringify(guesses[0]), title: `Change to "${guesses[0]}"` } } : {});
     }
     return column;
   }
@@ -255,14 +255,7 @@ class Checker {
     } catch (e) {
       if (!(e instanceof TimeError)) throw e;
       const at = e.property === 'time' ? path : `${path}.${e.property}`;
-      const message = e.device.id === 'invalid_time_combination'
-        ? 'start, end and duration cannot be given together: drop one of them'
-        : e.device.id.startsWith('invalid_time_duration')
-          ? `${e.device.text}: write a duration like "last 5 days", "previous 1 month", "this week", "12 min" or "2 quarters"`
-          : e.device.id === 'invalid_time_start' || e.device.id === 'invalid_time_end'
-            ? `${e.device.text}: write epoch seconds as a string, like "1461703405" or "1461703405.123456789"`
-            : e.device.text;
-      this.add(at, message, e.device);
+      this.add(at, describeTimeError(e), e.device);
     }
   }
 

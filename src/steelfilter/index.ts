@@ -17,6 +17,7 @@ export { enumValuesOf, topByOf, filtersOnMetrics, columnIndex } from './schema';
 export type { Row, RowPredicate, EvaluateOptions } from './evaluate';
 export { parseIpPattern, ipMatches, parseAddress, isDnsName, compareNumeric } from './values';
 export { closest } from './suggest';
+export { unknownColumn } from './validate';
 
 /** Thrown by compileFilter; the message names the first problem, `diagnostics` holds all of them. */
 export class SteelFilterError extends Error {

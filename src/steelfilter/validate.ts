@@ -18,12 +18,21 @@ export function operatorsFor(column: Column | undefined): { ordering: boolean } 
   return { ordering: !column || NUMERIC_TYPES.has(String(column.type)) };
 }
 
+/**
+ * What to say about a column id the source does not have: the message with its "did you mean" and
+ * the guesses, best first. One wording for filters, report columns, group_by and top_by.
+ */
+export function unknownColumn(id: string, source: Source): { message: string; guesses: string[] } {
+  const guesses = closest(id, columnIndex(source).keys());
+  const hint = guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(', ')}?` : '';
+  return { message: `unknown column "${id}" in source "${source.name}"${hint}`, guesses };
+}
+
 export function checkColumn(ref: ColumnRef, source: Source, out: Diagnostic[]): Column | undefined {
   const column = columnIndex(source).get(ref.id);
   if (!column) {
-    const guesses = closest(ref.id, columnIndex(source).keys());
-    const hint = guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(', ')}?` : '';
-    out.push(err(ref, 'unknown-column', `unknown column "${ref.id}" in source "${source.name}"${hint}`,
+    const { message, guesses } = unknownColumn(ref.id, source);
+    out.push(err(ref, 'unknown-column', message,
       guesses.length ? { start: ref.start, end: ref.end, text: guesses[0], title: `Change to "${guesses[0]}"` } : undefined));
     return undefined;
   }

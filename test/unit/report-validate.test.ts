@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, exampleReportFile, topHostGroupsDataDef, type ReportProblem, type ValidateOptions,
+  validateReportRequest, validateReportFile, checkReportFile, reportFileSchema, dataDefSchema, exampleReportFile, topHostGroupsDataDef, applyProblemFix, type ReportProblem, type ValidateOptions,
 } from '../../src/report/index';
-import type { Source } from '../../src/steelfilter/index';
+import { validate, type Source } from '../../src/steelfilter/index';
 import { bigCatalogue } from './steelfilter-catalogue';
 
 const aggregates = bigCatalogue(1100);
@@ -38,7 +38,47 @@ test('the document\'s "xyz seconds" data_def is refused at time.duration with th
   const [p] = errorsOf(check(def));
   assert.equal(p.path, 'data_defs[0].time.duration');
   assert.deepEqual(p.device, { module_id: 'report_manager', id: 'invalid_time_duration_tense', text: 'Invalid duration tense: xyz', details: { duration_tense: 'xyz' } });
-  assert.match(p.message, /write a duration like "last 5 days"/);
+  // Ours says what durations look like; the device's wording stays in `device`.
+  assert.equal(p.message, '"xyz seconds" is not a duration: write one like "last 1 hour", "5 min", "previous 1 day" or "this week"');
+});
+
+test('a duration with a unit that is not one says which word and lists the units', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), time: { duration: 'last 5 parsecs' } }));
+  assert.equal(p.device.text, 'Invalid duration unit: parsecs');
+  assert.match(p.message, /^"last 5 parsecs" is not a duration: "parsecs" is not a unit of time \(sec, min, hour, day, week, month, quarter, year\); write one like "last 1 hour", "5 min"/);
+});
+
+test('a reversed time range shows both times as UTC dates beside their epoch seconds', () => {
+  const [p] = errorsOf(check({ ...topHostGroups(), time: { start: '1795340000', end: '1795330000' } }));
+  assert.equal(p.path, 'data_defs[0].time');
+  assert.equal(p.device.text, 'Invalid time range: end 1795330000 is not after start 1795340000', 'the device\'s wording is kept');
+  assert.equal(p.message, 'the end, 2026-11-22 06:46:40 UTC (1795330000), is not after the start, 2026-11-22 09:33:20 UTC (1795340000): the end must come later');
+});
+
+test('an unknown report column gets the STEELFILTER core\'s wording and "did you mean", and a fix that applies to the value', () => {
+  const def = { ...topHostGroups(), columns: ['host_group.id', 'avg_trafic.total_bytes_ps'] };
+  const [p] = errorsOf(check(def));
+  assert.equal(p.path, 'data_defs[0].columns[1]');
+  assert.equal(p.message, validate('avg_trafic.total_bytes_ps == 1', aggregates)[0].message);
+  assert.match(p.message, /did you mean "avg_traffic\.total_bytes_ps"/);
+  const request = { data_defs: [def] };
+  assert.equal(applyProblemFix(request, p), true);
+  assert.deepEqual(request.data_defs[0].columns, ['host_group.id', 'avg_traffic.total_bytes_ps']);
+  assert.deepEqual(check(request.data_defs[0]), []);
+});
+
+test('fixes apply to keys (renamed in place) and inside filter strings', () => {
+  const { limit: _limit, ...rest } = topHostGroups();
+  const def: Record<string, unknown> = { ...rest, limt: 5, filters: [{ value: "srv_tcp.prot == 80 and cli_tcp.ip == '10.0.0.0/8'" }] };
+  const keys = Object.keys(def);
+  const problems = check(def).filter((p) => p.fix);
+  assert.equal(problems.length, 2);
+  const request = { data_defs: [structuredClone(def)] };
+  for (const p of problems) assert.equal(applyProblemFix(request, p), true, p.message);
+  assert.deepEqual(Object.keys(request.data_defs[0]), keys.map((k) => (k === 'limt' ? 'limit' : k)), 'renamed where it was');
+  assert.equal(request.data_defs[0].limit, 5);
+  assert.equal((request.data_defs[0].filters as { value: string }[])[0].value, "srv_tcp.port == 80 and cli_tcp.ip == '10.0.0.0/8'");
+  assert.equal(applyProblemFix(request, { path: 'data_defs[3].columns[0]', fix: { text: '"x"', title: 'x' } }), false, 'a path that is gone changes nothing');
 });
 
 test('group_by accepts only grouped_by columns', () => {

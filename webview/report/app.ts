@@ -3,8 +3,8 @@
 // sends the whole new value to the host, which writes it to the file; the file's value comes back
 // and the form follows it. Device strings (labels, descriptions, ids) are inserted with textContent.
 import type { EditorView } from '@codemirror/view';
-import { columnIndex, topByOf, type Column, type Source } from '../../src/steelfilter/index';
-import { resolveTime, validateReportFile, type DataDef, type ReportFile, type TimeSpec } from '../../src/report/index';
+import { columnIndex, topByOf, unknownColumn, type Column, type Source } from '../../src/steelfilter/index';
+import { applyProblemFix, describeTimeError, resolveTime, TimeError, validateReportFile, type DataDef, type ReportFile, type TimeSpec } from '../../src/report/index';
 import type { JsonValue } from '../../src/results/model';
 import type { ReportEditorHostMessage, ReportEditorState, ReportEditorWebviewMessage } from '../../src/shared/protocol';
 import { createFilterEditor, relint, setEditorText } from './filterEditor';
@@ -305,7 +305,12 @@ export class ReportEditorApp {
     const state = this.catalogueState();
     const problems = validateReportFile(f, { getSource: (n) => catalogues.get(n), sourceNames: names, offline: state.loading || state.failure !== undefined });
     const list = el('ul', { class: 'problems' });
-    for (const p of problems) list.append(el('li', { class: `problem ${p.severity}`, 'data-path': p.path }, el('code', {}, p.path || 'file'), ` ${p.message}`));
+    for (const p of problems) {
+      const item = el('li', { class: `problem ${p.severity}`, 'data-path': p.path }, el('code', {}, p.path || 'file'), ` ${p.message}`);
+      // The quick fix the JSON editor offers, as a button (it changes the file like any other edit).
+      if (p.fix) item.append(' ', button(p.fix.title, 'apply-fix', () => this.commit((x) => { applyProblemFix(x, p); }), true));
+      list.append(item);
+    }
     let note: HTMLElement | undefined;
     if (state.failure !== undefined) {
       const device = f.device;
@@ -354,13 +359,24 @@ export class ReportEditorApp {
     const list = el('div', { class: 'chosen-columns' });
     for (const id of chosen) {
       const c = index?.get(id);
-      const label = c?.label ?? (index ? 'not in this source' : '');
+      const guess = !c && source ? unknownColumn(id, source).guesses[0] : undefined;
+      const label = c?.label ?? (index ? `not in this source${guess ? `; did you mean "${guess}"?` : ''}` : '');
       const row = el('div', { class: `chosen-column ${c ? columnKind(c) : 'unknown'}`, 'data-id': id },
         el('span', { class: 'kind' }, c ? (c.metric ? 'M' : 'K') : '?'),
         columnId(id),
         el('span', { class: 'col-label', title: c ? labelTooltip(c) : label }, label),
         el('span', { class: 'col-type', title: c ? typeUnit(c) : '' }, c ? typeUnit(c) : ''));
-      if (c?.grouped_by) {
+      if (guess) {
+        const fix = button(`Change to ${guess}`, 'fix-column', () => this.commitDef(i, (d) => {
+          // The id changes wherever the data definition names it.
+          const swap = (x: string) => (x === id ? guess : x);
+          d.columns = [...new Set(d.columns.map(swap))];
+          if (d.group_by) d.group_by = [...new Set(d.group_by.map(swap))];
+          if (d.top_by) d.top_by = d.top_by.map((t) => ({ ...t, id: swap(t.id) }));
+        }), true);
+        fix.classList.add('group-by-slot', 'fix-column');
+        row.append(fix);
+      } else if (c?.grouped_by) {
         const g = el('vscode-checkbox', { class: 'group-by group-by-slot', label: 'group by' }) as unknown as FormControl;
         g.checked = groupBy.has(id);
         g.addEventListener('change', () => this.commitDef(i, (d) => {
@@ -472,14 +488,16 @@ export class ReportEditorApp {
     }
     box.append(row);
     let resolved: string;
+    let failed = false;
     try {
       const r = resolveTime(t, Date.now());
       const seconds = Number(r.end) - Number(r.start);
       resolved = `${formatSec(r.start)} → ${formatSec(r.end)} (${seconds >= 3600 ? `${Math.round((seconds / 3600) * 10) / 10} h` : `${Math.round(seconds / 60)} min`})`;
     } catch (e) {
-      resolved = e instanceof Error ? e.message : String(e);
+      resolved = e instanceof TimeError ? describeTimeError(e) : e instanceof Error ? e.message : String(e);
+      failed = true;
     }
-    box.append(el('p', { class: 'time-resolved' }, resolved));
+    box.append(el('p', { class: `time-resolved${failed ? ' error' : ''}` }, resolved));
     const grans = source?.granularities ?? [];
     box.append(el('div', { class: 'row' },
       el('label', {}, 'Granularity'),
