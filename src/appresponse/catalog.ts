@@ -144,6 +144,8 @@ export interface PacketSourceEntry {
   /** Seconds since the epoch when known. */
   startTime?: number;
   endTime?: number;
+  /** Still capturing (a RUNNING job, a VIFG): its data reaches now, its end above is when it was read. */
+  live?: boolean;
 }
 
 /** "1522772201.5" → 1522772201.5; anything else → undefined. */
@@ -175,11 +177,24 @@ export function vifgEntries(vifgs: readonly Vifg[]): PacketSourceEntry[] {
       description: `${v.id} · ${enabled}${members ? ` · ${members}` : ''}`,
       tooltip: [`virtual interface group ${v.id}`, `name: ${v.config?.name ?? ''}`, `state: ${enabled}`, members && `members: ${members}`, v.config?.description && `description: ${v.config.description}`]
         .filter(Boolean).join('\n'),
+      live: true,
     };
   });
 }
 
-export function jobEntries(jobs: readonly CaptureJob[]): PacketSourceEntry[] {
+/** "08:54 UTC", with the date when it is not the day of `refMs`. */
+function clockAt(seconds: number, refMs: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  const sameDay = iso.slice(0, 10) === new Date(refMs).toISOString().slice(0, 10);
+  return `${sameDay ? '' : `${iso.slice(0, 10)} `}${iso.slice(11, 16)} UTC`;
+}
+
+/**
+ * Capture jobs as packet sources. A RUNNING job keeps growing after it was read, so its line says
+ * when it started and when its size was read ("RUNNING · since 08:54 UTC · 4.49 GB as of 09:56 UTC")
+ * instead of a duration and size that would silently go stale in the tree.
+ */
+export function jobEntries(jobs: readonly CaptureJob[], readAtMs = Date.now()): PacketSourceEntry[] {
   return jobs.map((j) => {
     const status = j.state?.status;
     const state = typeof status?.state === 'string' ? status.state : 'UNKNOWN';
@@ -187,20 +202,29 @@ export function jobEntries(jobs: readonly CaptureJob[]): PacketSourceEntry[] {
     const end = epoch(status?.packet_end_time ?? j.packet_end_time);
     const size = typeof (status?.capture_size ?? j.capture_size) === 'number' ? (status?.capture_size ?? j.capture_size)! : undefined;
     const range = span(start, end);
+    const running = state === 'RUNNING';
+    const readAt = clockAt(readAtMs / 1000, readAtMs);
     const parts = [state];
-    if (start !== undefined && end !== undefined) parts.push(formatDuration(Math.max(0, end - start)));
-    if (size !== undefined) parts.push(formatBytes(size));
+    if (running) {
+      if (start !== undefined) parts.push(`since ${clockAt(start, readAtMs)}`);
+      if (size !== undefined) parts.push(`${formatBytes(size)} as of ${readAt}`);
+    } else {
+      if (start !== undefined && end !== undefined) parts.push(formatDuration(Math.max(0, end - start)));
+      if (size !== undefined) parts.push(formatBytes(size));
+    }
     const filter = j.config?.filter?.value ? `${j.config.filter.type}: ${j.config.filter.value}` : undefined;
+    const asOf = running ? `read at ${formatEpoch(Math.floor(readAtMs / 1000))}: still capturing, Refresh for its current end and size` : undefined;
     return {
       type: 'job' as const,
       id: j.id,
       path: `jobs/${j.id}`,
       label: j.config?.name ?? j.id,
       description: parts.join(' · '),
-      tooltip: [`capture job ${j.id}`, `state: ${state}`, range && `packets: ${range}`, size !== undefined && `size: ${formatBytes(size)}`, filter && `filter: ${filter}`]
+      tooltip: [`capture job ${j.id}`, `state: ${state}`, range && `packets: ${range}`, size !== undefined && `size: ${formatBytes(size)}`, filter && `filter: ${filter}`, asOf]
         .filter(Boolean).join('\n'),
       ...(start !== undefined ? { startTime: start } : {}),
       ...(end !== undefined ? { endTime: end } : {}),
+      ...(running ? { live: true } : {}),
     };
   });
 }

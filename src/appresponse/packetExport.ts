@@ -7,7 +7,7 @@ import type { HttpClientApi, StreamResponse } from '../http/types';
 import { HttpStatusError } from '../http/errors';
 import { AppResponseClient } from './client';
 import { LiveStreamDecoder } from './livestream';
-import type { ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
+import type { CaptureJob, ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
 import { saveCaptureStream, type SavedCapture } from '../pcap/download';
 import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type CaptureSidecar, type RerunSource } from '../pcap/sidecar';
@@ -394,6 +394,57 @@ function epochSeconds(v: unknown): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+function withTimes(s: PacketSourceRef, start: unknown, end: unknown): PacketSourceRef {
+  const a = epochSeconds(start);
+  const b = epochSeconds(end);
+  if (a !== undefined) s.startTime = a;
+  if (b !== undefined) s.endTime = b;
+  return s;
+}
+
+function jobSource(j: CaptureJob): PacketSourceRef {
+  const status = j.state?.status;
+  const s = withTimes({ type: 'job', id: String(j.id), name: String(j.config?.name ?? j.id) }, j.packet_start_time ?? status?.packet_start_time, j.packet_end_time ?? status?.packet_end_time);
+  if (status?.state === 'RUNNING') s.live = true;
+  return s;
+}
+
+/**
+ * The packet source as the device describes it now (a tree node's copy may be hours old): its
+ * packet time range and whether it is still capturing. A source that is still capturing ends now.
+ * Throws when the device cannot be read or no longer has the source.
+ */
+export async function readPacketSource(http: HttpClientApi, ref: PacketSourceRef, signal?: AbortSignal, nowMs = Date.now()): Promise<PacketSourceRef> {
+  const client = new AppResponseClient(http);
+  const base: PacketSourceRef = { type: ref.type, id: ref.id, ...(ref.name ? { name: ref.name } : {}) };
+  let fresh: PacketSourceRef | undefined;
+  switch (ref.type) {
+    case 'job': {
+      const j = (await client.jobs({ signal })).find((x) => String(x.id) === ref.id);
+      if (j) fresh = jobSource(j);
+      break;
+    }
+    case 'clip': {
+      const c = (await client.clips({ signal })).find((x) => String(x.id) === ref.id);
+      if (c) fresh = withTimes({ ...base, name: String(c.config?.description || c.id) }, c.config?.start_time, c.config?.end_time);
+      break;
+    }
+    case 'file': {
+      const f = await client.fs(ref.id, { signal });
+      if (f?.type === 'FILE') fresh = withTimes({ ...base }, f.start_time, f.end_time);
+      break;
+    }
+    case 'vifg': {
+      const v = (await client.vifgs({ signal })).find((x) => String(x.id) === ref.id);
+      if (v) fresh = { ...base, name: String(v.config?.name ?? v.id), live: true };
+      break;
+    }
+  }
+  if (!fresh) throw new Error(`${http.deviceName} has no ${ref.type} ${ref.id} any more`);
+  if (fresh.live) fresh.endTime = Math.max(fresh.endTime ?? 0, Math.floor(nowMs / 1000));
+  return fresh;
+}
+
 /** Jobs, VIFGs, clips and files of a device, for the source picker. Each category may fail alone. */
 export async function listPacketSources(http: HttpClientApi, signal?: AbortSignal): Promise<ListedPacketSources> {
   const client = new AppResponseClient(http);
@@ -413,18 +464,8 @@ export async function listPacketSources(http: HttpClientApi, signal?: AbortSigna
     attempt('files', () => client.listFiles('', { signal })),
   ]);
   const sources: PacketSourceRef[] = [];
-  const withTimes = (s: PacketSourceRef, start: unknown, end: unknown): PacketSourceRef => {
-    const a = epochSeconds(start);
-    const b = epochSeconds(end);
-    if (a !== undefined) s.startTime = a;
-    if (b !== undefined) s.endTime = b;
-    return s;
-  };
-  for (const j of jobs) {
-    const status = j.state?.status;
-    sources.push(withTimes({ type: 'job', id: String(j.id), name: String(j.config?.name ?? j.id) }, j.packet_start_time ?? status?.packet_start_time, j.packet_end_time ?? status?.packet_end_time));
-  }
-  for (const v of vifgs) sources.push({ type: 'vifg', id: String(v.id), name: String(v.config?.name ?? v.id) });
+  for (const j of jobs) sources.push(jobSource(j));
+  for (const v of vifgs) sources.push({ type: 'vifg', id: String(v.id), name: String(v.config?.name ?? v.id), live: true });
   for (const c of clips) sources.push(withTimes({ type: 'clip', id: String(c.id), name: String(c.config?.description || c.id) }, c.config?.start_time, c.config?.end_time));
   for (const f of files) if (f.type === 'FILE') sources.push(withTimes({ type: 'file', id: f.path.replace(/^\/+/, ''), name: f.path }, f.start_time, f.end_time));
   return { sources, problems };

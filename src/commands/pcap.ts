@@ -10,7 +10,7 @@ import {
   type AllegroCaptureForm, type CaptureWindow,
 } from '../allegro/capture';
 import {
-  cleanupWarningsOf, DOWNLOAD_MODES, httpPacketExportTransport, listPacketSources, runPacketExport, validateExportForm,
+  cleanupWarningsOf, DOWNLOAD_MODES, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, validateExportForm,
   type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../appresponse/packetExport';
 import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
@@ -29,6 +29,7 @@ import type { ResultsService } from '../panels/results';
 import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResult } from './quickInput';
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
+import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -475,6 +476,19 @@ async function pickSource(deps: PcapDeps, deviceName: string): Promise<PacketSou
   return { type, id: rest.join('/') };
 }
 
+/** The packet source as the device describes it now (its time range, whether it is still capturing). */
+async function freshSource(deps: PcapDeps, deviceName: string, ref: PacketSourceRef): Promise<PacketSourceRef> {
+  const http = await deps.http(deviceName);
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Reading ${ref.name ?? ref.id} on ${deviceName}…`, cancellable: true },
+    (_p, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort(new Error('cancelled by the user')));
+      return readPacketSource(http, ref, ac.signal);
+    },
+  );
+}
+
 /**
  * STEELFILTER entry with the core's completion: the typed text is the filter, the list offers
  * what may come next (columns of the `packets` source, operators, values, connectives).
@@ -525,27 +539,21 @@ function steelFilterInput(o: { title: string; step: number; totalSteps: number; 
 }
 
 async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: Destination | undefined, schema: Promise<FilterSchema | undefined>, prefilled?: Prefilled<ExportState>): Promise<ExportState | undefined> {
-  const now = Date.now() / 1000;
-  const end = target.timeRange?.end ?? source.endTime ?? Math.floor(now);
-  const start = target.timeRange?.start ?? Math.max(source.startTime ?? 0, end - 300);
+  const initial = initialExportRange(source, target.timeRange);
   const state: ExportState = prefilled?.state ?? {
-    form: { source, startTime: start, endTime: end, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
+    form: { source, ...initial.range, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
     folder: dest?.folder ?? '',
   };
+  // What the form's range is called in the time step: why it is the default, or where it came from.
+  let rangeLabel = prefilled ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
   const title = prefilled?.title ?? `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
   const total = 4;
 
   const timeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
-    type T = vscode.QuickPickItem & { range?: [number, number]; lastSeconds?: number; keep?: boolean };
+    type T = vscode.QuickPickItem & RangeChoice;
     const t = Math.floor(Date.now() / 1000);
-    const items: T[] = [];
-    const f = state.form;
-    if (f.lastSeconds !== undefined) items.push({ label: `$(history) last ${f.lastSeconds / 60} minutes`, description: 'before the export starts', keep: true });
-    else if (f.startTime !== undefined && f.endTime !== undefined) items.push({ label: `$(history) ${new Date(f.startTime * 1000).toISOString()} → ${new Date(f.endTime * 1000).toISOString()}`, keep: true });
-    for (const m of [5, 15, 60]) items.push({ label: `last ${m} minutes`, description: 'before the export starts', range: [t - m * 60, t], lastSeconds: m * 60 });
-    if (source.startTime && source.endTime) items.push({ label: 'everything in this source', detail: `${new Date(source.startTime * 1000).toISOString()} → ${new Date(source.endTime * 1000).toISOString()}`, range: [source.startTime, source.endTime] });
-    items.push({ label: 'absolute start and end…' });
-    const picked = await pickStep<T>({ title, step: 1, totalSteps: total, items, placeholder: 'Time range' });
+    const items: T[] = exportRangeChoices(state.form, rangeLabel, source, t);
+    const picked = await pickStep<T>({ title, step: 1, totalSteps: total, items, placeholder: `Time range of ${source.name ?? source.id}`, ...(items.find((i) => i.active) ? { active: items.find((i) => i.active)! } : {}) });
     if (picked === undefined) return 'cancel';
     if (picked === BACK) return 'back';
     if (picked.keep) return 'next';
@@ -554,6 +562,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       // "last N minutes" is relative: the range is taken again when the export starts (and on a re-run).
       if (picked.lastSeconds !== undefined) state.form.lastSeconds = picked.lastSeconds;
       else delete state.form.lastSeconds;
+      rangeLabel = picked.label;
       return 'next';
     }
     const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
@@ -565,6 +574,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     state.form.startTime = parseTimeToMicros(s)! / 1e6;
     state.form.endTime = parseTimeToMicros(e)! / 1e6;
     delete state.form.lastSeconds;
+    rangeLabel = 'the range entered';
     return 'next';
   };
 
@@ -748,15 +758,14 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
   if (device.kind === 'allegro') return downloadPcap(deps, provider, target);
   const dest = destination();
   let source = target.packetSource;
-  if (!source) {
-    try {
-      source = await pickSource(deps, device.name);
-    } catch (err) {
-      reportFailure(`Listing packet sources of ${device.name}`, err, deps);
-      return;
-    }
-    if (!source) return;
+  try {
+    // The list was just read; a node's copy of its source may be hours old: read it again.
+    source = source ? await freshSource(deps, device.name, source) : await pickSource(deps, device.name);
+  } catch (err) {
+    reportFailure(target.packetSource ? `Reading ${target.packetSource.name ?? target.packetSource.id} on ${device.name}` : `Listing packet sources of ${device.name}`, err, deps);
+    return;
   }
+  if (!source) return;
   // The `packets` source of the catalogue feeds STEELFILTER completion; the form works without it.
   const schema = deps
     .http(device.name)
@@ -804,6 +813,13 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
     if (!state) return;
     await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
   } else {
+    // The source's own range ("everything in this source") as the device has it now; the
+    // re-run's range is the plan's either way.
+    const source = await freshSource(deps, device.name, plan.form.source).catch((err: unknown) => {
+      deps.log.warn(`Re-run of ${uri.fsPath}: could not read ${plan.form.source.type} ${plan.form.source.id} again: ${(err as Error).message}`);
+      return plan.form.source;
+    });
+    plan.form.source = { ...plan.form.source, ...source };
     const target: CaptureTarget = { deviceName: device.name, packetSource: plan.form.source };
     const schema = deps.http(device.name).then((http) => new AppResponseClient(http).source('packets') as unknown as FilterSchema, () => undefined);
     const state = await exportForm(target, plan.form.source, dest, schema, { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } });

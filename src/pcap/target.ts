@@ -14,6 +14,8 @@ export interface PacketSourceRef {
   /** Packets available from / to, seconds since the epoch (job `packet_start_time` / `packet_end_time`). */
   startTime?: number;
   endTime?: number;
+  /** Still capturing (a RUNNING job, a VIFG): its data reaches now; `endTime` is when it was read. */
+  live?: boolean;
 }
 
 /** A connection between two endpoints (Allegro `globalConnections` row, AppResponse report row). */
@@ -89,6 +91,7 @@ export function captureTargetOf(arg: unknown): CaptureTarget | undefined {
     if (typeof ps.name === 'string') t.packetSource.name = ps.name;
     if (typeof ps.startTime === 'number') t.packetSource.startTime = ps.startTime;
     if (typeof ps.endTime === 'number') t.packetSource.endTime = ps.endTime;
+    if (ps.live === true) t.packetSource.live = true;
   }
   const f = o.filter as Record<string, unknown> | undefined;
   if (f && typeof f === 'object' && typeof f.value === 'string' && (f.type === 'STEELFILTER' || f.type === 'WIRESHARK' || f.type === 'BPF')) {

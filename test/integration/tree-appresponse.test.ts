@@ -94,7 +94,8 @@ test('packet sources list capture jobs with state and time span, and carry what 
   const jobs = await child(packets, 'Capture jobs');
   const job = (await jobs.children())[0] as PacketSourceNode;
   assert.ok(job instanceof PacketSourceNode);
-  assert.match(job.item().description!, /^RUNNING · \d+ (h|min)/);
+  assert.match(job.item().description!, /^RUNNING · since \d\d:\d\d UTC · [\d.]+ [kMG]?B as of \d\d:\d\d UTC$/);
+  assert.equal(job.packetSource.live, true, 'a running job is marked as still capturing');
   assert.match(job.item().tooltip!, /packets: \d{4}-\d\d-\d\d .* UTC → .* UTC/);
   assert.equal(job.item().contextValue, 'packetSource reportable openable api');
   assert.equal(job.sourcePath, `jobs/${job.entry.id}`);

@@ -66,14 +66,30 @@ test('capture jobs show state and time span, from 3.0 status or 2.0 flattened fi
     id: 'c69a', config: { name: 'default_job', filter: { type: 'BPF', value: 'tcp' } },
     state: { status: { state: 'RUNNING', packet_start_time: '1700000000', packet_end_time: '1700003600', capture_size: 2_500_000 } },
   };
-  const [e] = jobEntries([job]);
+  const [e] = jobEntries([job], 1700003600_000);
   assert.equal(e.path, 'jobs/c69a');
   assert.equal(e.label, 'default_job');
-  assert.equal(e.description, 'RUNNING · 1 h 0 min · 2.50 MB');
+  assert.equal(e.description, 'RUNNING · since 22:13 UTC · 2.50 MB as of 23:13 UTC');
   assert.match(e.tooltip, /packets: 2023-11-14 22:13:20 UTC → 2023-11-14 23:13:20 UTC/);
-  assert.deepEqual([e.startTime, e.endTime], [1700000000, 1700003600]);
+  assert.deepEqual([e.startTime, e.endTime, e.live], [1700000000, 1700003600, true]);
   const flat = jobEntries([{ id: 'j2', config: { name: 'old' }, state: { status: { state: 'STOPPED' } } as CaptureJob['state'], packet_start_time: '10', packet_end_time: '70' }]);
   assert.equal(flat[0].description, 'STOPPED · 1 min 0 s');
+  assert.equal(flat[0].live, undefined);
+});
+
+test('a running capture job read 35 minutes ago says when it started and when its size was read, never a duration that went stale', () => {
+  const job: CaptureJob = {
+    id: 'c69a', config: { name: 'default_job' },
+    state: { status: { state: 'RUNNING', packet_start_time: '1700000000', packet_end_time: '1700003600', capture_size: 4_490_000_000 } },
+  };
+  // Read at 23:13; the tree draws the same line at 23:48, and it must still be true then.
+  const [e] = jobEntries([job], 1700003600_000);
+  assert.doesNotMatch(e.description, /\d+ h \d+ min|\d+ min \d+ s/, 'no duration that grows stale');
+  assert.match(e.description, /since 22:13 UTC/);
+  assert.match(e.description, /4\.49 GB as of 23:13 UTC/);
+  assert.match(e.tooltip, /read at 2023-11-14 23:13:20 UTC: still capturing, Refresh/);
+  // A job that started on another day shows the date.
+  assert.match(jobEntries([job], 1700003600_000 + 86400_000)[0].description, /since 2023-11-14 22:13 UTC/);
 });
 
 test('vifgs, clips and files become packet sources with their export paths', () => {

@@ -344,6 +344,7 @@ export class PacketSourceNode extends ArNode {
       name: this.entry.label,
       ...(this.entry.startTime !== undefined ? { startTime: this.entry.startTime } : {}),
       ...(this.entry.endTime !== undefined ? { endTime: this.entry.endTime } : {}),
+      ...(this.entry.live ? { live: true } : {}),
     };
   }
 
