@@ -3,7 +3,8 @@
 // timestamps, and the download into the workspace through the shared capture writer.
 import type { HttpClientApi, QueryValue } from '../http/types';
 import type { CaptureTarget } from '../pcap/target';
-import { saveCaptureStream, type SavedCapture } from '../pcap/download';
+import { EmptyCaptureError, saveCaptureStream, type SavedCapture } from '../pcap/download';
+import { noPacketsMessage, type AskedCapture } from '../pcap/shortfall';
 import type { CaptureSidecar } from '../pcap/sidecar';
 import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type RerunSource } from '../pcap/sidecar';
 import type { CaptureWriterOptions } from '../pcap/writer';
@@ -30,6 +31,8 @@ export interface AllegroCaptureForm {
   snapPacketLength?: number;
   /** `<device name>:<slot id>` (or `:1` for the first replay slot of this device). */
   mmId?: string;
+  /** Keep a file when no packet matches (a pcap header only); by default none is kept. */
+  keepEmpty?: boolean;
 }
 
 export interface CaptureRequest {
@@ -430,6 +433,7 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
     writer: options.writer,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.stop ? { stop: options.stop } : {}),
+    keepEmpty: options.form.keepEmpty === true,
     sidecar: (c): CaptureSidecar => ({
       schema: SIDECAR_SCHEMA,
       file: c.path.split(/[\\/]/).pop()!,
@@ -447,5 +451,22 @@ export async function downloadAllegroCapture(options: AllegroDownloadOptions): P
       rerun: { kind: 'allegro', form: { ...options.form } as unknown as Record<string, unknown> },
       ...(options.rerunOf ? { rerunOf: rerunRecord(c.path, options.rerunOf) } : {}),
     }),
+  }).catch((err: unknown) => {
+    if (err instanceof EmptyCaptureError) err.explain(noPacketsMessage(allegroAsked(options.form, request)));
+    throw err;
   });
+}
+
+/** What an Allegro capture asks for, in the words of the empty-capture message. */
+export function allegroAsked(form: AllegroCaptureForm, request: CaptureRequest): AskedCapture {
+  const expression = form.expression.trim();
+  const fromBuffer = request.query.fromCaptureBuffer === true;
+  const where = fromBuffer ? 'the capture buffer' : 'the live traffic';
+  return {
+    ...(expression ? { filter: `expression ${expression}` } : {}),
+    ...(request.startUs !== undefined ? { start: request.startUs / 1e6 } : {}),
+    end: request.endUs / 1e6,
+    place: `${where}${form.mmId ? ` of mm-id ${form.mmId}` : ''}`,
+    ...(fromBuffer ? {} : { liveCapture: true }),
+  };
 }

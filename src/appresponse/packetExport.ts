@@ -9,7 +9,8 @@ import { AppResponseClient } from './client';
 import { LiveStreamDecoder } from './livestream';
 import type { CaptureJob, ExportConfig, ExportFormat, ExportHandle, ExportMode, ExportState, ExportStats } from './types';
 import type { ReportFilter } from './types';
-import { saveCaptureStream, type SavedCapture } from '../pcap/download';
+import { EmptyCaptureError, saveCaptureStream, type SavedCapture } from '../pcap/download';
+import { noPacketsMessage, shortfall, type AskedCapture } from '../pcap/shortfall';
 import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type CaptureSidecar, type RerunSource } from '../pcap/sidecar';
 import { packetSourcePath, type PacketSourceRef } from '../pcap/target';
 import type { CaptureWriterOptions } from '../pcap/writer';
@@ -37,6 +38,8 @@ export interface PacketExportForm {
   mode: ExportMode;
   /** STREAM_TO_FILE path in the device file system; generated when absent. */
   outputFilename?: string;
+  /** Keep a file when no packet matches (a pcap header only); by default none is kept. */
+  keepEmpty?: boolean;
 }
 
 export interface ExportEstimate {
@@ -109,6 +112,19 @@ export class ExportFormError extends Error {
     super(problems.join('; '));
     this.name = 'ExportFormError';
   }
+}
+
+/** The user chose to change the export's time range or filter (after a PREPARE estimate) instead of downloading it. */
+export class ExportChangeRequested extends Error {
+  constructor(readonly step: 'time' | 'filter') {
+    super(`the export was not downloaded: the user chose to change its ${step === 'time' ? 'time range' : 'filter'}`);
+    this.name = 'ExportChangeRequested';
+  }
+}
+
+/** A PREPARE estimate that says no packet matches (not one without numbers: the source is not indexed). */
+export function estimateIsEmpty(estimate: ExportEstimate): boolean {
+  return estimate.packets === 0 || (estimate.packets === undefined && estimate.bytes === 0);
 }
 
 /** The handle reached ERRORS or NODATA, or the device refused a step. */
@@ -185,8 +201,11 @@ export interface PacketExportOptions {
    * received, and deletes the handle as after a normal end.
    */
   stop?: AbortSignal;
-  /** PREPARE: shows the estimate and returns the mode to use (undefined cancels). */
-  pickMode?: (estimate: ExportEstimate) => Promise<DownloadMode | undefined>;
+  /**
+   * PREPARE: shows the estimate and returns the mode to use (undefined cancels; `{ change }` ends
+   * the export with ExportChangeRequested, so the wizard can reopen at that step).
+   */
+  pickMode?: (estimate: ExportEstimate) => Promise<DownloadMode | { change: 'time' | 'filter' } | undefined>;
   onProgress?: (p: ExportProgress) => void;
   /** Called when the packet stream starts, with what bounds it (for percent / time left). */
   onStart?: (info: { mode: DownloadMode; totalBytes?: number; totalIsEstimate?: boolean }) => void;
@@ -267,7 +286,12 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
   const stem = options.writer.stem;
   const config = buildExportConfig(form, stem);
   const warnings: string[] = [];
-  const report = (p: ExportProgress) => options.onProgress?.(p);
+  // The device's last word on the export's output (stats.truncated: a limit cut it).
+  let truncated = false;
+  const report = (p: ExportProgress) => {
+    if (p.stats?.truncated) truncated = true;
+    options.onProgress?.(p);
+  };
   const waitOpts = { ...(signal ? { signal } : {}), ...(options.pollMs ? { pollMs: options.pollMs } : {}), ...(options.waitLimitMs ? { limitMs: options.waitLimitMs } : {}), onProgress: report };
 
   report({ phase: 'creating' });
@@ -289,6 +313,7 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
       report({ phase: 'estimate', state: 'READY', ...(stats ? { stats } : {}) });
       const picked = options.pickMode ? await options.pickMode(estimate) : 'LEGACY';
       if (!picked) throw new ExportFailedError('cancelled after the estimate');
+      if (typeof picked === 'object') throw new ExportChangeRequested(picked.change);
       if (signal?.aborted) throw signal.reason ?? new Error('aborted');
       mode = picked;
       const update: Pick<ExportConfig, 'mode' | 'snap_length' | 'output_format' | 'output_filename' | 'stop_rule'> = { mode };
@@ -336,7 +361,10 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
       writer: { ...options.writer, extension: options.writer.extension ?? extensionOf(config.output_format) },
       ...(signal ? { signal } : {}),
       ...(options.stop ? { stop: options.stop } : {}),
-      sidecar: (c): CaptureSidecar => ({
+      keepEmpty: form.keepEmpty === true,
+      sidecar: (c): CaptureSidecar => {
+        const cut = c.stoppedEarly ? undefined : shortfall(askedOf(form), c, config.stop_rule, truncated);
+        return {
         schema: SIDECAR_SCHEMA,
         file: c.path.split(/[\\/]/).pop()!,
         device: { name: options.device.name, kind: 'appresponse', ...(options.device.url ? { url: options.device.url } : {}) },
@@ -348,14 +376,19 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
         mode,
         ...(estimate ? { estimate: { ...(estimate.bytes !== undefined ? { bytes: estimate.bytes } : {}), ...(estimate.packets !== undefined ? { packets: estimate.packets } : {}) } } : {}),
         ...captureFacts(c),
+        ...(cut ? { cutShort: cut } : {}),
         startedAt: startedAt.toISOString(),
         finishedAt: new Date().toISOString(),
         rerun: { kind: 'appresponse', form: { ...form } as unknown as Record<string, unknown> },
         ...(options.rerunOf ? { rerunOf: rerunRecord(c.path, options.rerunOf) } : {}),
-      }),
+        };
+      },
     });
     return { ...saved, mode, ...(estimate ? { estimate } : {}), warnings };
   } catch (err) {
+    // No packet (an empty stream, or a BUFFER_STREAM handle in NODATA): say what likely caused it.
+    if (err instanceof EmptyCaptureError) err.explain(noPacketsMessage(askedOf(form)));
+    else if (err instanceof ExportFailedError && err.state === 'NODATA') err = new EmptyCaptureError(undefined, { cause: err }).explain(noPacketsMessage(askedOf(form)));
     failure = err;
     throw err;
   } finally {
@@ -376,6 +409,23 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
     }
     if (failure instanceof Error && warnings.length) (failure as Error & { cleanupWarnings?: string[] }).cleanupWarnings = warnings;
   }
+}
+
+/** What an export asks for, in the words the empty and cut-short messages use. */
+export function askedOf(form: PacketExportForm): AskedCapture {
+  const filter = form.filters?.map((f) => `${f.type} ${f.value}`).join(' and ');
+  const s = form.source;
+  return {
+    ...(filter ? { filter } : {}),
+    ...(form.startTime !== undefined ? { start: form.startTime } : {}),
+    ...(form.endTime !== undefined ? { end: form.endTime } : {}),
+    source: {
+      name: s.name ?? s.id,
+      ...(s.startTime !== undefined ? { start: s.startTime } : {}),
+      ...(s.endTime !== undefined ? { end: s.endTime } : {}),
+      ...(s.live ? { live: true } : {}),
+    },
+  };
 }
 
 /** Cleanup problems attached to a failed export's error (the handle or device file may remain). */

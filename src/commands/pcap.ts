@@ -10,7 +10,7 @@ import {
   type AllegroCaptureForm, type CaptureWindow,
 } from '../allegro/capture';
 import {
-  cleanupWarningsOf, DOWNLOAD_MODES, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, validateExportForm,
+  askedOf, cleanupWarningsOf, DOWNLOAD_MODES, estimateIsEmpty, ExportChangeRequested, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, validateExportForm,
   type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../appresponse/packetExport';
 import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
@@ -19,7 +19,8 @@ import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
 import { sanitizeBaseName } from '../pcap/naming';
 import { ProgressMeter } from '../pcap/progress';
-import { CaptureDownloadError, describeFailure, type SavedCapture } from '../pcap/download';
+import { CaptureDownloadError, describeFailure, EmptyCaptureError, type SavedCapture } from '../pcap/download';
+import { noPacketsMessage } from '../pcap/shortfall';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
 import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
 import { captureLinkLine, sidecarOneLine } from '../pcap/markdown';
@@ -229,9 +230,14 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
   const name = path.basename(saved.capture.path);
   deps.log.info(`Saved ${saved.capture.path}: ${saved.capture.packetCount} packets, ${saved.capture.size} bytes, sha256 ${saved.capture.sha256}${saved.sidecar.stoppedEarly ? `; stopped early by the user, ${saved.sidecar.stoppedEarly.droppedBytes} bytes of an incomplete packet cut off` : ''}`);
   for (const w of warnings) deps.log.warn(w);
-  const what = saved.sidecar.stoppedEarly ? keptSummary(saved) : `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}.`;
+  const cut = saved.sidecar.cutShort;
+  if (cut) deps.log.warn(`${saved.capture.path} covers less than was asked: ${cut.text}`);
+  const what = saved.sidecar.stoppedEarly ? keptSummary(saved)
+    : `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}${cut ? `, but it ${cut.text.startsWith('stopped') ? 'was ' : ''}${cut.text}` : ''}.`;
   const msg = `${what}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
-  const choice = await vscode.window.showInformationMessage(msg, 'Summarize', 'Reveal', 'Open Metadata');
+  // Less than was asked is not plain success: a warning, with the same choices.
+  const show = cut ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const choice = await show(msg, 'Summarize', 'Reveal', 'Open Metadata');
   const uri = vscode.Uri.file(saved.capture.path);
   if (choice === 'Summarize') await vscode.commands.executeCommand('probeExplorer.summarizeCapture', uri);
   else if (choice === 'Reveal') await vscode.commands.executeCommand('probeExplorer.revealCapture', uri);
@@ -239,6 +245,10 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
 }
 
 function reportFailure(what: string, err: unknown, deps: PcapDeps): void {
+  if (err instanceof EmptyCaptureError) {
+    deps.log.warn(`${what}: ${err.message}`);
+    return;
+  }
   // Cancelled, or stopped by the user with nothing to keep: a warning, not an error.
   const cancelled = (err instanceof CaptureDownloadError && err.cancelled) || /cancel/i.test(describeFailure(err)) || (err as Error)?.name === 'AbortError';
   const warnings = cleanupWarningsOf(err);
@@ -256,10 +266,27 @@ interface AllegroState {
   stem?: string;
 }
 
-/** A wizard opened prefilled at its review step (Re-run Capture). */
+/** A wizard opened prefilled (Re-run Capture, or back from a run to change something). */
 interface Prefilled<S> {
   state: S;
   title: string;
+  /** The step it opens at (default: the review step). */
+  step?: number;
+}
+
+/** What a finished run asks of its wizard: open again at this step, the form as it was. */
+interface Redo {
+  step: number;
+}
+
+/**
+ * A capture without one packet: no file was kept. Says why it may be (the explanation) and offers
+ * to change what was asked; resolves with a Redo when the user takes that.
+ */
+async function offerChangeAfterEmpty(what: string, err: EmptyCaptureError, change: string, step: number, deps: PcapDeps): Promise<Redo | undefined> {
+  reportFailure(what, err, deps);
+  const choice = await vscode.window.showWarningMessage(`${what}: ${err.message}`, change);
+  return choice === change ? { step } : undefined;
 }
 
 function windowLabel(w: CaptureWindow): string {
@@ -358,6 +385,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
         { id: 'snap', label: `snapPacketLength: ${f.snapPacketLength ?? 'unlimited (65535)'}` },
         { id: 'mmid', label: `mm-id: ${f.mmId || 'local device'}`, description: '<device name>:<slot id>, e.g. :1 for the first replay slot' },
+        emptyItem(f.keepEmpty),
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.pcap` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
@@ -370,6 +398,10 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       switch (picked.id) {
         case 'window':
           return 1;
+        case 'empty':
+          f.keepEmpty = !f.keepEmpty;
+          if (!f.keepEmpty) delete f.keepEmpty;
+          break;
         case 'buffer':
           f.fromCaptureBuffer = !fromBuffer;
           break;
@@ -395,10 +427,11 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       }
     }
   };
-  return (await runSteps([expressionStep, windowStep, reviewStep], prefilled ? 2 : 0)) ? state : undefined;
+  return (await runSteps([expressionStep, windowStep, reviewStep], prefilled ? (prefilled.step ?? 2) : 0)) ? state : undefined;
 }
 
-async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: AllegroState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<void> {
+/** Runs the capture; a Redo when it held no packet and the user chose to change the expression or window. */
+async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: AllegroState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<Redo | undefined> {
   const stem = state.stem ?? allegroStem(device.name, state.form);
   try {
     const saved = await withDownloadProgress(`Downloading pcap from ${device.name}`, async (ctx) => {
@@ -425,8 +458,19 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
     if (dest) await insertNoteLink(dest, saved, deps);
     await reportSuccess(saved, deps, provider);
   } catch (err) {
+    if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Download from ${device.name}`, err, 'Change Expression or Window…', 0, deps);
     reportFailure(`Download from ${device.name}`, err, deps);
   }
+  return undefined;
+}
+
+/** The review item that says whether a capture without packets leaves a file. */
+function emptyItem(keepEmpty: boolean | undefined): ReviewItem {
+  return {
+    id: 'empty',
+    label: `if no packet matches: ${keepEmpty ? 'keep an empty file' : 'keep no file'}`,
+    description: keepEmpty ? 'a pcap header without packets, and its sidecar' : 'you are told why instead',
+  };
 }
 
 // ---------- AppResponse ----------
@@ -435,6 +479,8 @@ interface ExportState {
   form: PacketExportForm;
   folder: string;
   stem?: string;
+  /** What the form's range is called in the time step: why it is the default, or where it came from. */
+  rangeLabel?: string;
 }
 
 const MODE_DETAIL: Record<ExportMode, string> = {
@@ -544,15 +590,14 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     form: { source, ...initial.range, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
     folder: dest?.folder ?? '',
   };
-  // What the form's range is called in the time step: why it is the default, or where it came from.
-  let rangeLabel = prefilled ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
+  state.rangeLabel ??= prefilled ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
   const title = prefilled?.title ?? `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
   const total = 4;
 
   const timeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
     type T = vscode.QuickPickItem & RangeChoice;
     const t = Math.floor(Date.now() / 1000);
-    const items: T[] = exportRangeChoices(state.form, rangeLabel, source, t);
+    const items: T[] = exportRangeChoices(state.form, state.rangeLabel!, source, t);
     const picked = await pickStep<T>({ title, step: 1, totalSteps: total, items, placeholder: `Time range of ${source.name ?? source.id}`, ...(items.find((i) => i.active) ? { active: items.find((i) => i.active)! } : {}) });
     if (picked === undefined) return 'cancel';
     if (picked === BACK) return 'back';
@@ -562,7 +607,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       // "last N minutes" is relative: the range is taken again when the export starts (and on a re-run).
       if (picked.lastSeconds !== undefined) state.form.lastSeconds = picked.lastSeconds;
       else delete state.form.lastSeconds;
-      rangeLabel = picked.label;
+      state.rangeLabel = picked.label;
       return 'next';
     }
     const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
@@ -574,7 +619,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     state.form.startTime = parseTimeToMicros(s)! / 1e6;
     state.form.endTime = parseTimeToMicros(e)! / 1e6;
     delete state.form.lastSeconds;
-    rangeLabel = 'the range entered';
+    state.rangeLabel = 'the range entered';
     return 'next';
   };
 
@@ -628,6 +673,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
         { id: 'packet_limit', label: `stop rule packet_limit: ${sr.packet_limit ?? 'none'}`, description: 'packets' },
         { id: 'snap', label: `snap_length: ${f.snapLength ?? 65535}` },
         { id: 'format', label: `output_format: ${f.outputFormat ?? 'PCAP_US'}` },
+        emptyItem(f.keepEmpty),
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
@@ -641,6 +687,10 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       switch (picked.id) {
         case 'time':
           return 0;
+        case 'empty':
+          f.keepEmpty = !f.keepEmpty;
+          if (!f.keepEmpty) delete f.keepEmpty;
+          break;
         case 'time_limit':
         case 'size_limit':
         case 'packet_limit': {
@@ -669,14 +719,28 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       }
     }
   };
-  return (await runSteps([timeStep, filterStep, modeStep, reviewStep], prefilled ? 3 : 0)) ? state : undefined;
+  return (await runSteps([timeStep, filterStep, modeStep, reviewStep], prefilled ? (prefilled.step ?? 3) : 0)) ? state : undefined;
 }
 
-async function pickModeAfterEstimate(estimate: ExportEstimate): Promise<DownloadMode | undefined> {
+async function pickModeAfterEstimate(estimate: ExportEstimate, form: PacketExportForm): Promise<DownloadMode | { change: 'time' | 'filter' } | undefined> {
   const what = [
     estimate.bytes !== undefined ? `about ${formatBytes(estimate.bytes)}` : undefined,
     estimate.packets !== undefined ? `${estimate.packets.toLocaleString('en-US')} packets` : undefined,
   ].filter(Boolean).join(', ') || 'no estimate available (the source is not indexed)';
+  if (estimateIsEmpty(estimate)) {
+    // Nothing to download: offer to change what is asked rather than four ways to fetch nothing.
+    type C = vscode.QuickPickItem & { change?: 'time' | 'filter' };
+    const asked = askedOf(form);
+    const why = noPacketsMessage(asked);
+    const items: C[] = [
+      { label: '$(calendar) Change the time range…', detail: why.replace(/^No packets: /, ''), change: 'time' },
+      { label: '$(filter) Change the filter…', detail: asked.filter ?? 'no filter: every packet of the time range', change: 'filter' },
+      { label: '$(cloud-download) Download anyway…', detail: form.keepEmpty ? 'an empty pcap is kept' : 'nothing is kept unless "if no packet matches: keep an empty file" is on' },
+    ];
+    const c = await vscode.window.showQuickPick(items, { title: `Estimate: ${what}`, placeHolder: why, ignoreFocusOut: true });
+    if (!c) return undefined;
+    if (c.change) return { change: c.change };
+  }
   const picked = await vscode.window.showQuickPick(
     DOWNLOAD_MODES.map((m) => ({ label: m, detail: MODE_DETAIL[m], mode: m })),
     { title: `Estimate: ${what}`, placeHolder: `Estimate: ${what}. Pick how to download (Esc cancels and deletes the export).`, ignoreFocusOut: true },
@@ -684,19 +748,21 @@ async function pickModeAfterEstimate(estimate: ExportEstimate): Promise<Download
   return picked?.mode;
 }
 
-async function runExport(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: ExportState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<void> {
+/** Runs the export; a Redo when the user chose to change the time range or filter instead (0 packets). */
+async function runExport(deps: PcapDeps, provider: CapturesProvider, device: DeviceProfile, state: ExportState, dest: Destination | undefined, rerunOf?: RerunSource): Promise<Redo | undefined> {
   const stem = state.stem ?? exportStem(device.name, state.form);
   try {
     const result = await withDownloadProgress(`Exporting packets from ${device.name}`, async (ctx) => {
       const http = await deps.http(device.name);
+      const form = exportFormAt(state.form, Date.now());
       return runPacketExport({
         transport: httpPacketExportTransport(http),
         device: { name: device.name, url: device.url },
-        form: exportFormAt(state.form, Date.now()),
+        form,
         writer: { folder: state.folder, stem, onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
         stop: ctx.stop,
-        pickMode: pickModeAfterEstimate,
+        pickMode: (estimate) => pickModeAfterEstimate(estimate, form),
         ...(rerunOf ? { rerunOf } : {}),
         onProgress: (p) => {
           if (p.phase === 'downloading') return;
@@ -713,8 +779,11 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
     if (dest) await insertNoteLink(dest, result, deps);
     await reportSuccess(result, deps, provider, result.warnings);
   } catch (err) {
+    if (err instanceof ExportChangeRequested) return { step: err.step === 'time' ? 0 : 1 };
+    if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Packet export from ${device.name}`, err, 'Change Filter or Time…', 0, deps);
     reportFailure(`Packet export from ${device.name}`, err, deps);
   }
+  return undefined;
 }
 
 // ---------- commands ----------
@@ -746,9 +815,14 @@ async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unk
   const { target, device } = picked;
   if (device.kind === 'appresponse') return exportPackets(deps, provider, target);
   const dest = destination();
-  const state = await allegroForm(target, dest);
-  if (!state) return;
-  await runAllegro(deps, provider, device, state, noteDestination(dest, state.folder));
+  let prefilled: Prefilled<AllegroState> | undefined;
+  for (;;) {
+    const state = await allegroForm(target, dest, prefilled);
+    if (!state) return;
+    const redo = await runAllegro(deps, provider, device, state, noteDestination(dest, state.folder));
+    if (!redo) return;
+    prefilled = { state, title: `Download pcap from ${target.deviceName}`, step: redo.step };
+  }
 }
 
 async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
@@ -774,9 +848,14 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
       deps.log.warn(`STEELFILTER completion without a catalogue: ${(err as Error).message}`);
       return undefined;
     });
-  const state = await exportForm(target, source, dest, schema);
-  if (!state) return;
-  await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
+  let prefilled: Prefilled<ExportState> | undefined;
+  for (;;) {
+    const state = await exportForm(target, source, dest, schema, prefilled);
+    if (!state) return;
+    const redo = await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
+    if (!redo) return;
+    prefilled = { state, title: `Export packets from ${target.deviceName}: ${source.name ?? source.id}`, step: redo.step };
+  }
 }
 
 /**
@@ -809,9 +888,14 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
   const title = `Re-run ${name} on ${device.name}`;
   deps.log.info(`Re-run of ${uri.fsPath}: ${plan.what}; time window ${plan.window.text}`);
   if (plan.kind === 'allegro') {
-    const state = await allegroForm({ deviceName: device.name }, dest, { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } });
-    if (!state) return;
-    await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
+    let prefilled: Prefilled<AllegroState> = { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } };
+    for (;;) {
+      const state = await allegroForm({ deviceName: device.name }, dest, prefilled);
+      if (!state) return;
+      const redo = await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
+      if (!redo) return;
+      prefilled = { title, state, step: redo.step };
+    }
   } else {
     // The source's own range ("everything in this source") as the device has it now; the
     // re-run's range is the plan's either way.
@@ -822,9 +906,14 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
     plan.form.source = { ...plan.form.source, ...source };
     const target: CaptureTarget = { deviceName: device.name, packetSource: plan.form.source };
     const schema = deps.http(device.name).then((http) => new AppResponseClient(http).source('packets') as unknown as FilterSchema, () => undefined);
-    const state = await exportForm(target, plan.form.source, dest, schema, { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } });
-    if (!state) return;
-    await runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
+    let prefilled: Prefilled<ExportState> = { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } };
+    for (;;) {
+      const state = await exportForm(target, plan.form.source, dest, schema, prefilled);
+      if (!state) return;
+      const redo = await runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
+      if (!redo) return;
+      prefilled = { title, state, step: redo.step };
+    }
   }
 }
 

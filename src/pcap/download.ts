@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { StreamResponse } from '../http/types';
-import { CaptureFileWriter, IncompleteCaptureError, type CaptureWriterOptions, type CommittedCapture, type PartialOutcome } from './writer';
+import { CaptureFileWriter, IncompleteCaptureError, NoPacketsError, type CaptureWriterOptions, type CommittedCapture, type PartialOutcome } from './writer';
 import { writeSidecar, type CaptureSidecar } from './sidecar';
 
 export class CaptureDownloadError extends Error {
@@ -19,6 +19,27 @@ export class CaptureDownloadError extends Error {
   ) {
     super(message, options);
     this.name = 'CaptureDownloadError';
+  }
+}
+
+/**
+ * The device sent a complete capture without one packet, and an empty file was not wanted: no file
+ * was kept. `explanation` says why a capture may be empty (set by the capture flows, which know the
+ * filter, the time range and the source).
+ */
+export class EmptyCaptureError extends CaptureDownloadError {
+  explanation: string | undefined;
+
+  constructor(partial: PartialOutcome | undefined, options?: { cause?: unknown }) {
+    super('The capture holds no packets; no file was kept.', partial, false, options);
+    this.name = 'EmptyCaptureError';
+  }
+
+  /** Says why (likely reasons first) and keeps "no file was kept". */
+  explain(explanation: string): this {
+    this.explanation = explanation;
+    this.message = `${explanation} No file was kept.`;
+    return this;
   }
 }
 
@@ -39,6 +60,11 @@ export interface SaveCaptureOptions {
   stop?: AbortSignal;
   /** Builds the sidecar once the capture is committed. */
   sidecar: (capture: CommittedCapture) => CaptureSidecar;
+  /**
+   * Keep a capture that holds no packet (a valid header only). By default it is not kept: the
+   * download fails with EmptyCaptureError and leaves no file.
+   */
+  keepEmpty?: boolean;
 }
 
 /**
@@ -76,10 +102,11 @@ export async function saveCaptureStream(source: Readable | StreamResponse, optio
       capture = await writer.commitCompletePackets();
       capture.stoppedEarly = { by: 'user', at, receivedBytes: capture.receivedBytes ?? capture.size, droppedBytes: (capture.receivedBytes ?? capture.size) - capture.size };
     } else {
-      capture = await writer.commit();
+      capture = await writer.commit({ keepEmpty: options.keepEmpty === true });
     }
   } catch (err) {
     const partial = await writer.discard();
+    if (err instanceof NoPacketsError) throw new EmptyCaptureError(partial, { cause: err });
     const cancelled = options.signal?.aborted === true;
     const why = cancelled ? 'cancelled'
       : stopped ? `stopped with nothing to keep: ${err instanceof IncompleteCaptureError ? err.problem : (err as Error).message}`

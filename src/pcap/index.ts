@@ -10,3 +10,4 @@ export * from './writer';
 export * from './markdown';
 export * from './report';
 export * from './download';
+export * from './shortfall';

@@ -26,5 +26,6 @@ export function sidecarOneLine(s: CaptureSidecar): string {
   else if (typeof q.path === 'string' && s.device.kind === 'appresponse') parts.push(`source ${q.path}`);
   if (s.mode !== 'allegro') parts.push(s.mode);
   if (s.stoppedEarly) parts.push('stopped early by the user');
+  if (s.cutShort) parts.push(s.cutShort.text);
   return parts.join(', ');
 }

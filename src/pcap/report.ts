@@ -28,6 +28,7 @@ export function overviewRows(s: CaptureSummary, sidecar?: CaptureSidecar): (stri
   if (sidecar) {
     rows.push(['device', `${sidecar.device.name} (${sidecar.device.kind})`], ['mode', sidecar.mode], ['sha256', sidecar.sha256]);
     if (sidecar.stoppedEarly) rows.push(['stopped early', `by the user at ${sidecar.stoppedEarly.at}; ${sidecar.stoppedEarly.droppedBytes} bytes of an incomplete last packet cut off`]);
+    if (sidecar.cutShort) rows.push(['cut short', sidecar.cutShort.text]);
     const q = sidecar.query as Record<string, unknown>;
     if (typeof q.expression === 'string') rows.push(['expression', q.expression]);
     if (Array.isArray(q.filters)) rows.push(['filters', (q.filters as { type: string; value: string }[]).map((f) => `${f.type}: ${f.value}`).join('; ')]);

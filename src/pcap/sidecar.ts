@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { CommittedCapture } from './writer';
+import type { CutShort } from './shortfall';
 
 export const SIDECAR_SCHEMA = 'probe-explorer.capture/1';
 
@@ -43,6 +44,8 @@ export interface CaptureSidecar {
   linkTypes: number[];
   /** Present when the user stopped the capture early; the facts above describe what was kept. */
   stoppedEarly?: StoppedEarly;
+  /** Present when the capture covers less than was asked (a stop rule cut it, or its packets end well before the asked end). */
+  cutShort?: CutShort;
   startedAt: string;
   finishedAt: string;
   /** Everything needed to run the same capture again (the form the user filled in). */

@@ -114,6 +114,14 @@ export class IncompleteCaptureError extends Error {
   }
 }
 
+/** The download ended correctly, but the capture holds no packet (and an empty file was not wanted). */
+export class NoPacketsError extends Error {
+  constructor(readonly scan: ScanResult) {
+    super('the capture holds no packets');
+    this.name = 'NoPacketsError';
+  }
+}
+
 const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EINVAL']);
 
 export class CaptureFileWriter extends Writable {
@@ -377,13 +385,16 @@ export class CaptureFileWriter extends Writable {
   /**
    * Call after the source ended correctly (pipeline resolved, EOF frame seen). Validates the
    * capture, flushes it to disk and renames it to a free final name. Throws
-   * IncompleteCaptureError when the bytes are not a complete capture; call discard() then.
+   * IncompleteCaptureError when the bytes are not a complete capture, and NoPacketsError when
+   * they hold no packet and `keepEmpty` is false; call discard() then.
    */
-  async commit(): Promise<CommittedCapture> {
+  async commit(options: { keepEmpty?: boolean } = {}): Promise<CommittedCapture> {
     if (this.state !== 'open') throw new Error(`capture writer already ${this.state}`);
     await this.tail;
     const { scan, sha256 } = await this.digest.end();
     if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
+    // A header without packets is a valid file that only looks like a result: not kept unless asked.
+    if (scan.packetCount === 0 && options.keepEmpty === false) throw new NoPacketsError(scan);
     return this.finish(scan, sha256, this.written);
   }
 

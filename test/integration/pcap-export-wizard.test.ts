@@ -1,12 +1,20 @@
-// What the Export Packets wizard learns from the AppResponse simulator before and after an export:
-// the source read again when the wizard opens (a tree node's copy may be hours old).
+// What the capture wizards learn from the simulators before and after a capture: the source read
+// again when Export Packets opens (a tree node's copy may be hours old); a capture without one
+// packet leaves no file and says why; one a stop rule cut short says so, in the sidecar too.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHttpClient } from '../../src/http/index';
 import type { HttpClientApi } from '../../src/http/types';
 import { startAppResponseSimulator, type AppResponseSimulator } from '../../src/simulator/appresponse/index';
-import { listPacketSources, readPacketSource } from '../../src/appresponse/packetExport';
+import {
+  ExportChangeRequested, estimateIsEmpty, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, type PacketExportForm,
+} from '../../src/appresponse/packetExport';
+import { downloadAllegroCapture } from '../../src/allegro/capture';
+import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
+import { EmptyCaptureError } from '../../src/pcap/download';
 import type { PacketSourceRef } from '../../src/pcap/target';
+import { readFileSync } from 'node:fs';
+import { capinfosPackets, files, tempFolder } from './pcap-support';
 
 let sim: AppResponseSimulator;
 let http: HttpClientApi;
@@ -29,6 +37,21 @@ after(async () => {
   await http.close();
   await sim.close();
 });
+
+async function expectNoHandles(): Promise<void> {
+  for (let i = 0; i < 50 && sim.exportCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(sim.exportCount, 0, 'an export handle stayed on the device');
+}
+
+function exportTo(dir: string, form: PacketExportForm, extra: Partial<Parameters<typeof runPacketExport>[0]> = {}) {
+  return runPacketExport({ transport: httpPacketExportTransport(http), device: { name: 'ar-sim' }, form, writer: { folder: dir, stem: 'x' }, pollMs: 20, ...extra });
+}
+
+/** The last 5 minutes of the running job, ending a few seconds ago. */
+function lastMinutes(): { startTime: number; endTime: number } {
+  const end = Math.floor(Date.now() / 1000) - 3;
+  return { startTime: end - 300, endTime: end };
+}
 
 describe('Export Packets reads its source again', () => {
   test("a running job from a node read 35 minutes ago: the wizard's copy ends now and is marked still capturing", async () => {
@@ -53,5 +76,112 @@ describe('Export Packets reads its source again', () => {
 
   test('a source the device no longer has is said so', async () => {
     await assert.rejects(readPacketSource(http, { type: 'job', id: 'gone' }), /ar-sim has no job gone any more/);
+  });
+});
+
+describe('a capture without one packet leaves no file and says why', () => {
+  test('LEGACY with a STEELFILTER that matches nothing: no file, the filter and the source\'s span named, the handle deleted', async (t) => {
+    const dir = tempFolder(t);
+    const source = await readPacketSource(http, job);
+    const err = await exportTo(dir, { source, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'LEGACY' }).then(
+      () => assert.fail('an empty export is not a success'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof EmptyCaptureError, String(err));
+    assert.match(err.message, /^No packets: the filter STEELFILTER foo\.bar == 3 matched no packet in default_job between /);
+    assert.match(err.message, /default_job holds packets from .* until now\)\. No file was kept\.$/);
+    assert.deepEqual(files(dir), [], 'no empty pcap, no sidecar, no .part');
+    await expectNoHandles();
+  });
+
+  test('a time range from yesterday on a file: "ends before the first packet", nothing written', async (t) => {
+    const dir = tempFolder(t);
+    const file = (await listPacketSources(http)).sources.find((s) => s.type === 'file' && s.id === 'admin/mytrace.pcap')!;
+    const source = await readPacketSource(http, file);
+    const err = await exportTo(dir, { source, startTime: source.startTime! - 86400, endTime: source.startTime! - 86400 + 300, mode: 'LEGACY' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof EmptyCaptureError, String(err));
+    assert.match(err.message, /^No packets: the time range between .* ends before the first packet of admin\/mytrace\.pcap \(admin\/mytrace\.pcap holds packets from /);
+    assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+
+  test('BUFFER_STREAM that finds nothing (NODATA) is the same warning, not a device failure', async (t) => {
+    const dir = tempFolder(t);
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: "ip.addr == '192.0.2.99'" }], stopRule: { size_limit: 5_000_000 }, mode: 'BUFFER_STREAM' }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof EmptyCaptureError, String(err));
+    assert.match(err.message, /matched no packet in default_job/);
+    assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+
+  test('asked to keep an empty file, it is kept with its sidecar', async (t) => {
+    const dir = tempFolder(t);
+    const r = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'LEGACY', keepEmpty: true });
+    assert.equal(r.capture.packetCount, 0);
+    assert.deepEqual(files(dir), ['x.pcap', 'x.pcap.json']);
+    assert.equal(capinfosPackets(r.capture.path), 0);
+  });
+
+  test('PREPARE estimating 0 packets: the wizard may go back to the filter; the handle is deleted, nothing written', async (t) => {
+    const dir = tempFolder(t);
+    let empty: boolean | undefined;
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'PREPARE' }, {
+      pickMode: async (estimate) => {
+        empty = estimateIsEmpty(estimate);
+        return { change: 'filter' };
+      },
+    }).then(() => undefined, (e: unknown) => e);
+    assert.equal(empty, true, 'the estimate says 0 packets');
+    assert.ok(err instanceof ExportChangeRequested && err.step === 'filter', String(err));
+    assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+});
+
+describe('a capture a stop rule cut short says so', () => {
+  test('BUFFER_STREAM with size_limit 5000000 over 5 minutes: stopped by size_limit after N s of 5 min, in the result and the sidecar', async (t) => {
+    const dir = tempFolder(t);
+    const range = lastMinutes();
+    const r = await exportTo(dir, { source: job, ...range, stopRule: { size_limit: 5_000_000 }, mode: 'BUFFER_STREAM' });
+    const cut = r.sidecar.cutShort;
+    assert.ok(cut, `cut short: ${JSON.stringify(r.sidecar)}`);
+    assert.equal(cut.by, 'size_limit');
+    assert.match(cut.text, /^stopped by size_limit \(5\.00 MB\) after \d+ s of 5 min$/);
+    assert.ok(cut.coveredSeconds! < 300);
+    assert.deepEqual(JSON.parse(readFileSync(r.sidecarPath, 'utf8')).cutShort, cut, 'the sidecar records it');
+    await expectNoHandles();
+  });
+
+  test('an export that covers its range has no cutShort', async (t) => {
+    const dir = tempFolder(t);
+    const end = Math.floor(Date.now() / 1000) - 3;
+    const r = await exportTo(dir, { source: job, startTime: end - 5, endTime: end, mode: 'LEGACY' });
+    assert.ok(r.capture.packetCount > 0);
+    assert.equal(r.sidecar.cutShort, undefined);
+  });
+});
+
+describe('an Allegro capture without one packet', () => {
+  let mm: AllegroSimulator;
+  let mmHttp: HttpClientApi;
+  before(async () => {
+    mm = await startAllegroSimulator({ seed: 11, historySeconds: 900 });
+    mmHttp = createHttpClient({ deviceName: 'mm-sim', baseUrl: mm.url, tls: { mode: 'pin', fingerprint: mm.fingerprint }, credentials: { kind: 'basic', username: mm.username, password: mm.password }, retries: 0 });
+  });
+  after(async () => {
+    await mmHttp.close();
+    await mm.close();
+  });
+
+  test('an expression that matches nothing in the capture buffer: no file, the expression and the buffer named', async (t) => {
+    const dir = tempFolder(t);
+    const end = Math.floor(Date.now() / 1000) * 1000 - 5000;
+    const err = await downloadAllegroCapture({
+      http: mmHttp, device: { name: 'mm-sim' }, writer: { folder: dir, stem: 'cap' },
+      form: { expression: 'ip==192.0.2.99', window: { kind: 'absolute', startMs: end - 10_000, endMs: end } },
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof EmptyCaptureError, String(err));
+    assert.match(err.message, /^No packets: likely the filter expression ip==192\.0\.2\.99 matched no packet in the capture buffer between .* or the time range lies outside what the capture buffer holds\. No file was kept\.$/);
+    assert.deepEqual(files(dir), []);
   });
 });
