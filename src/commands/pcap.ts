@@ -14,7 +14,8 @@ import {
   type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../appresponse/packetExport';
 import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
-import { complete as completeSteelFilter, parse as parseSteelFilter, type Source as FilterSchema } from '../steelfilter';
+import { complete as completeSteelFilter, type Source as FilterSchema } from '../steelfilter';
+import { checkPacketFilter, filterRefusalOf } from '../appresponse/packetFilters';
 import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
 import { sanitizeBaseName } from '../pcap/naming';
@@ -272,11 +273,15 @@ interface Prefilled<S> {
   title: string;
   /** The step it opens at (default: the review step). */
   step?: number;
+  /** Why it opens there: the device's refusal of the filter. */
+  note?: string;
 }
 
 /** What a finished run asks of its wizard: open again at this step, the form as it was. */
 interface Redo {
   step: number;
+  /** The device's refusal of the filter, shown at the filter step. */
+  note?: string;
 }
 
 /**
@@ -491,17 +496,26 @@ const MODE_DETAIL: Record<ExportMode, string> = {
   STREAM_TO_FILE: 'write a pcap on the appliance, download it, then delete it there',
 };
 
-function filterProblem(type: FilterType, value: string): vscode.InputBoxValidationMessage | undefined {
+/** A filter the device refused, with its own words: shown again until the filter is changed. */
+interface RefusedFilter {
+  type: FilterType;
+  value: string;
+  message: string;
+}
+
+/**
+ * The first problem of a filter for its input: an error blocks, a warning is shown. STEELFILTER is
+ * checked as the report editor checks it (against the `packets` source once it is loaded);
+ * WIRESHARK and BPF for balanced quotes and brackets and operators missing an operand.
+ */
+function filterProblem(type: FilterType, value: string, schema?: FilterSchema, refused?: RefusedFilter): vscode.InputBoxValidationMessage | undefined {
   if (!value.trim()) return { message: 'Enter a filter, or go back and pick "no filter"', severity: vscode.InputBoxValidationSeverity.Error };
-  if (type !== 'STEELFILTER') return undefined;
-  try {
-    const { diagnostics } = parseSteelFilter(value);
-    const first = diagnostics.find((d) => d.severity === 'error');
-    if (first) return { message: first.message, severity: vscode.InputBoxValidationSeverity.Error };
-  } catch (err) {
-    return { message: (err as Error).message, severity: vscode.InputBoxValidationSeverity.Error };
-  }
-  return undefined;
+  if (refused && refused.type === type && refused.value === value.trim()) return { message: `The device refused this filter: ${refused.message}`, severity: vscode.InputBoxValidationSeverity.Error };
+  const first = checkPacketFilter(type, value, schema)[0];
+  if (!first) return undefined;
+  const at = type === 'STEELFILTER' ? '' : ` (column ${first.start + 1})`;
+  const severity = first.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : first.severity === 'warning' ? vscode.InputBoxValidationSeverity.Warning : vscode.InputBoxValidationSeverity.Info;
+  return { message: `${first.message}${at}`, severity };
 }
 
 async function pickSource(deps: PcapDeps, deviceName: string): Promise<PacketSourceRef | undefined> {
@@ -539,14 +553,14 @@ async function freshSource(deps: PcapDeps, deviceName: string, ref: PacketSource
  * STEELFILTER entry with the core's completion: the typed text is the filter, the list offers
  * what may come next (columns of the `packets` source, operators, values, connectives).
  */
-function steelFilterInput(o: { title: string; step: number; totalSteps: number; value: string; schema: Promise<FilterSchema | undefined> }): Promise<StepResult<string>> {
+function steelFilterInput(o: { title: string; step: number; totalSteps: number; value: string; schema: Promise<FilterSchema | undefined>; refused?: RefusedFilter }): Promise<StepResult<string>> {
   return new Promise((resolve) => {
     type Item = vscode.QuickPickItem & { use?: boolean; insert?: { start: number; end: number; text: string } };
     const pick = vscode.window.createQuickPick<Item>();
     pick.title = `${o.title}: STEELFILTER`;
     pick.step = o.step;
     pick.totalSteps = o.totalSteps;
-    pick.placeholder = "e.g. ip.addr == '10.1.2.3' and tcp.port == 443 (Enter on a suggestion inserts it)";
+    pick.placeholder = "e.g. ip.addr == '10.1.2.3' and srv_tcp.port == 443 (Enter on a suggestion inserts it)";
     pick.value = o.value;
     pick.ignoreFocusOut = true;
     pick.buttons = [vscode.QuickInputButtons.Back];
@@ -554,10 +568,11 @@ function steelFilterInput(o: { title: string; step: number; totalSteps: number; 
     const end = endOfStep(pick, resolve);
     const refresh = () => {
       const text = pick.value;
-      const problem = filterProblem('STEELFILTER', text);
-      const use: Item = problem
-        ? { label: `$(error) ${problem.message}`, use: false, alwaysShow: true }
-        : { label: '$(check) Use this filter', description: text, use: true, alwaysShow: true };
+      const problem = filterProblem('STEELFILTER', text, schema, o.refused);
+      const blocked = problem?.severity === vscode.InputBoxValidationSeverity.Error;
+      const use: Item = blocked
+        ? { label: `$(error) ${problem!.message}`, use: false, alwaysShow: true }
+        : { label: '$(check) Use this filter', description: text, ...(problem ? { detail: `$(warning) ${problem.message}` } : {}), use: true, alwaysShow: true };
       const items: Item[] = [use];
       for (const c of completeSteelFilter(text, text.length, schema).slice(0, 60)) {
         items.push({ label: c.label, ...(c.detail ? { description: c.detail } : {}), alwaysShow: true, insert: { start: c.replaceStart, end: c.replaceEnd, text: c.insertText ?? c.label } });
@@ -593,6 +608,11 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
   state.rangeLabel ??= prefilled ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
   const title = prefilled?.title ?? `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
   const total = 4;
+  const first = state.form.filters?.[0];
+  const refused: RefusedFilter | undefined = prefilled?.note && first ? { type: first.type ?? 'STEELFILTER', value: first.value, message: prefilled.note } : undefined;
+  // The catalogue once it has loaded: the filter and review steps check STEELFILTER against it.
+  let loadedSchema: FilterSchema | undefined;
+  void schema.then((sc) => (loadedSchema = sc));
 
   const timeStep = async (): Promise<'next' | 'back' | 'cancel'> => {
     type T = vscode.QuickPickItem & RangeChoice;
@@ -624,29 +644,35 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
   };
 
   const filterStep = async (): Promise<'next' | 'back' | 'cancel'> => {
-    type F = vscode.QuickPickItem & { type?: FilterType };
-    const existing = state.form.filters?.[0];
+    type F = vscode.QuickPickItem & { type?: FilterType; keep?: boolean };
+    const given = state.form.filters?.[0];
+    const existing = given ? { type: given.type ?? 'STEELFILTER', value: given.value } : undefined;
+    // Back from the device's refusal: the refused filter is offered for editing, not for keeping.
+    const refusedNow = refused && existing && existing.type === refused.type && existing.value === refused.value ? refused : undefined;
+    const existingProblem = existing ? filterProblem(existing.type, existing.value, loadedSchema) : undefined;
     const items: F[] = [
-      ...(existing ? [{ label: `$(filter) keep: ${existing.type} ${existing.value}`, type: existing.type }] : []),
+      ...(refusedNow ? [{ label: `$(error) edit the refused filter: ${existing!.type} ${existing!.value}`, detail: `${target.deviceName}: ${refusedNow.message}`, type: existing!.type }]
+        : existing ? [{ label: `$(filter) keep: ${existing.type} ${existing.value}`, ...(existingProblem ? { detail: `${existingProblem.severity === vscode.InputBoxValidationSeverity.Error ? '$(error)' : '$(warning)'} ${existingProblem.message}` } : {}), type: existing.type, keep: existingProblem?.severity !== vscode.InputBoxValidationSeverity.Error }] : []),
       { label: 'no filter' },
-      { label: 'STEELFILTER…', description: "e.g. ip.addr == '10.1.2.3' and tcp.port == 443 (only IP filters are optimised)", type: 'STEELFILTER' },
+      { label: 'STEELFILTER…', description: "e.g. ip.addr == '10.1.2.3' and srv_tcp.port == 443 (only IP filters are optimised)", type: 'STEELFILTER' },
       { label: 'WIRESHARK…', description: 'display filter, e.g. tcp.port == 443', type: 'WIRESHARK' },
       { label: 'BPF…', description: 'capture filter, e.g. host 10.1.2.3 and port 443', type: 'BPF' },
     ];
-    const picked = await pickStep<F>({ title, step: 2, totalSteps: total, items, placeholder: 'Filter', back: true });
+    const placeholder = refusedNow ? `${target.deviceName} refused the filter: ${refusedNow.message}` : 'Filter';
+    const picked = await pickStep<F>({ title, step: 2, totalSteps: total, items, placeholder, back: true });
     if (picked === undefined) return 'cancel';
     if (picked === BACK) return 'back';
     if (!picked.type) {
       delete state.form.filters;
       return 'next';
     }
-    if (existing && picked.label.startsWith('$(filter) keep')) return 'next';
+    if (picked.keep) return 'next';
     const type = picked.type;
     const initial = existing?.type === type ? existing.value : '';
     const r =
       type === 'STEELFILTER'
-        ? await steelFilterInput({ title, step: 2, totalSteps: total, value: initial, schema })
-        : await inputStep({ title, step: 2, totalSteps: total, value: initial, prompt: `${type} filter`, back: true, validate: (v) => filterProblem(type, v) });
+        ? await steelFilterInput({ title, step: 2, totalSteps: total, value: initial, schema, ...(refusedNow ? { refused: refusedNow } : {}) })
+        : await inputStep({ title, step: 2, totalSteps: total, value: initial, prompt: `${type} filter`, back: true, validate: (v) => filterProblem(type, v, undefined, refusedNow) });
     if (r === BACK) return filterStep();
     return outcome(r, (v) => (state.form.filters = [{ type, value: v.trim() }]));
   };
@@ -664,6 +690,10 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       const f = state.form;
       const stem = state.stem ?? exportStem(target.deviceName, f);
       const problems = validateExportForm(f);
+      for (const x of f.filters ?? []) {
+        const p = filterProblem(x.type ?? 'STEELFILTER', x.value, loadedSchema, refused);
+        if (p?.severity === vscode.InputBoxValidationSeverity.Error) problems.push(`${x.type} filter: ${p.message}`);
+      }
       const sr = f.stopRule ?? {};
       const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
@@ -780,6 +810,12 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
     await reportSuccess(result, deps, provider, result.warnings);
   } catch (err) {
     if (err instanceof ExportChangeRequested) return { step: err.step === 'time' ? 0 : 1 };
+    // The device refused the filter: back to the filter step with its words, the rest kept.
+    const refusal = filterRefusalOf(err);
+    if (refusal) {
+      deps.log.warn(`Packet export from ${device.name}: the device refused the filter: ${refusal}`);
+      return { step: 1, note: refusal };
+    }
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Packet export from ${device.name}`, err, 'Change Filter or Time…', 0, deps);
     reportFailure(`Packet export from ${device.name}`, err, deps);
   }
@@ -854,7 +890,7 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
     if (!state) return;
     const redo = await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
     if (!redo) return;
-    prefilled = { state, title: `Export packets from ${target.deviceName}: ${source.name ?? source.id}`, step: redo.step };
+    prefilled = { state, title: `Export packets from ${target.deviceName}: ${source.name ?? source.id}`, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
   }
 }
 
@@ -894,7 +930,7 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
       if (!state) return;
       const redo = await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
       if (!redo) return;
-      prefilled = { title, state, step: redo.step };
+      prefilled = { title, state, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
     }
   } else {
     // The source's own range ("everything in this source") as the device has it now; the
@@ -912,7 +948,7 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
       if (!state) return;
       const redo = await runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
       if (!redo) return;
-      prefilled = { title, state, step: redo.step };
+      prefilled = { title, state, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
     }
   }
 }

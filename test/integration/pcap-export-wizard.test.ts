@@ -15,6 +15,9 @@ import { EmptyCaptureError } from '../../src/pcap/download';
 import type { PacketSourceRef } from '../../src/pcap/target';
 import { readFileSync } from 'node:fs';
 import { capinfosPackets, files, tempFolder } from './pcap-support';
+import { checkPacketFilter, filterRefusalOf } from '../../src/appresponse/packetFilters';
+import { AppResponseClient } from '../../src/appresponse/client';
+import type { Source } from '../../src/steelfilter/index';
 
 let sim: AppResponseSimulator;
 let http: HttpClientApi;
@@ -183,5 +186,28 @@ describe('an Allegro capture without one packet', () => {
     assert.ok(err instanceof EmptyCaptureError, String(err));
     assert.match(err.message, /^No packets: likely the filter expression ip==192\.0\.2\.99 matched no packet in the capture buffer between .* or the time range lies outside what the capture buffer holds\. No file was kept\.$/);
     assert.deepEqual(files(dir), []);
+  });
+});
+
+describe('the filter step checks what it can, and the device has the last word', () => {
+  test("STEELFILTER is checked against the device's own packets source: foo.bar and 10.1.2.300 are refused before sending", async () => {
+    const packets = (await new AppResponseClient(http).source('packets')) as unknown as Source;
+    const first = (f: string) => checkPacketFilter('STEELFILTER', f, packets)[0];
+    assert.equal(first('foo.bar == 3')?.severity, 'error');
+    assert.match(first('foo.bar == 3')!.message, /unknown column "foo\.bar" in source "packets"/);
+    assert.equal(first("ip.addr == '10.1.2.300'")?.severity, 'error');
+    assert.equal(first("ip.addr == '10.1.2.3' and srv_tcp.port == 443"), undefined, 'the example the wizard shows is valid');
+  });
+
+  test("a filter the device refuses comes back as a refusal of the filter, in the device's words, with no handle left", async (t) => {
+    const dir = tempFolder(t);
+    // "===" is only a warning here (Wireshark 4 knows it); this device refuses it.
+    assert.deepEqual(checkPacketFilter('WIRESHARK', 'tcp.port === 443').map((p) => p.severity), ['warning']);
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'WIRESHARK', value: 'tcp.port === 443' }], mode: 'LEGACY' }).then(() => undefined, (e: unknown) => e);
+    const refusal = filterRefusalOf(err);
+    assert.ok(refusal, `a refusal of the filter: ${String(err)}`);
+    assert.match(refusal, /^config\.filters: /);
+    assert.deepEqual(files(dir), []);
+    await expectNoHandles();
   });
 });
