@@ -32,6 +32,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
+import { checkTimeInput } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -300,11 +301,18 @@ function windowLabel(w: CaptureWindow): string {
   return `${isoFromMicros(w.startUs ?? w.startMs * 1000)} → ${isoFromMicros(w.endUs ?? w.endMs * 1000)}`;
 }
 
-function microsPrompt(text: string): vscode.InputBoxValidationMessage | string | undefined {
-  if (!text.trim()) return 'Enter a time';
-  const us = parseTimeToMicros(text);
-  if (us === undefined) return 'Use 2026-01-31 14:05:00 (local), 2026-01-31T13:05:00Z, or epoch seconds';
-  return { message: `= ${isoFromMicros(us)} = ${us} µs since the epoch`, severity: vscode.InputBoxValidationSeverity.Info };
+/** Checks a typed time as it is typed; an end is refused there when it is not after `startUs`. */
+function microsPrompt(startUs?: number): (text: string) => vscode.InputBoxValidationMessage {
+  return (text) => {
+    const c = checkTimeInput(text, startUs);
+    return { message: c.message, severity: c.severity === 'error' ? vscode.InputBoxValidationSeverity.Error : vscode.InputBoxValidationSeverity.Info };
+  };
+}
+
+/** The End input's first value: now, or a minute after a start that is not before now. */
+function defaultEnd(startUs: number, nowMs = Date.now()): string {
+  const ms = startUs / 1000 < nowMs ? nowMs : startUs / 1000 + 60_000;
+  return new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 async function allegroForm(target: CaptureTarget, dest: Destination | undefined, prefilled?: Prefilled<AllegroState>): Promise<AllegroState | undefined> {
@@ -347,11 +355,11 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
         detail: 'local time, ISO 8601 or epoch; microseconds are computed for you',
         make: async () => {
           const now = new Date();
-          const s = await inputStep({ title, step: 2, totalSteps: total, value: new Date(now.getTime() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
+          const s = await inputStep({ title, step: 2, totalSteps: total, value: new Date(now.getTime() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
           if (s === undefined || s === BACK) return s;
-          const e = await inputStep({ title, step: 2, totalSteps: total, value: now.toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'End time', back: true, validate: microsPrompt });
-          if (e === undefined || e === BACK) return e;
           const startUs = parseTimeToMicros(s)!;
+          const e = await inputStep({ title, step: 2, totalSteps: total, value: defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
+          if (e === undefined || e === BACK) return e;
           const endUs = parseTimeToMicros(e)!;
           return { kind: 'absolute', startMs: startUs / 1000, endMs: endUs / 1000, startUs, endUs };
         },
@@ -630,13 +638,14 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       state.rangeLabel = picked.label;
       return 'next';
     }
-    const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt });
+    const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
     if (s === undefined) return 'cancel';
     if (s === BACK) return timeStep();
-    const e = await inputStep({ title, step: 1, totalSteps: total, value: new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'End time', back: true, validate: microsPrompt });
+    const startUs = parseTimeToMicros(s)!;
+    const e = await inputStep({ title, step: 1, totalSteps: total, value: defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
     if (e === undefined) return 'cancel';
     if (e === BACK) return timeStep();
-    state.form.startTime = parseTimeToMicros(s)! / 1e6;
+    state.form.startTime = startUs / 1e6;
     state.form.endTime = parseTimeToMicros(e)! / 1e6;
     delete state.form.lastSeconds;
     state.rangeLabel = 'the range entered';
