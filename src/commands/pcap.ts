@@ -32,7 +32,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
-import { checkTimeInput } from './captureText';
+import { checkTimeInput, MM_ID_PROMPT, mmIdLabel } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -397,7 +397,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
         { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
         { id: 'snap', label: `snapPacketLength: ${f.snapPacketLength ?? 'unlimited (65535)'}` },
-        { id: 'mmid', label: `mm-id: ${f.mmId || 'local device'}`, description: '<device name>:<slot id>, e.g. :1 for the first replay slot' },
+        { id: 'mmid', label: mmIdLabel(f.mmId), description: '<device name>:<slot id>, e.g. :1 for this device\'s first replay slot' },
         emptyItem(f.keepEmpty),
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.pcap` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
@@ -430,7 +430,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
           break;
         }
         case 'mmid': {
-          const v = await edit('mm-id (empty = local live traffic)', f.mmId ?? '', (x) => (x === '' || /^[^\s:]*(:\d+)?$/.test(x) ? undefined : '<device name>:<slot id>'));
+          const v = await edit(MM_ID_PROMPT, f.mmId ?? '', (x) => (x === '' || /^[^\s:]*(:\d+)?$/.test(x) ? undefined : '<device name>:<slot id>'));
           if (v !== undefined) {
             if (v) f.mmId = v;
             else delete f.mmId;
