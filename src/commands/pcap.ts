@@ -32,7 +32,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
-import { checkTimeInput, MM_ID_PROMPT, mmIdLabel } from './captureText';
+import { checkTimeInput, exportPhaseText, MM_ID_PROMPT, mmIdLabel } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -794,6 +794,8 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
     const result = await withDownloadProgress(`Exporting packets from ${device.name}`, async (ctx) => {
       const http = await deps.http(device.name);
       const form = exportFormAt(state.form, Date.now());
+      // The mode the device works in (a PREPARE export takes the one picked after its estimate).
+      let mode: ExportMode = form.mode;
       return runPacketExport({
         transport: httpPacketExportTransport(http),
         device: { name: device.name, url: device.url },
@@ -801,12 +803,14 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
         writer: { folder: state.folder, stem, onBytes: (n) => ctx.meter.add(n) },
         signal: ctx.signal,
         stop: ctx.stop,
-        pickMode: (estimate) => pickModeAfterEstimate(estimate, form),
+        pickMode: async (estimate) => {
+          const picked = await pickModeAfterEstimate(estimate, form);
+          if (typeof picked === 'string') mode = picked;
+          return picked;
+        },
         ...(rerunOf ? { rerunOf } : {}),
         onProgress: (p) => {
-          if (p.phase === 'downloading') return;
-          const pct = p.progress !== undefined ? ` ${Math.round(p.progress)}%` : '';
-          ctx.phase(p.phase === 'waiting' ? `export ${p.state ?? ''}${pct}…` : p.phase === 'estimate' ? 'estimate ready' : p.phase === 'cleaning up' ? 'cleaning up on the device…' : `${p.phase}…`);
+          if (p.phase !== 'downloading') ctx.phase(exportPhaseText(p, mode));
         },
         onStart: ({ mode, totalBytes, totalIsEstimate }) => {
           ctx.meter.setBounds(totalBytes ? { totalBytes, totalIsEstimate: totalIsEstimate === true } : {});

@@ -3,7 +3,7 @@
 // what an empty mm-id means (the Allegro document's own terms).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTimeInput, MM_ID_PROMPT, mmIdLabel } from '../../src/commands/captureText';
+import { checkTimeInput, exportPhaseText, MM_ID_PROMPT, mmIdLabel } from '../../src/commands/captureText';
 import { parseTimeToMicros } from '../../src/allegro/capture';
 
 test('an end before (or at) the start is refused at the End input, naming both', () => {
@@ -28,4 +28,17 @@ test('an empty mm-id is worded as the document has it: none sent, this device it
   assert.match(MM_ID_PROMPT, /Empty: none is sent, so the capture comes from this device itself .* from its ring buffer or live as fromCaptureBuffer says/);
   assert.equal(mmIdLabel(undefined), 'mm-id: none (this device itself, slot 0)');
   assert.equal(mmIdLabel(':1'), 'mm-id: :1');
+});
+
+test('the progress of an export says in words what the device is doing, never a raw state or "0%"', () => {
+  assert.equal(exportPhaseText({ phase: 'waiting', state: 'UNINITIALIZED', progress: 0 }, 'LEGACY'), 'the device is setting up the export…');
+  assert.equal(exportPhaseText({ phase: 'waiting', state: 'INITIALIZING', progress: 40.4 }, 'BUFFER_STREAM'), 'the device is looking for the matching packets, 40% done…');
+  assert.equal(exportPhaseText({ phase: 'waiting', state: 'RUNNING', progress: 12 }, 'STREAM_TO_FILE'), 'the device is writing the packets to a file, 12% done…');
+  assert.equal(exportPhaseText({ phase: 'waiting', state: 'RUNNING' }, 'LEGACY'), 'the device is filtering the packets…');
+  assert.equal(exportPhaseText({ phase: 'creating' }, 'PREPARE'), 'creating the export on the device…');
+  assert.equal(exportPhaseText({ phase: 'cleaning up' }, 'LEGACY'), 'deleting the export on the device…');
+  for (const state of ['UNINITIALIZED', 'INITIALIZING', 'READY', 'RUNNING', 'STREAMING', 'DONE'] as const) {
+    const text = exportPhaseText({ phase: 'waiting', state, progress: 0 }, 'LEGACY');
+    assert.doesNotMatch(text, /[A-Z]{4,}|0%/, text);
+  }
 });
