@@ -20,7 +20,7 @@ import { AppResponseClient } from '../appresponse/client';
 import { captureTargetOf, type CaptureTarget, type PacketSourceRef } from '../pcap/target';
 import { sanitizeBaseName } from '../pcap/naming';
 import { ProgressMeter } from '../pcap/progress';
-import { CaptureDownloadError, describeFailure, EmptyCaptureError, type SavedCapture } from '../pcap/download';
+import { CaptureDownloadError, EmptyCaptureError, type SavedCapture } from '../pcap/download';
 import { noPacketsMessage } from '../pcap/shortfall';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
 import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
@@ -32,7 +32,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
-import { checkTimeInput, exportPhaseText, MM_ID_PROMPT, mmIdLabel } from './captureText';
+import { cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -156,6 +156,14 @@ interface RunContext {
 /** Live captures running now, each offering "Stop and keep". */
 const liveCaptures = new LiveCaptures();
 
+/** The user cancelled (the progress notification's Cancel): what failed then is what the cancel did. */
+class CancelledByUser extends Error {
+  constructor(readonly original: unknown) {
+    super('cancelled by the user');
+    this.name = 'CancelledByUser';
+  }
+}
+
 async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => Promise<T>): Promise<T> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
@@ -198,6 +206,9 @@ async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => 
           tick();
         },
       });
+    } catch (err) {
+      if (controller.signal.aborted) throw new CancelledByUser(err);
+      throw err;
     } finally {
       clearInterval(timer);
       sub.dispose();
@@ -246,18 +257,32 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
   else if (choice === 'Open Metadata') await vscode.commands.executeCommand('probeExplorer.openSidecar', uri);
 }
 
-function reportFailure(what: string, err: unknown, deps: PcapDeps): void {
+/**
+ * Tells the user what failed, under a title that names the device (the device's name is not
+ * repeated after it). A cancel is what the user asked for: said as such and logged as info.
+ */
+function reportFailure(what: string, err: unknown, deps: PcapDeps, device: string, kind?: 'export' | 'download'): void {
   if (err instanceof EmptyCaptureError) {
-    deps.log.warn(`${what}: ${err.message}`);
+    deps.log.warn(failureText(what, device, err));
     return;
   }
-  // Cancelled, or stopped by the user with nothing to keep: a warning, not an error.
-  const cancelled = (err instanceof CaptureDownloadError && err.cancelled) || /cancel/i.test(describeFailure(err)) || (err as Error)?.name === 'AbortError';
+  if (err instanceof CancelledByUser) {
+    const text = kind ? cancelText(kind, err.original, cleanupWarningsOf(err.original)) : `${what}: cancelled.`;
+    deps.log.info(`${what}: ${text}`);
+    void vscode.window.showInformationMessage(text);
+    return;
+  }
+  // Stopped by the user with nothing to keep: a warning, not an error.
+  const stopped = err instanceof CaptureDownloadError && err.cancelled;
   const warnings = cleanupWarningsOf(err);
-  const text = `${what}: ${describeFailure(err)}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
-  deps.log.error(text);
-  if (cancelled) void vscode.window.showWarningMessage(text);
-  else void vscode.window.showErrorMessage(text, 'Show Log').then((c) => c && deps.log.show());
+  const text = `${failureText(what, device, err)}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  if (stopped) {
+    deps.log.warn(text);
+    void vscode.window.showWarningMessage(text);
+  } else {
+    deps.log.error(text);
+    void vscode.window.showErrorMessage(text, 'Show Log').then((c) => c && deps.log.show());
+  }
 }
 
 // ---------- Allegro ----------
@@ -290,7 +315,7 @@ interface Redo {
  * to change what was asked; resolves with a Redo when the user takes that.
  */
 async function offerChangeAfterEmpty(what: string, err: EmptyCaptureError, change: string, step: number, deps: PcapDeps): Promise<Redo | undefined> {
-  reportFailure(what, err, deps);
+  deps.log.warn(`${what}: ${err.message}`);
   const choice = await vscode.window.showWarningMessage(`${what}: ${err.message}`, change);
   return choice === change ? { step } : undefined;
 }
@@ -472,7 +497,7 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
     await reportSuccess(saved, deps, provider);
   } catch (err) {
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Download from ${device.name}`, err, 'Change Expression or Window…', 0, deps);
-    reportFailure(`Download from ${device.name}`, err, deps);
+    reportFailure(`Download from ${device.name}`, err, deps, device.name, 'download');
   }
   return undefined;
 }
@@ -552,7 +577,9 @@ async function freshSource(deps: PcapDeps, deviceName: string, ref: PacketSource
     (_p, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort(new Error('cancelled by the user')));
-      return readPacketSource(http, ref, ac.signal);
+      return readPacketSource(http, ref, ac.signal).catch((err: unknown) => {
+        throw ac.signal.aborted ? new CancelledByUser(err) : err;
+      });
     },
   );
 }
@@ -830,7 +857,7 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
       return { step: 1, note: refusal };
     }
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Packet export from ${device.name}`, err, 'Change Filter or Time…', 0, deps);
-    reportFailure(`Packet export from ${device.name}`, err, deps);
+    reportFailure(`Packet export from ${device.name}`, err, deps, device.name, 'export');
   }
   return undefined;
 }
@@ -885,7 +912,7 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
     // The list was just read; a node's copy of its source may be hours old: read it again.
     source = source ? await freshSource(deps, device.name, source) : await pickSource(deps, device.name);
   } catch (err) {
-    reportFailure(target.packetSource ? `Reading ${target.packetSource.name ?? target.packetSource.id} on ${device.name}` : `Listing packet sources of ${device.name}`, err, deps);
+    reportFailure(target.packetSource ? `Reading ${target.packetSource.name ?? target.packetSource.id} on ${device.name}` : `Listing packet sources of ${device.name}`, err, deps, device.name);
     return;
   }
   if (!source) return;

@@ -16,6 +16,8 @@ import type { PacketSourceRef } from '../../src/pcap/target';
 import { readFileSync } from 'node:fs';
 import { capinfosPackets, files, tempFolder } from './pcap-support';
 import { checkPacketFilter, filterRefusalOf } from '../../src/appresponse/packetFilters';
+import { cleanupWarningsOf } from '../../src/appresponse/packetExport';
+import { cancelText, exportPhaseText } from '../../src/commands/captureText';
 import { AppResponseClient } from '../../src/appresponse/client';
 import type { Source } from '../../src/steelfilter/index';
 
@@ -207,6 +209,26 @@ describe('the filter step checks what it can, and the device has the last word',
     const refusal = filterRefusalOf(err);
     assert.ok(refusal, `a refusal of the filter: ${String(err)}`);
     assert.match(refusal, /^config\.filters: /);
+    assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+});
+
+describe('a cancelled export', () => {
+  test('cancelled while the device works: said in words, the export on the device deleted, as the message says', async (t) => {
+    const dir = tempFolder(t);
+    const ac = new AbortController();
+    const phases: string[] = [];
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), stopRule: { size_limit: 50_000_000 }, mode: 'BUFFER_STREAM' }, {
+      signal: ac.signal,
+      onProgress: (p) => {
+        phases.push(exportPhaseText(p, 'BUFFER_STREAM'));
+        if (p.phase === 'waiting') ac.abort(new Error('cancelled by the user'));
+      },
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err, 'the export did not finish');
+    assert.equal(cancelText('export', err, cleanupWarningsOf(err)), 'Export cancelled; the export on the device was deleted.');
+    assert.ok(phases.every((p) => !/[A-Z]{4,}/.test(p)), `progress in words: ${phases.join(' | ')}`);
     assert.deepEqual(files(dir), []);
     await expectNoHandles();
   });

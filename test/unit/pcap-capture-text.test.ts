@@ -3,7 +3,9 @@
 // what an empty mm-id means (the Allegro document's own terms).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkTimeInput, exportPhaseText, MM_ID_PROMPT, mmIdLabel } from '../../src/commands/captureText';
+import { cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from '../../src/commands/captureText';
+import { HttpStatusError } from '../../src/http/errors';
+import { CaptureDownloadError } from '../../src/pcap/download';
 import { parseTimeToMicros } from '../../src/allegro/capture';
 
 test('an end before (or at) the start is refused at the End input, naming both', () => {
@@ -41,4 +43,25 @@ test('the progress of an export says in words what the device is doing, never a 
     const text = exportPhaseText({ phase: 'waiting', state, progress: 0 }, 'LEGACY');
     assert.doesNotMatch(text, /[A-Z]{4,}|0%/, text);
   }
+});
+
+test('a failure under a title that names the device does not name it again', () => {
+  const err = new HttpStatusError('Demo Allegro', '/API/data/modules/capture', 'GET', 403, undefined, 'Forbidden', '');
+  const text = failureText('Download from Demo Allegro', 'Demo Allegro', err);
+  assert.match(text, /^Download from Demo Allegro: GET \/API\/data\/modules\/capture: HTTP 403/);
+  assert.doesNotMatch(text, /Demo Allegro: Demo Allegro/);
+  // Wrapped by the download ("Download failed: <device>: …"), the name goes too.
+  const wrapped = new CaptureDownloadError(`Download failed: ${err.message}. Nothing was received; no capture file was created.`, undefined, false);
+  assert.equal(failureText('Download from Demo Allegro', 'Demo Allegro', wrapped).match(/Demo Allegro/g)?.length, 1);
+  // A title without the device keeps the name in the message.
+  assert.match(failureText('Listing packet sources', 'Demo Allegro', err), /: Demo Allegro: GET/);
+});
+
+test('a cancelled export says the export on the device was deleted (or why not); a cancelled download what became of its file', () => {
+  const aborted = new Error('Lab AppResponse: GET /api/npm.packet_export/1.3/exports/items/00000016: cancelled');
+  assert.equal(cancelText('export', aborted, []), 'Export cancelled; the export on the device was deleted.');
+  assert.equal(cancelText('export', aborted, ['export handle 00000016 could not be deleted: HTTP 500']), 'Export cancelled, but the export on the device could not be deleted: export handle 00000016 could not be deleted: HTTP 500.');
+  const partial = new CaptureDownloadError('Download cancelled. The partial download (1.00 MB, 700 packets) was deleted; no capture file was created.', { partPath: '/x.pcap.part', kept: false, bytes: 1_000_000, packets: 700, message: 'The partial download (1.00 MB, 700 packets) was deleted; no capture file was created.' }, true);
+  assert.equal(cancelText('download', partial, []), 'Download cancelled. The partial download (1.00 MB, 700 packets) was deleted; no capture file was created.');
+  assert.equal(cancelText('download', aborted, []), 'Download cancelled. Nothing was saved.');
 });
