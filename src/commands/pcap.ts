@@ -248,8 +248,10 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
   const what = saved.sidecar.stoppedEarly ? keptSummary(saved)
     : `Saved ${name}: ${saved.capture.packetCount} packets, ${formatBytes(saved.capture.size)}${cut ? `, but it ${cut.text.startsWith('stopped') ? 'was ' : ''}${cut.text}` : ''}.`;
   const msg = `${what}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
-  // Less than was asked is not plain success: a warning, with the same choices.
-  const show = cut ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  // Cut by a stop rule is not plain success: a warning, with the same choices. Packets that merely
+  // end early (a quiet host) are said, without the alarm.
+  const alarm = cut !== undefined && (cut.by !== 'early end' || saved.sidecar.query.stop_rule !== undefined);
+  const show = alarm ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const choice = await show(msg, 'Summarize', 'Reveal', 'Open Metadata');
   const uri = vscode.Uri.file(saved.capture.path);
   if (choice === 'Summarize') await vscode.commands.executeCommand('probeExplorer.summarizeCapture', uri);
