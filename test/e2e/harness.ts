@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
-import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { startAppResponseSimulator } from '../../src/simulator/appresponse/index';
+import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
+import { startAppResponseSimulator, type AppResponseSimulator } from '../../src/simulator/appresponse/index';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const outputDir = path.join(repoRoot, 'test-output', 'e2e');
@@ -438,9 +438,28 @@ export async function revealTreeItem(page: Page, label: string | RegExp, opts: {
   throw new Error(`tree row ${String(label)} not found; rows now: ${JSON.stringify(await treeLabels(page, pane))}`);
 }
 
+/**
+ * Collapses every row of a view's tree with the view's own "Collapse All" action (a later
+ * `revealTreeItem` then finds top-level rows at once instead of scrolling a long expanded tree).
+ */
+export async function collapseTree(page: Page, pane: Locator = viewPane(page, 'Devices')): Promise<void> {
+  const header = pane.locator('.pane-header').first();
+  await header.hover();
+  const action = header.locator('.actions a.action-label[aria-label^="Collapse All"]').first();
+  await action.waitFor({ state: 'visible', timeout: 5000 });
+  await action.click();
+  // Only the top-level rows remain.
+  const deadline = Date.now() + T.ui;
+  while (await pane.locator('.monaco-list-row[role="treeitem"]:not([aria-level="1"])').count()) {
+    if (Date.now() > deadline) throw new Error('the tree did not collapse');
+    await sleep(100);
+  }
+}
+
 /** Expands an Allegro device's tree down to modules → ip → ips → :ip and reveals the first IP row under it. */
 export async function revealAllegroIp(page: Page, device: string): Promise<Locator> {
-  await expand(treeItem(page, device));
+  // The device row may be scrolled out of view (an earlier test left the tree expanded).
+  await expand(await revealTreeItem(page, device, { level: 1 }));
   await expand(await revealTreeItem(page, /^modules$/, { level: 2 }));
   await expand(await revealTreeItem(page, /^ip$/, { level: 3 }));
   await expand(await revealTreeItem(page, /^ips$/, { level: 4 }));
@@ -510,6 +529,49 @@ export async function webviewWith(page: Page, selector: string, timeout: number 
     if (Date.now() > deadline) throw new Error(`no webview shows ${selector} (${n} webviews) within ${timeout} ms`);
     await sleep(200);
   }
+}
+
+/**
+ * Picks an option of a `vscode-single-select` (@vscode-elements) by its label, as a user does: click
+ * the face, then the option in the dropdown (both in the element's open shadow root). Waits until
+ * the element's value is the option's.
+ */
+export async function chooseOption(select: Locator, label: string | RegExp): Promise<void> {
+  await select.waitFor({ state: 'visible' });
+  const exact = typeof label === 'string' ? new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) : label;
+  const wanted = await select.locator('vscode-option').filter({ hasText: exact }).first().getAttribute('value');
+  if (wanted === null) throw new Error(`no option ${String(label)}: ${JSON.stringify(await select.locator('vscode-option').allInnerTexts())}`);
+  await select.locator('.face').first().click();
+  const option = select.locator('li[role="option"]', { hasText: exact }).first();
+  await option.waitFor({ state: 'visible', timeout: 5000 });
+  await option.click();
+  const deadline = Date.now() + T.ui;
+  while ((await select.evaluate((e) => (e as HTMLElement & { value: string }).value)) !== wanted) {
+    if (Date.now() > deadline) throw new Error(`the select did not take ${String(label)}`);
+    await sleep(100);
+  }
+}
+
+/** The text a `vscode-single-select` shows on its face (the selected option's label). */
+export async function selectedOptionText(select: Locator): Promise<string> {
+  return (await select.locator('.face').first().innerText()).trim();
+}
+
+/** Runs "Developer: Reload Window" and waits until the reloaded workbench is back. */
+export async function reloadWindow(page: Page): Promise<void> {
+  const loaded = page.waitForEvent('load', { timeout: T.boot });
+  await runCommand(page, 'Developer: Reload Window').catch(async (e: unknown) => {
+    // The page may unload under the palette's last checks: only a command that never ran fails.
+    if (!(await loaded.then(() => true, () => false))) throw e;
+  });
+  await loaded;
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: T.boot });
+  await page.locator('.part.activitybar').waitFor({ state: 'visible', timeout: T.boot });
+}
+
+/** A status bar entry whose text matches (e.g. a capture's "Stop and keep"). */
+export function statusBarItem(page: Page, text: string | RegExp): Locator {
+  return page.locator('.part.statusbar .statusbar-item', { hasText: text }).first();
 }
 
 /** The title of the active editor tab. */
@@ -583,29 +645,39 @@ export function deviceWorkspaceFiles(devices: Array<{ name: string; kind: 'alleg
 /**
  * A spec file's session with one simulated device: registers the file's `before` (the simulator of
  * `device.kind` on 127.0.0.1 with `device.seed`, then a session whose workspace configures it as
- * `device.name`, plus `workspaceFiles`) and `after` (closes both). Returns the session for the tests.
+ * `device.name`, plus `workspaceFiles`) and `after` (closes both). Returns the session for the tests;
+ * its `.sim()` is the running simulator (request statistics, clock, fault switches).
  */
-export function deviceSession(
+export function deviceSession<K extends 'allegro' | 'appresponse'>(
   name: string,
-  device: { name: string; kind: 'allegro' | 'appresponse'; seed: number },
+  device: { name: string; kind: K; seed: number },
   workspaceFiles: Record<string, string | object> = {},
-): () => Session {
-  let sim: SimHandle | undefined;
+): (() => Session) & { sim(): SimulatorOf<K> } {
+  let sim: SimulatorOf<K> | undefined;
   let s: Session | undefined;
   before(async () => {
-    const start = device.kind === 'allegro' ? startAllegroSimulator : startAppResponseSimulator;
-    sim = await start({ host: '127.0.0.1', port: 0, seed: device.seed });
+    const options = { host: '127.0.0.1', port: 0, seed: device.seed };
+    sim = (device.kind === 'allegro' ? await startAllegroSimulator(options) : await startAppResponseSimulator(options)) as SimulatorOf<K>;
     s = await openSession(name, { workspaceFiles: { ...deviceWorkspaceFiles([{ name: device.name, kind: device.kind, sim }]), ...workspaceFiles } });
   });
   after(async () => {
     await s?.close();
     await sim?.close();
   });
-  return () => {
+  const session = () => {
     if (!s) throw new Error(`the session ${name} is not open (its before hook failed or has not run)`);
     return s;
   };
+  /** The running simulator (its request statistics, clock, fault switches). */
+  const simulator = () => {
+    if (!sim) throw new Error(`the simulator of ${name} is not running (its before hook failed or has not run)`);
+    return sim;
+  };
+  return Object.assign(session, { sim: simulator });
 }
+
+/** The handle a `deviceSession` of this kind runs. */
+export type SimulatorOf<K extends 'allegro' | 'appresponse'> = K extends 'allegro' ? AllegroSimulator : AppResponseSimulator;
 
 /** Right-clicks a row and picks an entry of its context menu by its exact title. */
 export async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {

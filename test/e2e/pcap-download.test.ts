@@ -1,13 +1,16 @@
 // Spec (d): download a pcap for an IP from the Devices tree into the workspace; the pcap and its
 // sidecar appear in the Explorer and the Captures view, and capinfos (Wireshark) reads the pcap.
+// Re-run Capture from the Captures view opens the wizard at its review step and makes a new file;
+// a 30 s live capture stopped with "Stop Live Capture and Keep Packets" keeps a complete pcap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  activityBarItem, contextMenu, deviceSession, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealAllegroIp, step,
-  submitQuickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput,
+  activityBarItem, collapseTree, contextMenu, deviceSession, escapeRegExp, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealAllegroIp, runCommand,
+  sleep, statusBarItem, step, submitQuickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput,
 } from './harness';
 
 const session = deviceSession('d-pcap-download', { name: 'Lab Allegro', kind: 'allegro', seed: 5 });
@@ -74,4 +77,150 @@ test('Download pcap… on an IP saves a pcap and its sidecar into the workspace;
     await openProbeExplorer(page);
     await treeItem(page, pcap.replace(/\.pcap$/, ''), viewPane(page, 'Captures')).waitFor({ state: 'visible', timeout: T.ui });
   });
+});
+
+const sha256Of = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** capinfos on a file: its packet count; fails on any complaint (a cut packet, an unknown format). */
+function capinfosPackets(file: string): number {
+  const r = spawnSync(readManifest().tshark.capinfos, ['-M', file], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `capinfos accepts ${path.basename(file)}:\n${r.stdout}\n${r.stderr}`);
+  assert.equal(r.stderr.trim(), '', `capinfos has no complaint:\n${r.stderr}`);
+  assert.match(r.stdout, /File type:\s+.*pcap/, r.stdout);
+  return Number(/Number of packets:\s+(\d+)/.exec(r.stdout)?.[1]);
+}
+
+/** Waits until the folder holds a .pcap that `before` did not have, with its sidecar; returns its name. */
+async function newCapture(folder: string, before: Set<string>, timeout = T.remote * 2): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const files = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+    const fresh = files.find((f) => f.endsWith('.pcap') && !before.has(f) && files.includes(`${f}.json`));
+    if (fresh) return fresh;
+    if (Date.now() > deadline) throw new Error(`no new capture with its sidecar in ${folder}: ${JSON.stringify(files)}`);
+    await sleep(200);
+  }
+}
+
+test('Re-run Capture from the Captures view opens the wizard at its review step, prefilled; Start makes a new file, the original stays as it was', async () => {
+  const s = session();
+  const { page } = s;
+  const capturesDir = path.join(s.workspace, 'captures');
+  const originals = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir).filter((f) => f.endsWith('.pcap')) : [];
+  assert.ok(originals.length > 0, 'the download test left a capture to re-run');
+  const original = originals[0]!;
+  const originalPath = path.join(capturesDir, original);
+  const before = { sha256: sha256Of(originalPath), sidecar: fs.readFileSync(`${originalPath}.json`, 'utf8'), mtimeMs: fs.statSync(originalPath).mtimeMs };
+  const originalSidecar = JSON.parse(before.sidecar) as { sha256: string; rerun: { form: { expression: string } } };
+  assert.equal(originalSidecar.sha256, before.sha256, 'the sidecar records the file\'s hash');
+  const existing = new Set(fs.readdirSync(capturesDir));
+  let newName = '';
+  await step(s, 'rerun-review-prefilled', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    const row = treeItem(page, original, viewPane(page, 'Captures'));
+    await row.waitFor({ state: 'visible', timeout: T.ui });
+    await contextMenu(page, row, 'Re-run Capture');
+    const widget = await waitForQuickInput(page, new RegExp(`^Re-run ${escapeRegExp(original)} on Lab Allegro`));
+    // The review step (3 of 3), not the first step: nothing was asked before it.
+    await widget.locator('.quick-input-title', { hasText: /3\/3/ }).waitFor({ state: 'visible' });
+    const rows = await widget.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+    const text = rows.join('\n');
+    assert.match(text, /Start capture/, text);
+    assert.ok(text.includes(`Lab Allegro: ${originalSidecar.rerun.form.expression}`), `the expression of the original: ${text}`);
+    assert.match(text, /time window: last 0\.05 min/, text);
+    assert.match(text, /relative: the last 0\.05 min before it starts \(started now: /, text);
+    const name = /file name: (\S+\.pcap)/.exec(text)?.[1];
+    assert.ok(name, `a file name: ${text}`);
+    assert.notEqual(name, original, 'a fresh name, not the original\'s');
+    assert.match(name, /^Lab_Allegro_.+_\d{8}-\d{6}Z\.pcap$/, `named like a fresh capture: ${name}`);
+    assert.ok(text.includes(`folder: ${capturesDir}`), `beside the original: ${text}`);
+    newName = name;
+  });
+  const fresh = await step(s, 'rerun-started', async () => {
+    await pickQuickItem(page, /Start capture/);
+    const made = await newCapture(capturesDir, existing);
+    await waitForNotification(page, new RegExp(`Saved ${escapeRegExp(made)}`), T.remote * 2);
+    return made;
+  });
+  assert.equal(fresh, newName, 'the file has the name the review showed');
+  const freshPath = path.join(capturesDir, fresh);
+  const sidecar = JSON.parse(fs.readFileSync(`${freshPath}.json`, 'utf8')) as { packetCount: number; sha256: string; rerunOf?: { file: string; sha256: string } };
+  assert.deepEqual(sidecar.rerunOf && { file: sidecar.rerunOf.file, sha256: sidecar.rerunOf.sha256 }, { file: original, sha256: before.sha256 }, 'the new sidecar names the capture it re-ran');
+  assert.equal(sidecar.sha256, sha256Of(freshPath));
+  assert.equal(capinfosPackets(freshPath), sidecar.packetCount);
+  assert.ok(sidecar.packetCount > 0);
+  // The original is untouched.
+  assert.equal(sha256Of(originalPath), before.sha256, 'the original pcap has the same bytes');
+  assert.equal(fs.statSync(originalPath).mtimeMs, before.mtimeMs, 'and was not rewritten');
+  assert.equal(fs.readFileSync(`${originalPath}.json`, 'utf8'), before.sidecar, 'its sidecar is unchanged');
+  await step(s, 'rerun-in-captures-view', async () => {
+    await treeItem(page, fresh, viewPane(page, 'Captures')).waitFor({ state: 'visible', timeout: T.ui });
+    await treeItem(page, original, viewPane(page, 'Captures')).waitFor({ state: 'visible' });
+  });
+});
+
+test('a live Allegro capture (30 s) stopped with "Stop Live Capture and Keep Packets" after a few seconds keeps a complete pcap, well before 30 s', async () => {
+  const s = session();
+  const { page } = s;
+  const capturesDir = path.join(s.workspace, 'captures');
+  const existing = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const ipRow = await step(s, 'live-tree-to-ip', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    await collapseTree(page);
+    return revealAllegroIp(page, 'Lab Allegro');
+  });
+  await step(s, 'live-for-30-s', async () => {
+    await contextMenu(page, ipRow, 'Download pcap…');
+    await waitForQuickInput(page, /Download pcap from Lab Allegro/);
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^live for 30 s$/);
+    await waitForQuickInput(page, /3\/3/);
+    const text = (await quickInput(page).locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
+    assert.match(text, /time window: live for 30 s/, text);
+    assert.match(text, /fromCaptureBuffer: false/, text);
+  });
+  const started = Date.now();
+  const stopItem = statusBarItem(page, 'Stop and keep');
+  await step(s, 'live-capture-running', async () => {
+    await pickQuickItem(page, /Start capture/);
+    await stopItem.waitFor({ state: 'visible', timeout: T.remote });
+    // A few seconds of live traffic: the progress (its percent is the time of the 30 s gone) shows
+    // at least 10 % and some packets' bytes.
+    const progress = page.locator('.notifications-toasts .notification-list-item-message', { hasText: /Downloading pcap from Lab Allegro/ }).first();
+    const deadline = Date.now() + T.remote;
+    for (;;) {
+      const m = /: ([\d.]+) (B|KiB|MiB|GiB) at .*?, (\d+)%/.exec(await progress.innerText().catch(() => ''));
+      const bytes = m ? Number(m[1]) * { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 }[m[2] as 'B'] : 0;
+      if (m && bytes > 1024 && Number(m[3]) >= 10) break;
+      if (Date.now() > deadline) throw new Error(`the live capture did not progress: ${await progress.innerText().catch(() => '(no progress)')}`);
+      await sleep(200);
+    }
+    assert.match(await progress.innerText(), /Stop and keep/, 'the progress offers Stop and keep');
+  });
+  const kept = await step(s, 'stop-and-keep', async () => {
+    await runCommand(page, 'Probe Explorer: Stop Live Capture and Keep Packets');
+    const toast = await waitForNotification(page, /^Stopped early: kept \S+\.pcap with \d+ complete packets/, T.remote);
+    const message = await toast.locator('.notification-list-item-message').innerText();
+    const m = /^Stopped early: kept (\S+\.pcap) with (\d+) complete packets/.exec(message)!;
+    await stopItem.waitFor({ state: 'hidden' });
+    return { name: m[1]!, packets: Number(m[2]), elapsedMs: Date.now() - started, message };
+  });
+  assert.ok(kept.elapsedMs < 20_000, `kept after ${kept.elapsedMs} ms, well before the 30 s`);
+  const file = path.join(capturesDir, kept.name);
+  assert.ok(!existing.has(kept.name) && fs.existsSync(file), `a new file ${kept.name}`);
+  assert.ok(!fs.readdirSync(capturesDir).some((f) => f.endsWith('.part')), 'no partial file left');
+  const sidecar = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8')) as {
+    packetCount: number; size: number; sha256: string; timeRange: { liveSeconds?: number }; stoppedEarly?: { by: string; receivedBytes: number; droppedBytes: number };
+  };
+  assert.equal(sidecar.timeRange.liveSeconds, 30, 'asked for 30 s of live traffic');
+  assert.equal(sidecar.stoppedEarly?.by, 'user', `stopped early by the user: ${JSON.stringify(sidecar.stoppedEarly)}`);
+  assert.equal(sidecar.stoppedEarly!.receivedBytes - sidecar.stoppedEarly!.droppedBytes, sidecar.size, 'what was kept is what was received less the cut');
+  assert.equal(fs.statSync(file).size, sidecar.size);
+  assert.equal(sha256Of(file), sidecar.sha256);
+  assert.ok(sidecar.packetCount > 0, 'packets were kept');
+  assert.equal(sidecar.packetCount, kept.packets, 'the message counts the kept packets');
+  assert.equal(capinfosPackets(file), sidecar.packetCount, 'capinfos counts the sidecar\'s packets');
 });
