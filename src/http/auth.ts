@@ -69,8 +69,8 @@ export class AppResponseTokenAuth implements Authenticator {
   private version: TokenVersion | undefined;
   private useBasic = false;
   private pending: Promise<void> | undefined;
-  /** The device refused these credentials: the error requests get, with no new login, until `until`. */
-  private refused: { error: Error; until: number } | undefined;
+  /** The device refused these credentials: the answer requests fail with, with no new login, until `until`. */
+  private refused: { path: string; response: HttpResponse<string>; until: number } | undefined;
 
   constructor(
     private readonly credentials: Extract<Credentials, { kind: 'appresponse' }>,
@@ -101,7 +101,13 @@ export class AppResponseTokenAuth implements Authenticator {
 
   private checkRefused(): void {
     if (!this.refused) return;
-    if (this.now() < this.refused.until) throw this.refused.error;
+    const { path, response, until } = this.refused;
+    if (this.now() < until) {
+      // A new error each time (callers may add to it), saying that no login was tried.
+      const error = this.transport.fail(path, response);
+      error.message += ` (no new login tried until ${new Date(until).toISOString().slice(11, 16)} UTC, so that the account is not locked; Edit Device… to change the password)`;
+      throw error;
+    }
     this.refused = undefined; // one new attempt (the password may have been changed on the device)
   }
 
@@ -157,9 +163,8 @@ export class AppResponseTokenAuth implements Authenticator {
       }
       last = response;
       if (response.status === 401 || response.status === 403) {
-        const error = this.transport.fail(path, response);
-        this.refused = { error, until: this.now() + REFUSAL_MS };
-        throw error;
+        this.refused = { path, response, until: this.now() + REFUSAL_MS };
+        throw this.transport.fail(path, response);
       }
       if (response.status !== 404) throw this.transport.fail(path, response);
     }

@@ -24,7 +24,10 @@ test('a refused login fails every request at once for REFUSAL_MS, then allows on
   await assert.rejects(auth.authorization(), /HTTP 401/);
   assert.equal(posts.length, 1);
   now += REFUSAL_MS - 1;
-  await assert.rejects(auth.authorization(), /HTTP 401/);
+  const first = await auth.authorization().then(() => undefined, (e: Error) => e);
+  const second = await auth.authorization().then(() => undefined, (e: Error) => e);
+  assert.match(String(first?.message), /HTTP 401 \(no new login tried until \d\d:\d\d UTC, so that the account is not locked; Edit Device… to change the password\)/);
+  assert.notEqual(first, second, 'a new error each time: one caller adding to it does not change the next one');
   await assert.rejects(auth.renew('Bearer x'), /HTTP 401/);
   assert.equal(posts.length, 1, 'no login while the refusal holds');
   now += 2;
