@@ -1,7 +1,7 @@
 // Device commands: Add / Edit / Remove Device, Test Connection, Trust Device Certificate, Show Log.
 // Handlers take a tree node carrying `deviceName`, a device name, or nothing (then ask).
 import * as vscode from 'vscode';
-import { fetchCertificate, HttpStatusError, TlsError, ProbeError, type CertificateInfo } from '../http';
+import { fetchCertificate, HttpStatusError, normalizeFingerprint, TlsError, ProbeError, type CertificateInfo } from '../http';
 import type { HttpClientApi } from '../http/types';
 import type { DeviceRegistry } from '../devices/registry';
 import { keepScopes, type DeviceAuth, type DeviceKind, type DeviceProfile, type TlsSetting } from '../devices/profile';
@@ -140,7 +140,8 @@ async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChann
   const authPick = await pickOne(authChoices, { title: title(4), placeHolder: 'How to authenticate?', current: (c) => c.auth === existing?.auth });
   if (!authPick) return;
   const auth = authPick.auth;
-  const draft: DeviceProfile = { name: name.trim(), kind, url, auth, ...(existing?.tls ? { tls: existing.tls } : {}) };
+  const tls = existing && sameHost(existing.url, url) ? existing.tls : undefined;
+  const draft: DeviceProfile = { name: name.trim(), kind, url, auth, ...(tls ? { tls } : {}) };
 
   const secretLabel = secretLabelOf(draft);
   if (secretLabel === 'password') {
@@ -214,8 +215,11 @@ async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, initial
           validateInput: validateDeviceUrl,
         });
         if (urlText === undefined) return undefined;
-        // The trust setting stays (as in Edit Device): a pin still only accepts that certificate.
-        profile = { ...profile, url: normalizeDeviceUrl(urlText) };
+        // Another host is trusted afresh: its certificate is asked about again, and an "insecure"
+        // setting chosen for the old address does not carry the password to a new one.
+        const url = normalizeDeviceUrl(urlText);
+        const { tls: oldTls, ...rest } = profile;
+        profile = { ...rest, url, ...(oldTls && sameHost(profile.url, url) ? { tls: oldTls } : {}) };
         continue;
       }
       return undefined;
@@ -274,8 +278,16 @@ function pinnedOf(profile: DeviceProfile): string | undefined {
 }
 
 function sameFingerprint(a: string, b: string): boolean {
-  const norm = (f: string) => f.replace(/[^0-9a-f]/gi, '').toUpperCase();
-  return norm(a) === norm(b);
+  return normalizeFingerprint(a) === normalizeFingerprint(b);
+}
+
+/** Same host and port: a device's trust setting belongs to the address it was made for. */
+function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host.toLowerCase() === new URL(b).host.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 /**
