@@ -386,7 +386,8 @@ export class CaptureFileWriter extends Writable {
    * Call after the source ended correctly (pipeline resolved, EOF frame seen). Validates the
    * capture, flushes it to disk and renames it to a free final name. Throws
    * IncompleteCaptureError when the bytes are not a complete capture, and NoPacketsError when
-   * they hold no packet and `keepEmpty` is false; call discard() then.
+   * they hold no packet unless `keepEmpty` is true (an empty capture is not kept by default,
+   * as saveCaptureStream does); call discard() then.
    */
   async commit(options: { keepEmpty?: boolean } = {}): Promise<CommittedCapture> {
     if (this.state !== 'open') throw new Error(`capture writer already ${this.state}`);
@@ -394,7 +395,7 @@ export class CaptureFileWriter extends Writable {
     const { scan, sha256 } = await this.digest.end();
     if (!scan.complete || !scan.format) throw new IncompleteCaptureError(scan.problem ?? 'unknown format', scan);
     // A header without packets is a valid file that only looks like a result: not kept unless asked.
-    if (scan.packetCount === 0 && options.keepEmpty === false) throw new NoPacketsError(scan);
+    if (scan.packetCount === 0 && options.keepEmpty !== true) throw new NoPacketsError(scan);
     return this.finish(scan, sha256, this.written);
   }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CaptureFileWriter, IncompleteCaptureError, openFileSink, WRITER_MEMORY_BYTES, type OpenSink } from '../../src/pcap/writer';
+import { CaptureFileWriter, IncompleteCaptureError, NoPacketsError, openFileSink, WRITER_MEMORY_BYTES, type OpenSink } from '../../src/pcap/writer';
 import { pcapBytes, pcapngBytes, samplePackets } from './pcap-fixtures';
 
 function tempFolder(t: { after: (fn: () => void) => void }): string {
@@ -37,6 +37,21 @@ test('a complete download becomes name.pcap (no .part left) and passes capinfos 
   assert.equal(done.firstPacketTime, '2023-11-14T22:13:20.000000Z');
   const info = execFileSync('capinfos', ['-M', '-c', '-T', '-r', done.path], { encoding: 'utf8' });
   assert.equal(Number(info.trim().split('\t').pop()), 40);
+});
+
+test('a capture without one packet is not kept by default (as saveCaptureStream); keepEmpty: true keeps it', async (t) => {
+  const dir = tempFolder(t);
+  const empty = pcapBytes([]);
+  const w = await CaptureFileWriter.create({ folder: dir, stem: 'empty' });
+  await pipeline(chunks(empty, 7), w);
+  await assert.rejects(w.commit(), NoPacketsError);
+  await w.discard();
+  assert.deepEqual(readdirSync(dir), []);
+  const kept = await CaptureFileWriter.create({ folder: dir, stem: 'empty' });
+  await pipeline(chunks(empty, 7), kept);
+  const done = await kept.commit({ keepEmpty: true });
+  assert.equal(done.packetCount, 0);
+  assert.deepEqual(readdirSync(dir), ['empty.pcap']);
 });
 
 test('an existing file is never overwritten: name, name-1, name-2', async (t) => {
