@@ -63,6 +63,9 @@ interface ParamListing {
   values: ApiNode[];
 }
 
+/** How many pages before the next one "Load more" reads again (the live order moves entries). */
+const RELOAD_PAGES = 10;
+
 let nextSerial = 0;
 
 export class ApiNode {
@@ -515,7 +518,17 @@ export class AllegroApiTree {
   private async nextPages(node: ApiNode, listing: ParamListing, signal?: AbortSignal): Promise<void> {
     if (listing.plainItems) return this.fetchPage(node, listing, signal);
     const last = listing.nextPage;
-    for (let page = 0; page <= last; page++) await this.fetchPage(node, listing, signal, page);
+    const hasMore = listing.hasMore;
+    try {
+      // At most RELOAD_PAGES pages back: an entry climbing further between two clicks is rare,
+      // and each click stays a bounded number of requests.
+      for (let page = Math.max(0, last - RELOAD_PAGES); page <= last; page++) await this.fetchPage(node, listing, signal, page);
+    } catch (err) {
+      // A page that failed leaves the list where it was: the next click asks for the same page.
+      listing.nextPage = last;
+      listing.hasMore = hasMore;
+      throw err;
+    }
   }
 
   private async fetchPage(node: ApiNode, listing: ParamListing, signal?: AbortSignal, page = listing.nextPage): Promise<void> {

@@ -321,3 +321,27 @@ test('the API map marks levels that were never loaded', async () => {
   assert.equal(map.root.children![0].children, undefined);
   assert.match(apiMapMarkdown(map), /- `modules` _\(not walked\)_/);
 });
+
+test('a Load more that fails on a page it reads again leaves the list where it was: the next one goes on', async () => {
+  const { tree, transport } = treeOf();
+  const param = await at(tree, 'modules', 'ip', 'ips', ':ip');
+  let kids = await tree.children(param);
+  await tree.loadMore(kids.at(-1)!); // 20 listed, page 2 next
+  const get = transport.get.bind(transport);
+  let failed = false;
+  transport.get = async (path, query, signal) => {
+    if (!failed && query?.page === 1) {
+      failed = true;
+      throw new Error('connection reset');
+    }
+    return get(path, query, signal);
+  };
+  kids = param.children!;
+  await tree.loadMore(kids.at(-1)!);
+  assert.ok(failed);
+  assert.equal(param.children!.at(-1)!.kind, 'error', 'the failure is shown');
+  assert.equal(param.listing!.nextPage, 2, 'still page 2 next');
+  assert.equal(param.listing!.hasMore, true);
+  await tree.loadMore(param.children!.find((k) => k.kind === 'loadMore')!);
+  assert.equal(param.children!.filter((k) => k.kind === 'value').length, 25, 'the last page arrives with the next click');
+});
