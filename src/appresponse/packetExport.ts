@@ -2,7 +2,7 @@
 // state, (PREPARE: show the estimate, then PUT the chosen mode), stream the packets into the
 // workspace (LIVE_STREAM frames decoded; STREAM_TO_FILE fetched through npm.filesystem and the
 // device file deleted), and always delete the handle afterwards, on cancel and error too.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { HttpClientApi, StreamResponse } from '../http/types';
 import { HttpStatusError } from '../http/errors';
 import { AppResponseClient } from './client';
@@ -14,6 +14,7 @@ import { noPacketsMessage, shortfall, type AskedCapture } from '../pcap/shortfal
 import { SIDECAR_SCHEMA, captureFacts, rerunRecord, type CaptureSidecar, type RerunSource } from '../pcap/sidecar';
 import { packetSourcePath, type PacketSourceRef } from '../pcap/target';
 import type { CaptureWriterOptions } from '../pcap/writer';
+import { emptyCaptureBytes } from '../pcap/empty';
 
 export const FILE_PATH = '/api/npm.filesystem/1.0/fs';
 
@@ -331,13 +332,23 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
     }
     if (mode === 'STREAM_TO_FILE') deviceFile = config.output_filename;
 
-    const ready = await waitForState(transport, id, readyStates(mode), waitOpts);
+    // A BUFFER_STREAM handle that found nothing (NODATA) has nothing to download: with "if no
+    // packet matches: keep an empty file" on, that is an empty capture in the asked format.
+    const keepNoData = mode === 'BUFFER_STREAM' && form.keepEmpty === true;
+    const ready = await waitForState(transport, id, keepNoData ? [...readyStates(mode), 'NODATA'] : readyStates(mode), waitOpts);
     const stats = ready.status?.stats;
     let totalBytes: number | undefined;
     let totalIsEstimate = false;
     let response: StreamResponse;
     report({ phase: 'downloading', state: ready.status?.state, ...(stats ? { stats } : {}) });
-    if (mode === 'STREAM_TO_FILE') {
+    if (ready.status?.state === 'NODATA') {
+      const bytes = emptyCaptureBytes({
+        format: extensionOf(config.output_format),
+        nanosecond: config.output_format?.endsWith('_NS') === true,
+        ...(config.snap_length !== undefined ? { snapLength: config.snap_length } : {}),
+      });
+      response = { status: 200, headers: { 'content-length': String(bytes.length) }, body: Readable.from([bytes]) };
+    } else if (mode === 'STREAM_TO_FILE') {
       response = await transport.downloadFile(deviceFile!, signal);
     } else {
       response = await transport.packets(id, signal);
@@ -386,7 +397,7 @@ export async function runPacketExport(options: PacketExportOptions): Promise<Pac
     });
     return { ...saved, mode, ...(estimate ? { estimate } : {}), warnings };
   } catch (err) {
-    // No packet (an empty stream, or a BUFFER_STREAM handle in NODATA): say what likely caused it.
+    // No packet (an empty stream, or a BUFFER_STREAM handle in NODATA not asked to be kept): say what likely caused it.
     if (err instanceof EmptyCaptureError) err.explain(noPacketsMessage(askedOf(form)));
     else if (err instanceof ExportFailedError && err.state === 'NODATA') err = new EmptyCaptureError(undefined, { cause: err }).explain(noPacketsMessage(askedOf(form)));
     failure = err;

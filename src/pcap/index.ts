@@ -11,3 +11,4 @@ export * from './markdown';
 export * from './report';
 export * from './download';
 export * from './shortfall';
+export * from './empty';

@@ -119,6 +119,19 @@ describe('a capture without one packet leaves no file and says why', () => {
     await expectNoHandles();
   });
 
+  for (const outputFormat of ['PCAP_NS', 'PCAPNG_US'] as const) {
+    test(`BUFFER_STREAM that finds nothing (NODATA) with "keep an empty file" on: an empty ${outputFormat} is kept, the handle deleted`, async (t) => {
+      const dir = tempFolder(t);
+      const r = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: "ip.addr == '192.0.2.99'" }], stopRule: { size_limit: 5_000_000 }, mode: 'BUFFER_STREAM', outputFormat, keepEmpty: true });
+      assert.equal(r.capture.packetCount, 0);
+      const ext = outputFormat === 'PCAP_NS' ? 'pcap' : 'pcapng';
+      assert.deepEqual(files(dir), [`x.${ext}`, `x.${ext}.json`]);
+      assert.equal(capinfosPackets(r.capture.path), 0);
+      assert.equal(JSON.parse(readFileSync(`${r.capture.path}.json`, 'utf8')).mode, 'BUFFER_STREAM');
+      await expectNoHandles();
+    });
+  }
+
   test('asked to keep an empty file, it is kept with its sidecar', async (t) => {
     const dir = tempFolder(t);
     const r = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'LEGACY', keepEmpty: true });
