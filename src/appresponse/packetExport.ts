@@ -444,6 +444,16 @@ export function cleanupWarningsOf(err: unknown): string[] {
   return (err as { cleanupWarnings?: string[] } | undefined)?.cleanupWarnings ?? [];
 }
 
+/**
+ * What the user is told when an export that ends without a failure report (the user went back to
+ * change the time or filter, the device refused the filter, no packet matched) left something on
+ * the device: undefined when the handle and any device file were deleted.
+ */
+export function cleanupNotice(what: string, err: unknown): string | undefined {
+  const warnings = cleanupWarningsOf(err);
+  return warnings.length ? `${what}: cleanup on the device failed: ${warnings.join('; ')}` : undefined;
+}
+
 export interface ListedPacketSources {
   sources: PacketSourceRef[];
   /** Categories that could not be listed, with why. */

@@ -10,7 +10,7 @@ import {
   type AllegroCaptureForm, type CaptureWindow,
 } from '../allegro/capture';
 import {
-  askedOf, cleanupWarningsOf, DOWNLOAD_MODES, estimateIsEmpty, ExportChangeRequested, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, validateExportForm,
+  askedOf, cleanupNotice, cleanupWarningsOf, DOWNLOAD_MODES, estimateIsEmpty, ExportChangeRequested, httpPacketExportTransport, listPacketSources, readPacketSource, runPacketExport, validateExportForm,
   type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../appresponse/packetExport';
 import type { ExportFormat, ExportMode, FilterType } from '../appresponse/types';
@@ -317,9 +317,23 @@ interface Redo {
  * to change what was asked; resolves with a Redo when the user takes that.
  */
 async function offerChangeAfterEmpty(what: string, err: EmptyCaptureError, change: string, step: number, deps: PcapDeps): Promise<Redo | undefined> {
-  deps.log.warn(`${what}: ${err.message}`);
-  const choice = await vscode.window.showWarningMessage(`${what}: ${err.message}`, change);
+  // An export handle or device file left behind is said with it (as reportFailure does).
+  const warnings = cleanupWarningsOf(err);
+  const text = `${what}: ${err.message}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  deps.log.warn(text);
+  const choice = await vscode.window.showWarningMessage(text, change);
   return choice === change ? { step } : undefined;
+}
+
+/**
+ * An export that goes back to its wizard (the user chose to change the time or filter, or the
+ * device refused the filter) still says what it left on the device: logged at warn and shown.
+ */
+function reportCleanup(what: string, err: unknown, deps: PcapDeps): void {
+  const notice = cleanupNotice(what, err);
+  if (!notice) return;
+  deps.log.warn(notice);
+  void vscode.window.showWarningMessage(notice);
 }
 
 function windowLabel(w: CaptureWindow): string {
@@ -851,11 +865,15 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
     if (dest) await insertNoteLink(dest, result, deps);
     await reportSuccess(result, deps, provider, result.warnings);
   } catch (err) {
-    if (err instanceof ExportChangeRequested) return { step: err.step === 'time' ? 0 : 1 };
+    if (err instanceof ExportChangeRequested) {
+      reportCleanup(`Packet export from ${device.name}`, err, deps);
+      return { step: err.step === 'time' ? 0 : 1 };
+    }
     // The device refused the filter: back to the filter step with its words, the rest kept.
     const refusal = filterRefusalOf(err);
     if (refusal) {
       deps.log.warn(`Packet export from ${device.name}: the device refused the filter: ${refusal}`);
+      reportCleanup(`Packet export from ${device.name}`, err, deps);
       return { step: 1, note: refusal };
     }
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Packet export from ${device.name}`, err, 'Change Filter or Time…', 0, deps);

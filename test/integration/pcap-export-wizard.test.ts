@@ -16,7 +16,7 @@ import type { PacketSourceRef } from '../../src/pcap/target';
 import { readFileSync } from 'node:fs';
 import { capinfosPackets, files, tempFolder } from './pcap-support';
 import { checkPacketFilter, filterRefusalOf } from '../../src/appresponse/packetFilters';
-import { cleanupWarningsOf } from '../../src/appresponse/packetExport';
+import { cleanupNotice, cleanupWarningsOf, type PacketExportTransport } from '../../src/appresponse/packetExport';
 import { cancelText, exportPhaseText } from '../../src/commands/captureText';
 import { AppResponseClient } from '../../src/appresponse/client';
 import type { Source } from '../../src/steelfilter/index';
@@ -152,6 +152,48 @@ describe('a capture without one packet leaves no file and says why', () => {
     assert.equal(empty, true, 'the estimate says 0 packets');
     assert.ok(err instanceof ExportChangeRequested && err.step === 'filter', String(err));
     assert.deepEqual(files(dir), []);
+    await expectNoHandles();
+  });
+});
+
+describe('an export that goes back to its wizard still says what it left on the device', () => {
+  /** The simulator's transport whose DELETE of the handle fails; the handle is deleted after the test. */
+  function stuckHandle(t: { after: (fn: () => Promise<void>) => void }): PacketExportTransport {
+    const real = httpPacketExportTransport(http);
+    const ids: string[] = [];
+    t.after(async () => {
+      for (const id of ids) await real.remove(id).catch(() => undefined);
+      await expectNoHandles();
+    });
+    return { ...real, remove: async (id: string) => { ids.push(id); throw new Error('503 the device is busy'); } };
+  }
+
+  test('PREPARE estimating 0 packets, the user goes back to the filter: the handle left is in the notice', async (t) => {
+    const dir = tempFolder(t);
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'PREPARE' }, {
+      transport: stuckHandle(t),
+      pickMode: async () => ({ change: 'filter' }),
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ExportChangeRequested, String(err));
+    assert.match(cleanupNotice('Packet export from ar-sim', err) ?? '', /^Packet export from ar-sim: cleanup on the device failed: export handle \S+ could not be deleted: 503 the device is busy$/);
+    assert.deepEqual(files(dir), []);
+  });
+
+  test('BUFFER_STREAM NODATA (empty, not kept): the handle left is in the notice', async (t) => {
+    const dir = tempFolder(t);
+    const err = await exportTo(dir, { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: "ip.addr == '192.0.2.99'" }], stopRule: { size_limit: 5_000_000 }, mode: 'BUFFER_STREAM' }, {
+      transport: stuckHandle(t),
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof EmptyCaptureError, String(err));
+    assert.match(cleanupNotice('x', err) ?? '', /export handle \S+ could not be deleted: 503/);
+  });
+
+  test('an export that cleaned up says nothing more', async (t) => {
+    const err = await exportTo(tempFolder(t), { source: job, ...lastMinutes(), filters: [{ type: 'STEELFILTER', value: 'foo.bar == 3' }], mode: 'PREPARE' }, {
+      pickMode: async () => ({ change: 'time' }),
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof ExportChangeRequested);
+    assert.equal(cleanupNotice('x', err), undefined);
     await expectNoHandles();
   });
 });
