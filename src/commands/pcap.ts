@@ -921,6 +921,20 @@ async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unk
   }
 }
 
+/**
+ * The `packets` source of the device's catalogue, for STEELFILTER completion; the form works
+ * without it, so a failed read is logged (at warn) and resolves undefined.
+ */
+function filterSchema(deps: PcapDeps, deviceName: string): Promise<FilterSchema | undefined> {
+  return deps
+    .http(deviceName)
+    .then((http) => new AppResponseClient(http).source('packets'))
+    .then((src) => src as unknown as FilterSchema, (err: unknown) => {
+      deps.log.warn(`STEELFILTER completion on ${deviceName} without a catalogue: ${(err as Error).message}`);
+      return undefined;
+    });
+}
+
 async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: unknown): Promise<void> {
   const picked = await targetDevice(deps, arg, 'appresponse', 'AppResponse to export packets from');
   if (!picked) return;
@@ -936,14 +950,7 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
     return;
   }
   if (!source) return;
-  // The `packets` source of the catalogue feeds STEELFILTER completion; the form works without it.
-  const schema = deps
-    .http(device.name)
-    .then((http) => new AppResponseClient(http).source('packets'))
-    .then((src) => src as unknown as FilterSchema, (err: unknown) => {
-      deps.log.warn(`STEELFILTER completion without a catalogue: ${(err as Error).message}`);
-      return undefined;
-    });
+  const schema = filterSchema(deps, device.name);
   let prefilled: Prefilled<ExportState> | undefined;
   for (;;) {
     const state = await exportForm(target, source, dest, schema, prefilled);
@@ -995,13 +1002,21 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
   } else {
     // The source's own range ("everything in this source") as the device has it now; the
     // re-run's range is the plan's either way.
-    const source = await freshSource(deps, device.name, plan.form.source).catch((err: unknown) => {
+    // Cancel on "Reading <source>…" stops the re-run; a source that cannot be read is re-run as recorded.
+    let source: PacketSourceRef;
+    try {
+      source = await freshSource(deps, device.name, plan.form.source);
+    } catch (err) {
+      if (err instanceof CancelledByUser) {
+        deps.log.info(`Re-run of ${uri.fsPath}: cancelled while reading ${plan.form.source.type} ${plan.form.source.id}.`);
+        return;
+      }
       deps.log.warn(`Re-run of ${uri.fsPath}: could not read ${plan.form.source.type} ${plan.form.source.id} again: ${(err as Error).message}`);
-      return plan.form.source;
-    });
+      source = plan.form.source;
+    }
     plan.form.source = { ...plan.form.source, ...source };
     const target: CaptureTarget = { deviceName: device.name, packetSource: plan.form.source };
-    const schema = deps.http(device.name).then((http) => new AppResponseClient(http).source('packets') as unknown as FilterSchema, () => undefined);
+    const schema = filterSchema(deps, device.name);
     let prefilled: Prefilled<ExportState> = { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } };
     for (;;) {
       const state = await exportForm(target, plan.form.source, dest, schema, prefilled);
