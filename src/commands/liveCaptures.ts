@@ -74,8 +74,11 @@ export class LiveCaptures implements vscode.Disposable {
   }
 
   dispose(): void {
+    const wasRunning = this.running.size > 0;
     this.running.clear();
     this.item?.dispose();
     this.item = undefined;
+    // The palette's "Stop and keep" is enabled by this key: it must not outlive the captures.
+    if (wasRunning) void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false).then(undefined, () => undefined);
   }
 }

@@ -590,12 +590,16 @@ async function freshSource(deps: PcapDeps, deviceName: string, ref: PacketSource
   const http = await deps.http(deviceName);
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading ${ref.name ?? ref.id} on ${deviceName}…`, cancellable: true },
-    (_p, token) => {
+    async (_p, token) => {
       const ac = new AbortController();
-      token.onCancellationRequested(() => ac.abort(new Error('cancelled by the user')));
-      return readPacketSource(http, ref, ac.signal).catch((err: unknown) => {
+      const sub = token.onCancellationRequested(() => ac.abort(new Error('cancelled by the user')));
+      try {
+        return await readPacketSource(http, ref, ac.signal);
+      } catch (err) {
         throw ac.signal.aborted ? new CancelledByUser(err) : err;
-      });
+      } finally {
+        sub.dispose();
+      }
     },
   );
 }
@@ -1036,8 +1040,12 @@ async function summarizeCapture(deps: PcapDeps, uri: vscode.Uri | undefined): Pr
       { location: vscode.ProgressLocation.Notification, title: `Summarizing ${name}…`, cancellable: true },
       async (_p, token) => {
         const ac = new AbortController();
-        token.onCancellationRequested(() => ac.abort());
-        return Promise.all([summarizeFile(uri.fsPath, { signal: ac.signal }), readSidecar(uri.fsPath).catch(() => undefined)]);
+        const sub = token.onCancellationRequested(() => ac.abort());
+        try {
+          return await Promise.all([summarizeFile(uri.fsPath, { signal: ac.signal }), readSidecar(uri.fsPath).catch(() => undefined)]);
+        } finally {
+          sub.dispose();
+        }
       },
     );
     const subtitle = oneLineSummary(summary) + (summary.complete ? '' : ` (incomplete: ${summary.problem})`);
