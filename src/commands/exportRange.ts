@@ -93,6 +93,7 @@ export function exportRangeChoices(current: ExportRange, currentLabel: string, s
   return choices;
 }
 
-function formatMinutes(seconds: number): string {
+/** "5 minutes", "1 minute", "90 s". */
+export function formatMinutes(seconds: number): string {
   return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} s`;
 }

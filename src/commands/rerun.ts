@@ -9,6 +9,7 @@ import { captureSubject, isoFromMicros, toEpochMicros, type AllegroCaptureForm, 
 import type { PacketExportForm } from '../appresponse/packetExport';
 import type { ExportMode } from '../appresponse/types';
 import { defaultBaseName } from '../pcap/naming';
+import { formatMinutes, utcClock } from './exportRange';
 import type { CaptureSidecar, RerunSource } from '../pcap/sidecar';
 
 /** The time window a capture asks for, as it would be if it started at `nowMs`. */
@@ -39,10 +40,6 @@ interface PlanCommon {
 export type RerunPlan = PlanCommon & ({ kind: 'allegro'; form: AllegroCaptureForm } | { kind: 'appresponse'; form: PacketExportForm });
 
 /** "2026-11-22 10:13:30 UTC" */
-function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
 /** The stem a fresh capture of this form gets (the wizards' default file name). */
 export function allegroStem(device: string, form: AllegroCaptureForm, time = new Date()): string {
   return defaultBaseName({ device, subject: captureSubject(form), time });
@@ -58,14 +55,14 @@ export function allegroWindowPlan(w: CaptureWindow, nowMs: number, rerun = false
     const start = nowMs - w.minutes * 60_000;
     return {
       relative: true, start: new Date(start).toISOString(), end: new Date(nowMs).toISOString(),
-      text: `relative: the last ${w.minutes} min before it starts (started now: ${clock(start)} → ${clock(nowMs).slice(11)})`,
+      text: `relative: the last ${w.minutes} min before it starts (started now: ${utcClock(start / 1000)} → ${utcClock(nowMs / 1000).slice(11)})`,
     };
   }
   if (w.kind === 'live') {
     const end = nowMs + w.seconds * 1000;
     return {
       relative: true, start: new Date(nowMs).toISOString(), end: new Date(end).toISOString(),
-      text: `relative: live traffic for ${w.seconds} s from when it starts (started now: ${clock(nowMs)} → ${clock(end).slice(11)})`,
+      text: `relative: live traffic for ${w.seconds} s from when it starts (started now: ${utcClock(nowMs / 1000)} → ${utcClock(end / 1000).slice(11)})`,
     };
   }
   const startUs = w.startUs ?? toEpochMicros(w.startMs);
@@ -94,7 +91,7 @@ export function exportWindowPlan(form: PacketExportForm, nowMs: number, rerun = 
     const at = exportFormAt(form, nowMs);
     return {
       relative: true, start: iso(at.startTime!), end: iso(at.endTime!),
-      text: `relative: the last ${formatSpan(form.lastSeconds)} before it starts (started now: ${clock(at.startTime! * 1000)} → ${clock(at.endTime! * 1000).slice(11)})`,
+      text: `relative: the last ${formatMinutes(form.lastSeconds)} before it starts (started now: ${utcClock(at.startTime!)} → ${utcClock(at.endTime!).slice(11)})`,
     };
   }
   if (form.startTime === undefined && form.endTime === undefined) return { relative: false, text: 'everything the source holds' };
@@ -103,10 +100,6 @@ export function exportWindowPlan(form: PacketExportForm, nowMs: number, rerun = 
   if (form.endTime !== undefined) plan.end = iso(form.endTime);
   plan.text = `absolute: ${rerun ? 'the same time range as the original export, ' : ''}${plan.start ?? 'the start of the source'} → ${plan.end ?? 'its end'}`;
   return plan;
-}
-
-function formatSpan(seconds: number): string {
-  return seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} s`;
 }
 
 /** What an Allegro form captures, in a few words. */
