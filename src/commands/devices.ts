@@ -9,7 +9,7 @@ import { IDENTITY_PATH, formatIdentity, identityOf, type DeviceIdentity } from '
 import { describeCertificate } from '../devices/certificate-text';
 import { secretLabelOf } from '../devices/credentials';
 import { proxySettingsOf } from '../devices/client-options';
-import { normalizeDeviceUrl, validateDeviceName, validateDeviceUrl } from '../devices/validate';
+import { normalizeDeviceUrl, sameHost, validateDeviceName, validateDeviceUrl } from '../devices/validate';
 
 export interface DeviceCommandDeps {
   registry: DeviceRegistry;
@@ -281,14 +281,6 @@ function sameFingerprint(a: string, b: string): boolean {
   return normalizeFingerprint(a) === normalizeFingerprint(b);
 }
 
-/** Same host and port: a device's trust setting belongs to the address it was made for. */
-function sameHost(a: string, b: string): boolean {
-  try {
-    return new URL(a).host.toLowerCase() === new URL(b).host.toLowerCase();
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Shows the certificate and asks how to trust it; when another certificate is pinned, says that

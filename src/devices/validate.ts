@@ -159,3 +159,15 @@ export function validateDeviceName(name: string, taken: string[]): string | unde
   if (taken.some((other) => other.toLowerCase() === name.trim().toLowerCase())) return `A device named "${name.trim()}" exists already`;
   return undefined;
 }
+
+/**
+ * Same host and port (scheme defaults applied): a device's trust setting (pin, CA file, or
+ * "insecure") belongs to the address it was made for, so another host is asked about again.
+ */
+export function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host.toLowerCase() === new URL(b).host.toLowerCase();
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeDeviceUrl, validateDeviceName, validateDeviceUrl, validateProfiles } from '../../src/devices/validate';
+import { normalizeDeviceUrl, sameHost, validateDeviceName, validateDeviceUrl, validateProfiles } from '../../src/devices/validate';
 import { keepScopes } from '../../src/devices/profile';
 import { clientKeyOf } from '../../src/devices/client-options';
 
@@ -99,4 +99,13 @@ test('the HTTP client of a device is kept when only its scopes change', () => {
   const p = { name: 'mm', kind: 'allegro' as const, url: 'https://mm', auth: 'token' as const };
   assert.equal(clientKeyOf({ ...p, scopes: [{ group: 1 }] }, settings), clientKeyOf(p, settings));
   assert.notEqual(clientKeyOf({ ...p, url: 'https://other' }, settings), clientKeyOf(p, settings));
+});
+
+test('a trust setting stays only with the same host and port: another address is asked about again', () => {
+  assert.equal(sameHost('https://10.0.0.5', 'https://10.0.0.5/'), true);
+  assert.equal(sameHost('https://10.0.0.5', 'https://10.0.0.5:443'), true, 'the default port is the same port');
+  assert.equal(sameHost('https://MM.lab', 'https://mm.lab/api'), true);
+  assert.equal(sameHost('https://10.0.0.5', 'https://10.0.0.6'), false);
+  assert.equal(sameHost('https://10.0.0.5', 'https://10.0.0.5:8443'), false);
+  assert.equal(sameHost('https://10.0.0.5', 'not a url'), false);
 });
