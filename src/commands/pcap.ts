@@ -313,6 +313,22 @@ interface Redo {
 }
 
 /**
+ * A capture wizard's loop: the form, then the run; a run that asks for a change (a refused
+ * filter, an empty capture, an estimate of 0 packets) opens the form again at that step, filled
+ * in as before, until a run ends or the form is cancelled.
+ */
+async function formUntilDone<S>(title: string, first: Prefilled<S> | undefined, form: (prefilled: Prefilled<S> | undefined) => Promise<S | undefined>, run: (state: S) => Promise<Redo | undefined>): Promise<void> {
+  let prefilled = first;
+  for (;;) {
+    const state = await form(prefilled);
+    if (!state) return;
+    const redo = await run(state);
+    if (!redo) return;
+    prefilled = { state, title, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
+  }
+}
+
+/**
  * A capture without one packet: no file was kept. Says why it may be (the explanation) and offers
  * to change what was asked; resolves with a Redo when the user takes that.
  */
@@ -915,14 +931,12 @@ async function downloadPcap(deps: PcapDeps, provider: CapturesProvider, arg: unk
   const { target, device } = picked;
   if (device.kind === 'appresponse') return exportPackets(deps, provider, target);
   const dest = destination();
-  let prefilled: Prefilled<AllegroState> | undefined;
-  for (;;) {
-    const state = await allegroForm(target, dest, prefilled);
-    if (!state) return;
-    const redo = await runAllegro(deps, provider, device, state, noteDestination(dest, state.folder));
-    if (!redo) return;
-    prefilled = { state, title: `Download pcap from ${target.deviceName}`, step: redo.step };
-  }
+  await formUntilDone<AllegroState>(
+    `Download pcap from ${target.deviceName}`,
+    undefined,
+    (prefilled) => allegroForm(target, dest, prefilled),
+    (state) => runAllegro(deps, provider, device, state, noteDestination(dest, state.folder)),
+  );
 }
 
 /**
@@ -955,14 +969,13 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
   }
   if (!source) return;
   const schema = filterSchema(deps, device.name);
-  let prefilled: Prefilled<ExportState> | undefined;
-  for (;;) {
-    const state = await exportForm(target, source, dest, schema, prefilled);
-    if (!state) return;
-    const redo = await runExport(deps, provider, device, state, noteDestination(dest, state.folder));
-    if (!redo) return;
-    prefilled = { state, title: `Export packets from ${target.deviceName}: ${source.name ?? source.id}`, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
-  }
+  const from = source;
+  await formUntilDone<ExportState>(
+    `Export packets from ${target.deviceName}: ${from.name ?? from.id}`,
+    undefined,
+    (prefilled) => exportForm(target, from, dest, schema, prefilled),
+    (state) => runExport(deps, provider, device, state, noteDestination(dest, state.folder)),
+  );
 }
 
 /**
@@ -995,14 +1008,12 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
   const title = `Re-run ${name} on ${device.name}`;
   deps.log.info(`Re-run of ${uri.fsPath}: ${plan.what}; time window ${plan.window.text}`);
   if (plan.kind === 'allegro') {
-    let prefilled: Prefilled<AllegroState> = { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } };
-    for (;;) {
-      const state = await allegroForm({ deviceName: device.name }, dest, prefilled);
-      if (!state) return;
-      const redo = await runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
-      if (!redo) return;
-      prefilled = { title, state, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
-    }
+    await formUntilDone<AllegroState>(
+      title,
+      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } },
+      (prefilled) => allegroForm({ deviceName: device.name }, dest, prefilled),
+      (state) => runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf),
+    );
   } else {
     // The source's own range ("everything in this source") as the device has it now; the
     // re-run's range is the plan's either way.
@@ -1021,14 +1032,12 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
     plan.form.source = { ...plan.form.source, ...source };
     const target: CaptureTarget = { deviceName: device.name, packetSource: plan.form.source };
     const schema = filterSchema(deps, device.name);
-    let prefilled: Prefilled<ExportState> = { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } };
-    for (;;) {
-      const state = await exportForm(target, plan.form.source, dest, schema, prefilled);
-      if (!state) return;
-      const redo = await runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf);
-      if (!redo) return;
-      prefilled = { title, state, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
-    }
+    await formUntilDone<ExportState>(
+      title,
+      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } },
+      (prefilled) => exportForm(target, plan.form.source, dest, schema, prefilled),
+      (state) => runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf),
+    );
   }
 }
 

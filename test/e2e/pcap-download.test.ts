@@ -224,3 +224,57 @@ test('a live Allegro capture (30 s) stopped with "Stop Live Capture and Keep Pac
   assert.equal(sidecar.packetCount, kept.packets, 'the message counts the kept packets');
   assert.equal(capinfosPackets(file), sidecar.packetCount, 'capinfos counts the sidecar\'s packets');
 });
+
+test('An expression no packet matches keeps no file; "Change Expression or Window…" reopens the wizard at the expression, filled in, and the corrected capture is saved', async () => {
+  const s = session();
+  const { page } = s;
+  const capturesDir = path.join(s.workspace, 'captures');
+  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const nothing = 'ip==192.0.2.77'; // TEST-NET-1: the simulator's traffic never has it
+  let ip = '';
+  await step(s, 'empty-expression', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    const row = await revealAllegroIp(page, 'Lab Allegro');
+    ip = (await row.locator('.label-name').innerText()).trim();
+    await contextMenu(page, row, 'Download pcap…');
+    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    await quickInput(page).locator('input.input').fill(nothing);
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^last N minutes…$/);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
+    await quickInput(page).locator('input.input').fill('0.05');
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /3\/3/);
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'empty-warning-change', async () => {
+    const toast = await waitForNotification(page, /No file was kept/, T.remote * 2);
+    await s.shot('empty-capture-warning');
+    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left for a capture without packets');
+    await toast.locator('.monaco-button', { hasText: 'Change Expression or Window…' }).click();
+    // Back at the first step, with what was typed before.
+    const widget = await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    assert.equal(await widget.locator('input.input').inputValue(), nothing, 'the expression is kept');
+    await widget.locator('input.input').fill(`ip==${ip}`);
+    await submitQuickInput(page);
+    // The window chosen before is offered again; then the review.
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^last N minutes…$/);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
+    await quickInput(page).locator('input.input').fill('0.05');
+    await submitQuickInput(page);
+    const review = await waitForQuickInput(page, /3\/3/);
+    const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}`), `the corrected expression is reviewed: ${text}`);
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'corrected-capture-saved', async () => {
+    const made = await newCapture(capturesDir, before);
+    assert.ok(capinfosPackets(path.join(capturesDir, made)) > 0, 'the corrected capture has packets');
+    const sidecar = JSON.parse(fs.readFileSync(path.join(capturesDir, `${made}.json`), 'utf8')) as { rerun: { form: { expression: string } } };
+    assert.equal(sidecar.rerun.form.expression, `ip==${ip}`);
+  });
+});
