@@ -8,10 +8,21 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import {
   activityBarItem, collapseTree, contextMenu, deviceSession, escapeRegExp, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealAllegroIp, runCommand,
   sleep, statusBarItem, step, submitQuickInput, T, treeItem, viewPane, waitForNotification, waitForQuickInput,
 } from './harness';
+
+/** The capture wizard's time window step (2/3): "last N minutes…" with `minutes`. */
+async function lastMinutes(page: Page, minutes: string, beforeSubmit?: () => Promise<unknown>): Promise<void> {
+  await waitForQuickInput(page, /2\/3/);
+  await pickQuickItem(page, /^last N minutes…$/);
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
+  await quickInput(page).locator('input.input').fill(minutes);
+  await beforeSubmit?.();
+  await submitQuickInput(page);
+}
 
 const session = deviceSession('d-pcap-download', { name: 'Lab Allegro', kind: 'allegro', seed: 5 });
 
@@ -34,13 +45,8 @@ test('Download pcap… on an IP saves a pcap and its sidecar into the workspace;
     await submitQuickInput(page);
   });
   await step(s, 'time-window', async () => {
-    await waitForQuickInput(page, /2\/3/);
     // A short window keeps the file small: 3 seconds of the simulated traffic.
-    await pickQuickItem(page, /^last N minutes…$/);
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
-    await quickInput(page).locator('input.input').fill('0.05');
-    await s.shot('window-3-seconds');
-    await submitQuickInput(page);
+    await lastMinutes(page, '0.05', () => s.shot('window-3-seconds'));
   });
   await step(s, 'review', async () => {
     await waitForQuickInput(page, /3\/3/);
@@ -241,11 +247,7 @@ test('An expression no packet matches keeps no file; "Change Expression or Windo
     await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
     await quickInput(page).locator('input.input').fill(nothing);
     await submitQuickInput(page);
-    await waitForQuickInput(page, /2\/3/);
-    await pickQuickItem(page, /^last N minutes…$/);
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
-    await quickInput(page).locator('input.input').fill('0.05');
-    await submitQuickInput(page);
+    await lastMinutes(page, '0.05');
     await waitForQuickInput(page, /3\/3/);
     await pickQuickItem(page, /Start capture/);
   });
@@ -261,11 +263,7 @@ test('An expression no packet matches keeps no file; "Change Expression or Windo
     await widget.locator('input.input').fill(`ip==${ip}`);
     await submitQuickInput(page);
     // The window chosen before is offered again; then the review.
-    await waitForQuickInput(page, /2\/3/);
-    await pickQuickItem(page, /^last N minutes…$/);
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
-    await quickInput(page).locator('input.input').fill('0.05');
-    await submitQuickInput(page);
+    await lastMinutes(page, '0.05');
     const review = await waitForQuickInput(page, /3\/3/);
     const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
     assert.ok(text.includes(`Lab Allegro: ip==${ip}`), `the corrected expression is reviewed: ${text}`);
