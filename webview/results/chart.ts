@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import { formatBitrate, formatByterate, formatBytes, formatDuration, formatNumber, formatTimestamp } from '../../src/results/format';
 import type { ResultChart } from '../../src/results/model';
+import { valueAxisSize } from './axis';
 import { el, themeVar } from './dom';
 
 const PALETTE_VARS = [
@@ -76,7 +77,11 @@ export class ChartView {
     const font = `${themeVar('--vscode-font-size', '12px')} ${themeVar('--vscode-font-family', 'sans-serif')}`;
     const colours = PALETTE_VARS.map((v) => themeVar(v)).filter(Boolean);
     const colour = (i: number): string => colours[i % Math.max(1, colours.length)] || themeVar('--vscode-foreground');
-    const axis = (values?: uPlot.Axis['values'], size?: number): uPlot.Axis => ({
+    // Labels are measured in the axis font (CSS px), so the value axis is as wide as its widest label.
+    const measureCtx = document.createElement('canvas').getContext('2d');
+    if (measureCtx) measureCtx.font = font;
+    const measure = (label: string): number => (measureCtx ? measureCtx.measureText(label).width : label.length * 8);
+    const axis = (values?: uPlot.Axis['values'], size?: uPlot.Axis['size']): uPlot.Axis => ({
       stroke: fg,
       font,
       grid: { stroke: grid, width: 1 },
@@ -89,7 +94,7 @@ export class ChartView {
       height: 260,
       cursor: { drag: { x: true, y: false, setScale: true } },
       scales: { x: { time: true } },
-      axes: [axis(), axis((_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))), 80)],
+      axes: [axis(), axis((_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))), (_u, labels) => valueAxisSize(labels, measure))],
       legend: { show: true, live: true },
       series: [
         { label: 'time', value: (_u, v) => (v === null ? '—' : formatTimestamp(v)) },
