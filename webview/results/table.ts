@@ -22,6 +22,8 @@ interface ColumnState {
   numeric: boolean;
   /** Right-aligned (numbers; dates read better left-aligned). */
   right: boolean;
+  /** Width set by the user (a drag of the header's edge): never fitted to the rows again. */
+  resized?: boolean;
 }
 
 export interface TableEvents {
@@ -34,6 +36,23 @@ function defaultWidth(spec: ColumnSpec): number {
   const label = spec.label.length * 7 + 36;
   const byKind = spec.kind === 'timestamp' ? 170 : spec.kind === 'ipaddr' ? 140 : isNumericKind(spec.kind) ? 110 : spec.kind === 'json' ? 220 : 150;
   return Math.min(360, Math.max(label, byKind));
+}
+
+/** Widest a column is fitted to its rows (a user drag can make it wider). */
+export const FIT_MAX_WIDTH = 420;
+/** Rows of the first chunk measured when fitting column widths. */
+const FIT_SAMPLE = 200;
+/** Cell padding (8 px each side) plus room for the header's sort arrow. */
+const FIT_PAD = 16 + 18;
+
+/**
+ * The width of a column fitted to its header and a sample of its cell texts, `measure` giving a
+ * text's width in px: at least the default width of its kind, at most FIT_MAX_WIDTH.
+ */
+export function fittedWidth(spec: ColumnSpec, texts: readonly string[], measure: (text: string) => number): number {
+  let widest = measure(spec.label);
+  for (const t of texts) if (t) widest = Math.max(widest, measure(t));
+  return Math.min(Math.max(defaultWidth(spec), FIT_MAX_WIDTH), Math.max(defaultWidth(spec), Math.ceil(widest) + FIT_PAD));
 }
 
 /** Sort key of an IPv4/IPv6 address string, so 10.0.0.9 < 10.0.0.10. */
@@ -96,6 +115,8 @@ export class VirtualTable {
   private unmount?: () => void;
   private rebuildPending = false;
   private menu?: HTMLDivElement;
+  /** The next rows are the first of new columns: fit the widths to them. */
+  private fitPending = false;
 
   constructor(private readonly events: TableEvents) {
     this.root = el('div', 'vt');
@@ -160,9 +181,37 @@ export class VirtualTable {
     this.sort = null;
     this.selected.clear();
     this.anchor = -1;
+    this.fitPending = true;
     this.dropRows();
     this.renderHeader();
     this.updateCount();
+  }
+
+  /**
+   * Fits the columns the user did not resize to their header and the first rows (a property table's
+   * values, dates, host names are read whole instead of cut at a fixed width).
+   */
+  private fitColumns(): void {
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return;
+    const style = getComputedStyle(this.scroller);
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const measure = (t: string): number => ctx.measureText(t).width;
+    const n = Math.min(this.rows.length, FIT_SAMPLE);
+    let changed = false;
+    for (const c of this.columns) {
+      if (c.resized) continue;
+      const texts: string[] = [];
+      for (let i = 0; i < n; i++) texts.push(formatCell(this.rows.get(i, c.index), c.spec.kind));
+      const w = fittedWidth(c.spec, texts, measure);
+      if (w !== c.width) {
+        c.width = w;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    this.renderHeader();
+    this.applyWidths();
   }
 
   /** Same columns again (a refresh): keeps widths, visibility, sort and filter; drops the rows. */
@@ -182,6 +231,10 @@ export class VirtualTable {
   appendRows(rows: CellValue[][]): void {
     const start = this.rows.length;
     this.rows.append(rows);
+    if (this.fitPending && rows.length) {
+      this.fitPending = false;
+      this.fitColumns();
+    }
     if (this.view) {
       if (this.sort) this.scheduleRebuild();
       else {
@@ -404,6 +457,7 @@ export class VirtualTable {
     const move = (ev: PointerEvent): void => {
       const w = Math.max(MIN_WIDTH, Math.round(startW + ev.clientX - startX));
       this.columns[col].width = w;
+      this.columns[col].resized = true;
       cell.style.width = `${w}px`;
       const total = `${this.totalWidth()}px`;
       this.header.style.width = total;
