@@ -422,7 +422,8 @@ export class VirtualTable {
     this.header.replaceChildren();
     this.columns.forEach((c, col) => {
       if (!c.visible) return;
-      const cell = el('div', `vt-hcell${c.right ? ' num' : ''}`, undefined, { role: 'columnheader' });
+      // A focusable header: Enter or Space sorts, as a click does (aria-sort says the order).
+      const cell = el('div', `vt-hcell${c.right ? ' num' : ''}`, undefined, { role: 'columnheader', tabindex: 0, 'aria-sort': 'none' });
       cell.style.width = `${c.width}px`;
       cell.dataset.col = String(col);
       cell.title = c.spec.description ? `${c.spec.label}\n${c.spec.description}` : c.spec.label;
@@ -439,6 +440,14 @@ export class VirtualTable {
       cell.addEventListener('click', (e) => {
         if ((e.target as HTMLElement).classList.contains('vt-resize')) return;
         this.sortBy(col);
+      });
+      cell.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        e.stopPropagation();
+        this.sortBy(col);
+        // The header was drawn again: keep the focus on this column's header.
+        (this.header.querySelector(`.vt-hcell[data-col="${col}"]`) as HTMLElement | null)?.focus();
       });
       this.header.append(cell);
     });
@@ -702,6 +711,10 @@ export class VirtualTable {
       this.virtualizer.scrollToIndex(pos, { align: 'auto' });
       this.renderRows();
       this.events.onStatus();
+    } else if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+      // The row menu from the keyboard, at the focused (anchor) row, first entry focused.
+      e.preventDefault();
+      this.openMenuFromKeyboard();
     } else if (e.key === 'Escape') {
       this.selected.clear();
       this.renderRows();
@@ -736,10 +749,27 @@ export class VirtualTable {
     this.events.onCopy(this.selectedText(withHeader), `${this.selected.size} row${this.selected.size > 1 ? 's' : ''}`);
   }
 
+  private openMenuFromKeyboard(): void {
+    if (!this.shownCount) return;
+    const row = this.anchor >= 0 && this.positionOf(this.anchor) >= 0 ? this.anchor : this.view ? this.view[0] : 0;
+    this.virtualizer.scrollToIndex(this.positionOf(row), { align: 'auto' });
+    this.renderRows();
+    const p = this.poolData.indexOf(row);
+    const rowEl = p >= 0 && this.poolPos[p] >= 0 ? this.pool[p] : undefined;
+    const box = (rowEl ?? this.scroller).getBoundingClientRect();
+    const col = this.visibleCols.length ? this.columns.indexOf(this.visibleCols[0]) : 0;
+    this.showMenu({ row, col }, box.left + 24, rowEl ? box.bottom : box.top + HEADER_HEIGHT);
+    (this.menu?.querySelector('.vt-menu-item') as HTMLElement | null)?.focus();
+  }
+
   private onContextMenu(e: MouseEvent): void {
     const h = this.hit(e);
     if (!h) return;
     e.preventDefault();
+    this.showMenu(h, e.clientX, e.clientY);
+  }
+
+  private showMenu(h: { row: number; col: number }, x: number, y: number): void {
     if (!this.selected.has(h.row)) {
       this.selected.clear();
       this.selected.add(h.row);
@@ -768,14 +798,34 @@ export class VirtualTable {
       this.events.onCopy(out.join('\n'), 'column');
     });
     item(`Hide Column “${colLabel}”`, () => this.setColumnVisible(this.columns[h.col].spec.id, false));
-    menu.style.left = `${Math.min(e.clientX, window.innerWidth - 240)}px`;
-    menu.style.top = `${Math.min(e.clientY, window.innerHeight - 200)}px`;
+    menu.style.left = `${Math.min(x, window.innerWidth - 240)}px`;
+    menu.style.top = `${Math.min(y, window.innerHeight - 200)}px`;
+    // Arrow keys move between the entries, Escape closes the menu and gives the focus back to the grid.
+    menu.addEventListener('keydown', (ev) => {
+      const items = Array.from(menu.querySelectorAll<HTMLElement>('.vt-menu-item'));
+      const at = items.indexOf(document.activeElement as HTMLElement);
+      const move = { ArrowDown: 1, ArrowUp: -1 }[ev.key];
+      if (move) {
+        ev.preventDefault();
+        items[(at + move + items.length) % items.length]?.focus();
+      } else if (ev.key === 'Home' || ev.key === 'End') {
+        ev.preventDefault();
+        items[ev.key === 'Home' ? 0 : items.length - 1]?.focus();
+      } else if (ev.key === 'Escape' || ev.key === 'Tab') {
+        ev.preventDefault();
+        ev.stopPropagation();
+        this.closeMenu();
+        this.scroller.focus();
+      }
+    });
     document.body.append(menu);
     this.menu = menu;
   }
 
   private closeMenu(): void {
+    const hadFocus = this.menu?.contains(document.activeElement) ?? false;
     this.menu?.remove();
     this.menu = undefined;
+    if (hadFocus) this.scroller.focus();
   }
 }
