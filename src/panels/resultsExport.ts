@@ -1,16 +1,20 @@
 // Saves exports of the results view into the workspace (setting probeExplorer.results.exportFolder)
 // and opens them.
 import * as vscode from 'vscode';
+import { exportFileName, freeExportName } from '../results/exportName';
 
-function stamp(d = new Date()): string {
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
-}
+export { exportFileName } from '../results/exportName';
 
-/** A file name made of the result title: safe on every platform. */
-export function exportFileName(title: string, ext: string, when = new Date()): string {
-  const slug = title.normalize('NFKD').replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'result';
-  return `${slug}-${stamp(when)}.${ext}`;
+/** The last export's naming and writing (exports into the folder run one at a time). */
+let naming: Promise<void> = Promise.resolve();
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes the file into the export folder of the first workspace folder (asks where when there is none). */
@@ -22,12 +26,21 @@ export async function saveExport(title: string, ext: 'csv' | 'json' | 'png', con
     const sub = vscode.workspace.getConfiguration('probeExplorer').get<string>('results.exportFolder', 'exports') || 'exports';
     const dir = vscode.Uri.joinPath(folder.uri, ...sub.split(/[\\/]+/).filter((s) => s && s !== '..'));
     await vscode.workspace.fs.createDirectory(dir);
-    uri = vscode.Uri.joinPath(dir, name);
+    // A second export within the same second gets "-2": nothing is overwritten silently. Name and
+    // write happen one export at a time, so two at once cannot both take the same free name.
+    const target = dir;
+    const write = naming.then(async () => {
+      const free = vscode.Uri.joinPath(target, await freeExportName(name, (candidate) => exists(vscode.Uri.joinPath(target, candidate))));
+      await vscode.workspace.fs.writeFile(free, content);
+      return free;
+    });
+    naming = write.then(() => undefined, () => undefined);
+    uri = await write;
   } else {
     uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(name), filters: { [ext.toUpperCase()]: [ext] } });
     if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, content);
   }
-  await vscode.workspace.fs.writeFile(uri, content);
   if (ext === 'png') await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   else await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   return uri;
