@@ -1,0 +1,132 @@
+// The results table read and driven the way an analyst does, in a high-contrast theme: property
+// values are read whole (columns fit their rows), a selected row is visible, headers sort from the
+// keyboard, the row menu opens from the keyboard and copies, and two exports within one second
+// keep both files.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
+import { contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
+
+let sim: AllegroSimulator | undefined;
+let s: Session | undefined;
+
+before(async () => {
+  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 5 });
+  s = await openSession('h-results-table-access', {
+    workspaceFiles: deviceWorkspaceFiles([{ name: 'Lab Allegro', kind: 'allegro', sim }]),
+    userSettings: { 'workbench.colorTheme': 'Default High Contrast' },
+  });
+  await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+});
+
+after(async () => {
+  await s?.close();
+  await sim?.close();
+});
+
+test('results table: fitted columns, visible selection in high contrast, keyboard sort and row menu, exports never overwrite', async () => {
+  const session = s!;
+  const { page } = session;
+  const ipRow = await step(session, 'tree-to-ip', async () => {
+    await openProbeExplorer(page);
+    return revealAllegroIp(page, 'Lab Allegro');
+  });
+  const ip = (await ipRow.locator('.label-name').innerText()).trim();
+  await step(session, 'open-ip', async () => {
+    await contextMenu(page, ipRow, 'Open');
+    await waitForTab(page, ip);
+  });
+  const view = await webviewWith(page, `h1.title:text("${ip}")`);
+  const shownTable = view.locator('.pane.table-pane:not([hidden])').first();
+
+  await step(session, 'properties-read-whole', async () => {
+    await view.locator('.tabs .tab', { hasText: 'Properties' }).first().click();
+    const row = shownTable.locator('.vt-row', { has: view.locator('.vt-cell', { hasText: /^firstSeen$/ }) }).first();
+    await row.waitFor({ state: 'visible', timeout: T.remote });
+    const value = row.locator('.vt-cell').nth(1);
+    assert.match(await value.innerText(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    // The cell shows its whole text: no part of it is cut off by the column width.
+    const { scroll, client } = await value.evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth }));
+    assert.ok(scroll <= client, `firstSeen is cut: ${scroll} px of text in a ${client} px cell`);
+  });
+
+  await step(session, 'selection-visible-in-high-contrast', async () => {
+    await view.locator('.tabs .tab', { hasText: 'Counters' }).first().click();
+    const allTime = shownTable.locator('.vt-row', { has: view.locator('.vt-cell', { hasText: /^allTime$/ }) }).first();
+    await allTime.waitFor({ state: 'visible', timeout: T.remote });
+    assert.equal(await view.locator('body').getAttribute('class').then((c) => /vscode-high-contrast/.test(c ?? '')), true, 'the webview has the high-contrast theme');
+    await allTime.locator('.vt-cell').first().click();
+    await shownTable.locator('.vt-row.selected').first().waitFor({ state: 'visible' });
+    const look = await shownTable.locator('.vt-row.selected').first().evaluate((e) => {
+      const c = getComputedStyle(e);
+      return { outline: c.outlineStyle, width: c.outlineWidth, background: c.backgroundColor };
+    });
+    const hasBackground = look.background !== 'rgba(0, 0, 0, 0)' && look.background !== 'transparent';
+    assert.ok(hasBackground || (look.outline !== 'none' && look.width !== '0px'), `the selected row looks like the others: ${JSON.stringify(look)}`);
+  });
+
+  await step(session, 'keyboard-sort', async () => {
+    // Tab from the Columns button: the grid, then its first header.
+    await shownTable.locator('vscode-button.columns-btn').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const focused = await view.locator('body').evaluate(() => ({ role: document.activeElement?.getAttribute('role'), text: (document.activeElement as HTMLElement | null)?.innerText.trim() }));
+    assert.deepEqual(focused, { role: 'columnheader', text: 'counter set' });
+    await page.keyboard.press('Enter');
+    const header = shownTable.locator('.vt-hcell', { hasText: 'counter set' }).first();
+    assert.equal(await header.getAttribute('aria-sort'), 'ascending');
+    const sets = (await shownTable.locator('.vt-row').allInnerTexts()).map((r) => r.split('\n')[0]);
+    assert.deepEqual(sets, ['allTime', 'interval', 'intervalPerSecond', 'lastSecond']);
+    await page.keyboard.press(' ');
+    assert.equal(await shownTable.locator('.vt-hcell', { hasText: 'counter set' }).first().getAttribute('aria-sort'), 'descending');
+  });
+
+  await step(session, 'keyboard-row-menu', async () => {
+    await shownTable.locator('.vt-scroller').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Shift+F10');
+    const menu = view.locator('.vt-menu');
+    await menu.waitFor({ state: 'visible', timeout: 5000 });
+    const active = () => view.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.innerText.trim());
+    assert.equal(await active(), 'Copy Cell');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await active(), 'Copy Row');
+    await page.keyboard.press('Enter');
+    await view.locator('.toast', { hasText: 'Copied 1 row' }).waitFor({ state: 'visible', timeout: T.ui });
+    assert.equal(await menu.count(), 0, 'the menu closed');
+    const first = (await shownTable.locator('.vt-row.selected').first().innerText()).split('\n')[0];
+    const clip = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(clip.split('\t')[0], first, `the clipboard holds the focused row: ${JSON.stringify(clip)}`);
+    // Escape closes the menu opened again and gives the focus back to the grid.
+    await page.keyboard.press('Shift+F10');
+    await menu.waitFor({ state: 'visible', timeout: 5000 });
+    await page.keyboard.press('Escape');
+    assert.equal(await menu.count(), 0);
+    assert.equal(await view.locator('body').evaluate(() => document.activeElement?.getAttribute('role')), 'grid');
+  });
+
+  await step(session, 'two-exports-in-one-second', async () => {
+    const folder = path.join(session.workspace, 'exports');
+    const before = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
+    // Two clicks in the same task: both exports are named in the same second.
+    await view.locator('.actions').evaluate((actions) => {
+      const json = Array.from(actions.querySelectorAll('vscode-button')).find((b) => b.textContent?.trim() === 'JSON') as HTMLElement;
+      json.click();
+      json.click();
+    });
+    const deadline = Date.now() + T.remote;
+    let added: string[] = [];
+    while (Date.now() < deadline) {
+      added = (fs.existsSync(folder) ? fs.readdirSync(folder) : []).filter((f) => !before.includes(f) && f.endsWith('.json'));
+      if (added.length >= 2) break;
+      await sleep(200);
+    }
+    assert.equal(added.length, 2, `two files, none overwritten: ${JSON.stringify(added)}`);
+    const first = added.find((f) => !f.endsWith('-2.json'));
+    assert.ok(first && added.includes(first.replace(/\.json$/, '-2.json')), `the second is the first's name with -2: ${JSON.stringify(added)}`);
+    for (const f of added) assert.ok(Array.isArray(JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'))), `${f} holds the rows`);
+  });
+});
