@@ -5,7 +5,7 @@
 // without an editor.
 import { posix } from 'node:path';
 import type { HttpClientApi, QueryValue } from '../http/types';
-import { AbortedError, InvalidResponseError, type ProbeError } from '../http/errors';
+import { AbortedError, InvalidResponseError, httpStatusHint, type ProbeError } from '../http/errors';
 import { Limiter } from './limiter';
 import { AllegroClient } from './client';
 import { fetchNode } from './fetchNode';
@@ -715,7 +715,7 @@ export function describeFailure(err: unknown, ctx: FailureContext): LoadFailure 
     if (probe.status === 404) {
       return { status: 404, message: `404 Not found: ${ctx.path} does not exist on ${ctx.deviceName}${deviceText}`, cause: err };
     }
-    return { status: probe.status, message: `HTTP ${probe.status} for ${ctx.path}${deviceText}`, cause: err };
+    return { status: probe.status, message: `HTTP ${probe.status} for ${ctx.path}${deviceText}${httpStatusHint(probe.status)}`, cause: err };
   }
   if (probe && typeof probe === 'object' && probe.kind === 'tls') {
     return { message: `${probe.message} Use "Trust Device Certificate…" if you recognise it.`, cause: err };

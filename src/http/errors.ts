@@ -39,6 +39,8 @@ function networkHint(code: string | undefined): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH': return ' (no route to this address: check the address, the VPN or the network)';
     case 'ECONNRESET': return ' (the connection was closed from the other end: the device, a firewall or a proxy; try again)';
+    case 'UND_ERR_SOCKET': return ' (the connection was closed from the other end before the answer was complete: the device, a firewall or a proxy; try again)';
+    case 'NOT_TLS': return ' (something answers at this address and port, but not with HTTPS: check the port in the device URL; the web interface of an appliance usually listens on 443)';
     default: return '';
   }
 }
@@ -46,7 +48,16 @@ function networkHint(code: string | undefined): string {
 export class TimeoutError extends ProbeError {
   readonly kind = 'timeout' as const;
   constructor(device: string, path: string, readonly phase: 'connect' | 'headers' | 'body', readonly afterMs: number, options?: { cause?: unknown }) {
-    super(device, path, `${device}: ${path}: no ${phase === 'body' ? 'data' : phase === 'headers' ? 'response' : 'connection'} within ${afterMs} ms`, options);
+    super(device, path, `${device}: ${path}: no ${phase === 'body' ? 'data' : phase === 'headers' ? 'response' : 'connection'} within ${afterMs} ms${timeoutHint(phase)}`, options);
+  }
+}
+
+/** What to check when a timeout hits, and the setting that sets it. */
+function timeoutHint(phase: 'connect' | 'headers' | 'body'): string {
+  switch (phase) {
+    case 'connect': return ' (the device did not complete a connection: check the host and port in the device URL, the VPN or a firewall; probeExplorer.timeouts.connectMs sets this limit)';
+    case 'headers': return ' (the device took the request but did not answer: it may be busy; try again, or raise probeExplorer.timeouts.headersMs)';
+    case 'body': return ' (the device stopped sending in the middle of its answer: try again, or raise probeExplorer.timeouts.bodyIdleMs)';
   }
 }
 
@@ -89,7 +100,7 @@ export class HttpStatusError extends ProbeError {
     readonly errorText: string | undefined,
     readonly body: string,
   ) {
-    super(device, path, `${device}: ${method} ${path}: HTTP ${status}${errorId ? ` ${errorId}` : ''}${errorText ? `: ${errorText}` : ''}${hint(status)}`);
+    super(device, path, `${device}: ${method} ${path}: HTTP ${status}${errorId ? ` ${errorId}` : ''}${errorText ? `: ${errorText}` : ''}${httpStatusHint(status)}`);
   }
 }
 
@@ -97,12 +108,16 @@ export class HttpStatusError extends ProbeError {
 export class InvalidResponseError extends ProbeError {
   readonly kind = 'invalid-response' as const;
   constructor(device: string, path: string, readonly detail: string, readonly bodyExcerpt: string) {
-    super(device, path, `${device}: ${path}: invalid response: ${detail}`);
+    super(device, path, `${device}: ${path}: invalid response: ${detail} (the answer was broken or cut short: try again; if it keeps happening, the device or a proxy in between is at fault)`);
   }
 }
 
-function hint(status: number): string {
+/** What to do about a status, in parentheses with a leading space ('' when there is nothing to say). */
+export function httpStatusHint(status: number): string {
   if (status === 401) return ' (check the user name and password or token of this device)';
   if (status === 403) return ' (the user lacks the role or permission for this request)';
+  if (status === 503) return ' (the device is busy or starting up: try again in a minute)';
+  if (status === 502 || status === 504) return ' (a gateway or proxy between you and the device got no good answer from it: try again; if it keeps happening, check the device and the proxy)';
+  if (status >= 500) return ' (the device failed on this request: try again; if it keeps happening, check the device\'s own logs or health page)';
   return '';
 }

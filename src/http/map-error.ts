@@ -4,6 +4,7 @@ import type { Timeouts } from './types';
 import { CertificateRejected } from './tls';
 import { redact } from './redact';
 
+const NOT_TLS_CODES = /^ERR_SSL_(WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG)$/;
 const TLS_CODES = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_|HOSTNAME_MISMATCH)/;
 
 export function toProbeError(error: unknown, device: string, path: string, timeouts: Timeouts, signal?: AbortSignal): ProbeError {
@@ -25,6 +26,8 @@ export function toProbeError(error: unknown, device: string, path: string, timeo
       return new AbortedError(device, path, { cause: error });
   }
   if ((error as Error)?.name === 'AbortError') return new AbortedError(device, path, { cause: error });
+  // An HTTP (not HTTPS) port, or another protocol: the address is wrong, not the certificate.
+  if (code && NOT_TLS_CODES.test(code)) return new NetworkError(device, path, 'NOT_TLS', `no TLS handshake (${code})`, { cause: error });
   if (code && TLS_CODES.test(code)) return new TlsError(device, path, `${code}: ${redact(messageOf(error))}`, undefined, { cause: error });
   return new NetworkError(device, path, code, redact(messageOf(error)), { cause: error });
 }
