@@ -93,7 +93,24 @@ function historyLabels(h: JsonObject, width: number): string[] {
   return Array.from({ length: width }, (_, i) => (width === 1 ? 'value' : `value ${i + 1}`));
 }
 
-/** Charts of one history object: counter histories split into a bytes chart and a packets chart. */
+/** Seconds each point of a history object covers (its `timespan`), when it says. */
+export function historyTimespan(h: JsonObject): number | undefined {
+  const t = h.timespan;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+/** 1 → "1 s", 60 → "1 min", 7200 → "2 h", 90 → "90 s". */
+function spanText(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+/**
+ * Charts of one history object: counter histories split into a bytes chart and a packets chart.
+ * Each point counts `timespan` seconds, so the titles say so ("bytes per 60 s") and the byte
+ * series are also charted as a bit rate (bytes × 8 / timespan), comparable whatever the timespan.
+ */
 export function historyCharts(h: JsonObject & { data: number[][] }, id: string, title: string): ResultChart[] {
   const points = [...h.data].sort((a, b) => a[0] - b[0]);
   const width = Math.max(...points.map((p) => p.length - 1));
@@ -103,13 +120,25 @@ export function historyCharts(h: JsonObject & { data: number[][] }, id: string, 
   const byteIdx: number[] = [];
   const otherIdx: number[] = [];
   labels.forEach((label, i) => (/bytes?\b/i.test(label) ? byteIdx : otherIdx).push(i));
+  const timespan = historyTimespan(h);
+  const per = timespan ? ` per ${spanText(timespan)}` : '';
+  const rate: ResultChart[] = timespan && byteIdx.length
+    ? [{
+        id: `${id}-rate`,
+        title: `${title}: bit rate`,
+        kind: 'bitrate',
+        x,
+        series: byteIdx.map((i) => ({ label: labels[i].replace(/\bbytes?\b/i, 'bit rate'), values: column(i).map((v) => (v === null ? null : (v * 8) / timespan)) })),
+      }]
+    : [];
   if (byteIdx.length && otherIdx.length) {
     return [
-      { id: `${id}-bytes`, title: `${title}: bytes`, kind: 'bytes', x, series: byteIdx.map((i) => ({ label: labels[i], values: column(i) })) },
-      { id: `${id}-other`, title: `${title}: ${otherIdx.every((i) => /packets/i.test(labels[i])) ? 'packets' : 'values'}`, kind: 'number', x, series: otherIdx.map((i) => ({ label: labels[i], values: column(i) })) },
+      ...rate,
+      { id: `${id}-bytes`, title: `${title}: bytes${per}`, kind: 'bytes', x, series: byteIdx.map((i) => ({ label: labels[i], values: column(i) })) },
+      { id: `${id}-other`, title: `${title}: ${otherIdx.every((i) => /packets/i.test(labels[i])) ? 'packets' : 'values'}${per}`, kind: 'number', x, series: otherIdx.map((i) => ({ label: labels[i], values: column(i) })) },
     ];
   }
-  return [{ id, title, kind: byteIdx.length ? 'bytes' : 'number', x, series: labels.map((label, i) => ({ label, values: column(i) })) }];
+  return [...rate, { id, title: `${title}${per}`, kind: byteIdx.length ? 'bytes' : 'number', x, series: labels.map((label, i) => ({ label, values: column(i) })) }];
 }
 
 /** Finds history objects in a value (depth-limited), with their key paths. */

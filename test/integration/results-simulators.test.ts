@@ -69,8 +69,16 @@ test('an Allegro single IP answer shows its four counter sets side by side and i
   assert.deepEqual(column(counters, 'c1').values, [raw.interval[1], raw.allTime[1], raw.lastSecond[1], raw.intervalPerSecond[1]]);
   assert.deepEqual(column(counters, 'rxRate').values, [null, null, raw.lastSecond[1] * 8, raw.intervalPerSecond[1] * 8]);
   const titles = shaped.charts.map((c) => c.title);
-  assert.deepEqual(titles, ['history: bytes', 'history: packets']);
-  assert.deepEqual(shaped.charts[0].series.map((s) => s.label), ['rx bytes', 'tx bytes']);
+  // Each history point counts `timespan` seconds: the bytes are charted as a bit rate too.
+  const history = (raw as unknown as { history: { timespan: number; data: number[][] } }).history;
+  assert.ok(history.timespan > 0, 'the simulator says the timespan of its history points');
+  const t = history.timespan;
+  const per = t % 3600 === 0 ? `${t / 3600} h` : t % 60 === 0 ? `${t / 60} min` : `${t} s`;
+  assert.deepEqual(titles, ['history: bit rate', `history: bytes per ${per}`, `history: packets per ${per}`]);
+  assert.deepEqual(shaped.charts[0].series.map((s) => s.label), ['rx bit rate', 'tx bit rate']);
+  const last = [...history.data].sort((a, b) => a[0] - b[0]).at(-1)!;
+  assert.equal(shaped.charts[0].series[0].values.at(-1), (last[2] * 8) / history.timespan, 'rx bit rate = rx bytes × 8 / timespan');
+  assert.deepEqual(shaped.charts[1].series.map((s) => s.label), ['rx bytes', 'tx bytes']);
   const props = shaped.tables.find((t) => t.id === 'properties')!;
   assert.ok(props.rows.some((r) => r[0] === 'ip' && r[1] === ip));
 });
