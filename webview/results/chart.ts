@@ -3,7 +3,7 @@
 import uPlot from 'uplot';
 import { formatBitrate, formatByterate, formatBytes, formatDuration, formatNumber, formatTimestamp } from '../../src/results/format';
 import type { ResultChart } from '../../src/results/model';
-import { valueAxisSize } from './axis';
+import { timeAxisRange, valueAxisSize } from './axis';
 import { el, themeVar } from './dom';
 
 const PALETTE_VARS = [
@@ -44,7 +44,7 @@ export class ChartView {
     this.root = el('div', 'chart-card');
     const head = el('div', 'chart-head');
     head.append(el('span', 'chart-title', chart.title));
-    const info = el('span', 'chart-info', `${chart.series.length} series · ${chart.x.length} points · drag to zoom, double-click to reset`);
+    const info = el('span', 'chart-info', `${chart.series.length} series · ${chart.x.length} point${chart.x.length === 1 ? '' : 's'} · drag to zoom, double-click to reset`);
     const png = el('vscode-button', 'chart-png', 'PNG', { secondary: true, icon: 'device-camera', title: 'Export this chart as PNG into the workspace' });
     png.addEventListener('click', () => onExportPng(this));
     head.append(info, png);
@@ -93,7 +93,7 @@ export class ChartView {
       width: Math.max(200, this.plotHost.clientWidth),
       height: 260,
       cursor: { drag: { x: true, y: false, setScale: true } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: (u, min, max) => timeAxisRange(u.data[0], min, max) } },
       axes: [axis(), axis((_u, vals) => vals.map((v) => (v === null ? '' : fmt(v))), (_u, labels) => valueAxisSize(labels, measure))],
       legend: { show: true, live: true },
       series: [
