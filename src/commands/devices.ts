@@ -166,7 +166,8 @@ async function deviceWizard(registry: DeviceRegistry, log: vscode.LogOutputChann
   if (!tested) return;
   // A secret typed again after a failed test replaces the one given (or kept) above.
   const newSecret = tested.secret !== secret ? tested.secret : secretText || undefined;
-  if (existing) await registry.update(existing.name, keepScopes(tested.profile, existing), newSecret);
+  // The user went through the wizard: the stored secret now belongs to this address.
+  if (existing) await registry.update(existing.name, keepScopes(tested.profile, existing), newSecret, { addressConfirmed: true });
   else await registry.add(tested.profile, tested.secret);
   log.info(`${existing ? 'Updated' : 'Added'} device ${tested.profile.name} (${tested.profile.url})`);
   const summary = tested.identity ? `: ${formatIdentity(tested.identity)}` : ' (not connected)';

@@ -48,6 +48,11 @@ export function secretKey(profile: Pick<DeviceProfile, 'name'>, what: 'password'
   return `probeExplorer.device/${encodeURIComponent(profile.name)}/${what}`;
 }
 
+/** Key of the address (origin) a device's stored secret belongs to (see secretBinding.ts). */
+export function secretOriginKey(profile: Pick<DeviceProfile, 'name'>): string {
+  return `probeExplorer.device/${encodeURIComponent(profile.name)}/origin`;
+}
+
 /** The profile without its scopes: what identifies the device and how to reach it. */
 export function withoutScopes(profile: DeviceProfile): Omit<DeviceProfile, 'scopes'> {
   const { scopes: _scopes, ...rest } = profile;

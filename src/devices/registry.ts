@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import { createHttpClient } from '../http';
 import type { HttpClientApi } from '../http/types';
 import { clientKeyOf, clientOptionsOf, proxySettingsOf, type TransportSettings } from './client-options';
-import { secretKindOf } from './credentials';
-import { secretKey, withoutScopes, type DeviceProfile } from './profile';
+import { secretKindOf, secretLabelOf } from './credentials';
+import { secretKey, secretOriginKey, withoutScopes, type DeviceProfile } from './profile';
+import { addressChangedMessage, missingSecretMessage, originOf } from './secretBinding';
 import type { AllegroScope } from '../allegro/scope';
 import { validateProfiles } from './validate';
 
@@ -93,24 +94,33 @@ export class DeviceRegistry implements vscode.Disposable {
   async setSecret(name: string, value: string): Promise<void> {
     const profile = this.get(name);
     if (!profile) throw new Error(`No device named "${name}" is configured`);
-    await this.context.secrets.store(secretKey(profile, secretKindOf(profile)), value);
+    await this.storeSecret(profile, value, true);
     this.drop(name);
   }
 
   async add(profile: DeviceProfile, secret?: string): Promise<void> {
     if (this.get(profile.name)) throw new Error(`A device named "${profile.name}" exists already`);
-    if (secret !== undefined) await this.storeSecret(profile, secret);
+    if (secret !== undefined) await this.storeSecret(profile, secret, true);
     await this.write([...this.rawProfiles(), profile]);
   }
 
-  /** Replaces the profile named `name` (it may be renamed); a given secret replaces the stored one. */
-  async update(name: string, profile: DeviceProfile, secret?: string): Promise<void> {
+  /**
+   * Replaces the profile named `name` (it may be renamed); a given secret replaces the stored one.
+   * The secret is bound to the profile's address when it is given or `addressConfirmed` (the user
+   * went through the device wizard); otherwise the address it was bound to stays.
+   */
+  async update(name: string, profile: DeviceProfile, secret?: string, options: { addressConfirmed?: boolean } = {}): Promise<void> {
     const old = this.get(name);
     if (!old) throw new Error(`No device named "${name}" is configured`);
     if (profile.name !== name && this.get(profile.name)) throw new Error(`A device named "${profile.name}" exists already`);
     const kept = secret ?? (await this.context.secrets.get(secretKey(old, secretKindOf(old))));
+    const boundTo = await this.context.secrets.get(secretOriginKey(old));
     if (profile.name !== name || secretKindOf(profile) !== secretKindOf(old)) await this.deleteSecrets(old);
-    if (kept !== undefined) await this.storeSecret(profile, kept);
+    if (kept !== undefined) {
+      const rebind = secret !== undefined || options.addressConfirmed === true;
+      await this.storeSecret(profile, kept, rebind);
+      if (!rebind && boundTo !== undefined) await this.context.secrets.store(secretOriginKey(profile), boundTo);
+    }
     const raw = this.rawProfiles().map((entry) => (entry && (entry as DeviceProfile).name === name ? profile : entry));
     this.drop(name);
     await this.write(raw);
@@ -154,8 +164,19 @@ export class DeviceRegistry implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 
+  /**
+   * The device's client. Without a stored secret it fails at once (a request without credentials
+   * would only come back as a misleading "401: password refused"). A secret is only sent to the
+   * address it was stored for: when `probeExplorer.devices` now points the same name elsewhere
+   * (edited by hand, or by a workspace's settings), the user confirms the address first.
+   */
   private async build(profile: DeviceProfile, settings: TransportSettings): Promise<HttpClientApi> {
     const secret = await this.context.secrets.get(secretKey(profile, secretKindOf(profile)));
+    if (!secret) throw new Error(missingSecretMessage(profile.name, secretLabelOf(profile)));
+    const origin = originOf(profile.url);
+    const boundTo = await this.context.secrets.get(secretOriginKey(profile));
+    if (boundTo === undefined) await this.context.secrets.store(secretOriginKey(profile), origin); // imported or older secrets: first use binds
+    else if (boundTo !== origin) throw new Error(addressChangedMessage(profile.name, secretLabelOf(profile), boundTo, origin));
     return createHttpClient(clientOptionsOf(profile, secret, settings, this.log));
   }
 
@@ -198,13 +219,17 @@ export class DeviceRegistry implements vscode.Disposable {
     this.changed.fire();
   }
 
-  private async storeSecret(profile: DeviceProfile, secret: string): Promise<void> {
+  /** Stores the secret; `bind` ties it to the profile's address (else any old binding is dropped). */
+  private async storeSecret(profile: DeviceProfile, secret: string, bind: boolean): Promise<void> {
     await this.context.secrets.store(secretKey(profile, secretKindOf(profile)), secret);
+    if (bind) await this.context.secrets.store(secretOriginKey(profile), originOf(profile.url));
+    else await this.context.secrets.delete(secretOriginKey(profile));
   }
 
   private async deleteSecrets(profile: DeviceProfile): Promise<void> {
     await this.context.secrets.delete(secretKey(profile, 'password'));
     await this.context.secrets.delete(secretKey(profile, 'token'));
+    await this.context.secrets.delete(secretOriginKey(profile));
   }
 
   private drop(name: string): void {

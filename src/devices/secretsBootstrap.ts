@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { secretKey } from './profile';
+import { secretKey, secretOriginKey } from './profile';
 
 export const BOOTSTRAP_FILE = path.join('.vscode', 'probe-explorer.secrets.json');
 
@@ -21,6 +21,7 @@ export interface BootstrapEntry {
 
 export interface SecretSink {
   store(key: string, value: string): Thenable<void>;
+  delete(key: string): Thenable<void>;
 }
 
 interface Log {
@@ -57,6 +58,8 @@ export async function importSecretsBootstrap(files: string[], sink: SecretSink, 
       const entries = parseBootstrap(text);
       for (const entry of entries) {
         await sink.store(secretKey({ name: entry.device }, entry.kind), entry.value);
+        // Provisioned for the device as the settings describe it now: the next connection binds it there.
+        await sink.delete(secretOriginKey({ name: entry.device }));
         stored += 1;
       }
       log.info(`Imported ${entries.length} device secret(s) from ${file} into Secret Storage and deleted the file.`);

@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BOOTSTRAP_FILE, bootstrapFiles, importSecretsBootstrap, parseBootstrap } from '../../src/devices/secretsBootstrap';
-import { secretKey } from '../../src/devices/profile';
+import { secretKey, secretOriginKey } from '../../src/devices/profile';
 
 function memorySink() {
   const stored = new Map<string, string>();
-  return { stored, store: async (k: string, v: string) => { stored.set(k, v); } };
+  return { stored, store: async (k: string, v: string) => { stored.set(k, v); }, delete: async (k: string) => { stored.delete(k); } };
 }
 const quietLog = () => { const lines: string[] = []; return { lines, info: (m: string) => lines.push(m), warn: (m: string) => lines.push(`WARN ${m}`) }; };
 
@@ -23,6 +23,8 @@ test('a bootstrap file is imported under the device secret keys and deleted', as
       { device: 'A/B <x>', kind: 'password', value: 'pw2' },
     ] }), { mode: 0o600 });
     const sink = memorySink();
+    // A binding to the address of an earlier run (npm start picks new ports each time).
+    sink.stored.set(secretOriginKey({ name: 'Demo Allegro' }), 'https://127.0.0.1:1111');
     const log = quietLog();
     const files = bootstrapFiles([{ uri: { scheme: 'file', fsPath: dir } } as never], {});
     assert.deepEqual(files, [file]);
@@ -30,6 +32,7 @@ test('a bootstrap file is imported under the device secret keys and deleted', as
     assert.equal(sink.stored.get(secretKey({ name: 'Demo Allegro' }, 'password')), 'pw1');
     assert.equal(sink.stored.get(secretKey({ name: 'Demo Allegro' }, 'token')), 'tok');
     assert.equal(sink.stored.get(secretKey({ name: 'A/B <x>' }, 'password')), 'pw2');
+    assert.equal(sink.stored.has(secretOriginKey({ name: 'Demo Allegro' })), false, 'an imported secret is bound afresh to the address the settings give now');
     assert.equal(fs.existsSync(file), false, 'the file is deleted after import');
     assert.ok(!log.lines.join('\n').includes('pw1'), 'the log never shows a secret');
     // A second activation finds nothing to import.

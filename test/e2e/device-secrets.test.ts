@@ -1,0 +1,86 @@
+// A device's password belongs to the address it was stored for, in real code-server:
+// - a device written into settings.json by hand, with no password in Secret Storage, says so and
+//   names "Edit Device…", instead of sending requests without credentials and reporting a
+//   refused password;
+// - when settings.json later points a device's name at another address (edited by hand, or the
+//   settings of a workspace someone else wrote), its stored password is not sent there until the
+//   user confirms the address.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, sleep, step, T, treeItem, type Session } from './harness';
+import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
+import { generateCertificate } from '../../src/simulator/shared/cert';
+
+const KNOWN = 'Known Allegro';
+const BY_HAND = 'Hand Allegro';
+
+let sim: AllegroSimulator;
+let s: Session;
+/** Another HTTPS server that records the Authorization headers it is sent. */
+let other: { url: string; authorizations: Array<string | undefined>; close(): Promise<void> };
+
+before(async () => {
+  sim = await startAllegroSimulator({ host: '127.0.0.1', port: 0, seed: 5 });
+  const cert = await generateCertificate();
+  const authorizations: Array<string | undefined> = [];
+  const server = https.createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    authorizations.push(req.headers.authorization);
+    res.writeHead(401, { 'content-type': 'application/json' });
+    res.end('{"error":"who are you"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  other = {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    authorizations,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+  const files = deviceWorkspaceFiles([{ name: KNOWN, kind: 'allegro', sim }]);
+  const settings = files['.vscode/settings.json'] as { 'probeExplorer.devices': object[] };
+  settings['probeExplorer.devices'].push({ name: BY_HAND, kind: 'allegro', url: sim.url, auth: 'basic', username: sim.username, tls: { mode: 'pin', fingerprint: sim.fingerprint } });
+  s = await openSession('device-secrets', { workspaceFiles: files });
+});
+
+after(async () => {
+  await s?.close();
+  await sim?.close();
+  await other?.close();
+});
+
+test('a device without a stored password says so; a stored password is not sent to an address the settings changed to', async () => {
+  const { page } = s;
+  await step(s, 'no-password-stored', async () => {
+    await openProbeExplorer(page);
+    await expand(await revealTreeItem(page, BY_HAND, { level: 1 }));
+    const error = await revealTreeItem(page, /no password is stored/, { level: 2 });
+    const label = (await error.locator('.label-name').innerText()).trim();
+    assert.equal(label, `${BY_HAND}: no password is stored for this device in this editor's Secret Storage (it is never kept in settings). Run "Edit Device…" on ${BY_HAND} to enter it.`);
+  });
+  await step(s, 'known-device-connects', async () => {
+    await expand(await revealTreeItem(page, KNOWN, { level: 1 }));
+    await revealTreeItem(page, /^modules$/, { level: 2 });
+  });
+  await step(s, 'settings-point-it-elsewhere', async () => {
+    const file = path.join(s.workspace, '.vscode', 'settings.json');
+    const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as { 'probeExplorer.devices': Array<Record<string, unknown>> };
+    const known = settings['probeExplorer.devices'].find((d) => d.name === KNOWN)!;
+    known.url = other.url;
+    known.tls = { mode: 'insecure' };
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+    // The tree redraws the device with its new host once VS Code has read the file.
+    const host = new URL(other.url).host;
+    const deadline = Date.now() + T.remote;
+    while (!(await treeItem(page, KNOWN).innerText().catch(() => '')).includes(host)) {
+      if (Date.now() > deadline) throw new Error(`the tree did not pick up the new address ${host}`);
+      await sleep(200);
+    }
+    await expand(await revealTreeItem(page, KNOWN, { level: 1 }));
+    const error = await revealTreeItem(page, /its address in the settings is now/, { level: 2 });
+    const label = (await error.locator('.label-name').innerText()).trim();
+    assert.match(label, new RegExp(`^${KNOWN}: its address in the settings is now https://127\\.0\\.0\\.1:\\d+, but its password was stored for https://127\\.0\\.0\\.1:\\d+\\. The password is not sent to the new address until you confirm it: run "Edit Device…"`));
+    assert.deepEqual(other.authorizations.filter((a) => a !== undefined), [], 'no credentials reached the other address');
+  });
+});
