@@ -20,7 +20,10 @@ export function validateDeviceUrl(text: string): string | undefined {
   } catch {
     return `"${text.trim()}" is not a valid URL`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `Use https:// (got ${url.protocol}//)`;
+  // http:// would send the password or token unencrypted, with no certificate to check: a device
+  // whose certificate cannot be verified is pinned or, explicitly, not verified, but always https.
+  if (url.protocol === 'http:') return 'Use https://: over http:// the password or token would cross the network unencrypted (a self-signed certificate is fine: Probe Explorer offers to pin it)';
+  if (url.protocol !== 'https:') return `Use https:// (got ${url.protocol}//)`;
   if (!url.hostname) return 'The URL needs a host name or IP address';
   if (url.username || url.password) return 'Do not put credentials in the URL; they are asked for next and kept in Secret Storage';
   if (url.search || url.hash) return 'The URL must not carry a query (?…) or fragment (#…)';

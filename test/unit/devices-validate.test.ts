@@ -15,6 +15,7 @@ test('device URLs are checked with messages a person can act on', () => {
   assert.equal(validateDeviceUrl('https://[::1]:8443'), undefined);
   assert.match(validateDeviceUrl('')!, /Enter the address/);
   assert.match(validateDeviceUrl('ftp://x')!, /Use https/);
+  assert.match(validateDeviceUrl('http://10.0.0.5')!, /^Use https:\/\/: over http:\/\/ the password or token would cross the network unencrypted/);
   assert.match(validateDeviceUrl('https://admin:pw@x')!, /credentials/);
   assert.match(validateDeviceUrl('https://x/API/stats')!, /without \/API/);
   assert.match(validateDeviceUrl('https://x?a=1')!, /query/);
@@ -38,6 +39,7 @@ test('invalid entries are left out with a line naming the entry and the field', 
     { name: 'nouser', kind: 'allegro', url: 'https://c', auth: 'basic' },
     { name: 'pin', kind: 'allegro', url: 'https://d', auth: 'token', tls: { mode: 'pin', fingerprint: '12:34' } },
     { name: 'OK', kind: 'allegro', url: 'https://e', auth: 'token' },
+    { name: 'plain', kind: 'allegro', url: 'http://f', auth: 'token' },
     'nonsense',
   ]);
   assert.deepEqual(profiles.map((p) => p.name), ['ok']);
@@ -46,7 +48,8 @@ test('invalid entries are left out with a line naming the entry and the field', 
     'probeExplorer.devices[2] ("nouser"): "username" is needed for this kind of authentication',
     'probeExplorer.devices[3] ("pin"): "tls.fingerprint" must be a SHA-256 fingerprint (64 hex digits, colons optional)',
     'probeExplorer.devices[4] ("OK"): the name "OK" is used twice',
-    'probeExplorer.devices[5]: must be an object with name, kind, url and auth',
+    'probeExplorer.devices[5] ("plain"): "url": Use https://: over http:// the password or token would cross the network unencrypted (a self-signed certificate is fine: Probe Explorer offers to pin it)',
+    'probeExplorer.devices[6]: must be an object with name, kind, url and auth',
   ]);
 });
 
