@@ -88,7 +88,19 @@ export interface ResultsWebviewState {
   activeTab?: string;
   hiddenColumns?: Record<string, string[]>;
   filter?: string;
+  /**
+   * How each table (by table id) was arranged: sort, quick filter, widths the user dragged. The
+   * webview is not kept while its tab is hidden, so this brings them back when it is shown again.
+   */
+  tableViews?: Record<string, ResultsTableLayout>;
   restore?: ResultsRestoreState;
+}
+
+export interface ResultsTableLayout {
+  sort?: { column: string; dir: 1 | -1 };
+  filter?: string;
+  /** Widths (px) of the columns the user resized, by column id. */
+  widths?: Record<string, number>;
 }
 
 // ───────────────────────────── Report editor (viewType probeExplorer.reportEditor) ─────────────────────────────

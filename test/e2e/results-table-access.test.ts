@@ -1,13 +1,13 @@
 // The results table read and driven the way an analyst does, in a high-contrast theme: property
 // values are read whole (columns fit their rows), a selected row is visible, headers sort from the
-// keyboard, the row menu opens from the keyboard and copies, and two exports within one second
-// keep both files.
+// keyboard, the row menu opens from the keyboard and copies, sort and filter survive hiding the
+// tab, and two exports within one second keep both files.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
+import { contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, runCommand, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
 
 let sim: AllegroSimulator | undefined;
 let s: Session | undefined;
@@ -106,6 +106,27 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     await page.keyboard.press('Escape');
     assert.equal(await menu.count(), 0);
     assert.equal(await view.locator('body').evaluate(() => document.activeElement?.getAttribute('role')), 'grid');
+  });
+
+  await step(session, 'layout-kept-when-tab-hidden', async () => {
+    // Sorted (descending, from the keyboard step) and filtered; then another editor hides the results
+    // tab (its webview is dropped while hidden) and the analyst comes back to it.
+    const filter = shownTable.locator('vscode-textfield.filter');
+    await filter.evaluate((e) => {
+      (e as HTMLElement & { value: string }).value = 'second';
+      e.dispatchEvent(new Event('input'));
+    });
+    await shownTable.locator('.table-status', { hasText: '2 shown' }).waitFor({ state: 'visible', timeout: T.ui });
+    await runCommand(page, 'File: New Untitled Text File');
+    await sleep(500);
+    await (await waitForTab(page, ip)).click();
+    const again = await webviewWith(page, `h1.title:text("${ip}")`);
+    const table = again.locator('.pane.table-pane:not([hidden])').first();
+    await table.locator('.table-status', { hasText: '2 shown' }).waitFor({ state: 'visible', timeout: T.remote });
+    assert.equal(await table.locator('vscode-textfield.filter').evaluate((e) => (e as HTMLElement & { value: string }).value), 'second');
+    assert.equal(await table.locator('.vt-hcell', { hasText: 'counter set' }).first().getAttribute('aria-sort'), 'descending');
+    const sets = (await table.locator('.vt-row').allInnerTexts()).map((r) => r.split('\n')[0]);
+    assert.deepEqual(sets, ['lastSecond', 'intervalPerSecond']);
   });
 
   await step(session, 'two-exports-in-one-second', async () => {

@@ -15,6 +15,7 @@ interface TableTab {
   id: string;
   title: string;
   table: VirtualTable;
+  filter: ValueElement;
   pane: HTMLDivElement;
   status: HTMLSpanElement;
   complete: boolean;
@@ -186,6 +187,12 @@ export class ResultsApp {
       else {
         tab = this.createTableTab(t.id, t.title);
         tab.table.setColumns(t.columns, hidden[t.id]);
+        // The webview is dropped while its editor tab is hidden: bring back the sort, filter and widths.
+        const view = vscode.getState()?.tableViews?.[t.id];
+        if (view) {
+          tab.table.restoreView(view);
+          tab.filter.value = view.filter ?? '';
+        }
         this.tables.set(t.id, tab);
       }
       tab.complete = t.rowCount === 0;
@@ -251,7 +258,11 @@ export class ResultsApp {
     filter.append(search);
     const status = el('span', 'table-status');
     const columnsBtn = el('vscode-button', 'columns-btn', 'Columns', { secondary: true, icon: 'list-selection', title: 'Show or hide columns' });
-    const tab: TableTab = { id, title, pane, status, complete: false, expected: 0, table: undefined as unknown as VirtualTable };
+    const tab: TableTab = { id, title, pane, status, filter, complete: false, expected: 0, table: undefined as unknown as VirtualTable };
+    const saveView = (): void => {
+      const views = vscode.getState()?.tableViews ?? {};
+      saveState({ tableViews: { ...views, [id]: { ...tab.table.viewState(), ...(filter.value.trim() ? { filter: filter.value } : {}) } } });
+    };
     tab.table = new VirtualTable({
       onCopy: (text, what) => void request({ type: 'copy', text }).then((r) => r.ok && this.notify(`Copied ${what}`)),
       onStatus: () => this.updateStatus(tab),
@@ -259,11 +270,15 @@ export class ResultsApp {
         const all = vscode.getState()?.hiddenColumns ?? {};
         saveState({ hiddenColumns: { ...all, [id]: ids } });
       },
+      onViewChange: saveView,
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     filter.addEventListener('input', () => {
       clearTimeout(timer);
-      timer = setTimeout(() => tab.table.setFilter(filter.value), 120);
+      timer = setTimeout(() => {
+        tab.table.setFilter(filter.value);
+        saveView();
+      }, 120);
     });
     columnsBtn.addEventListener('click', (e) => this.columnChooser(tab, e.currentTarget as HTMLElement));
     tools.append(filter, columnsBtn, status);

@@ -5,6 +5,7 @@
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { exactCell, formatCell, isNumericKind, isSpecial } from '../../src/results/format';
 import type { CellValue, ColumnSpec } from '../../src/results/model';
+import type { ResultsTableLayout } from '../../src/shared/protocol';
 import { ColumnStore } from './columns';
 import { el, icon } from './dom';
 
@@ -30,6 +31,8 @@ export interface TableEvents {
   onCopy(text: string, what: string): void;
   onStatus(): void;
   onHiddenChange(hidden: string[]): void;
+  /** The sort or a column width changed (the app keeps them across a reload of the webview). */
+  onViewChange?(): void;
 }
 
 function defaultWidth(spec: ColumnSpec): number {
@@ -311,6 +314,35 @@ export class VirtualTable {
     this.sort = dir ? { col, dir } : nextSort(this.sort, col, this.columns[col].numeric && this.columns[col].spec.kind !== 'identifier');
     this.renderHeader();
     this.rebuild();
+    this.events.onViewChange?.();
+  }
+
+  /** The sort and the widths the user gave the columns (the filter is the app's field). */
+  viewState(): Omit<ResultsTableLayout, 'filter'> {
+    const view: Omit<ResultsTableLayout, 'filter'> = {};
+    const sorted = this.sort && this.columns[this.sort.col];
+    if (this.sort && sorted) view.sort = { column: sorted.spec.id, dir: this.sort.dir };
+    const widths: Record<string, number> = {};
+    for (const c of this.columns) if (c.resized) widths[c.spec.id] = c.width;
+    if (Object.keys(widths).length) view.widths = widths;
+    return view;
+  }
+
+  /** Brings back a sort, filter and widths kept by viewState (columns that no longer exist are skipped). */
+  restoreView(view: ResultsTableLayout): void {
+    for (const [id, w] of Object.entries(view.widths ?? {})) {
+      const c = this.columns.find((col) => col.spec.id === id);
+      if (c && Number.isFinite(w)) {
+        c.width = Math.max(MIN_WIDTH, Math.round(w));
+        c.resized = true;
+      }
+    }
+    const col = view.sort ? this.columns.findIndex((c) => c.spec.id === view.sort!.column) : -1;
+    this.sort = col >= 0 && (view.sort!.dir === 1 || view.sort!.dir === -1) ? { col, dir: view.sort!.dir } : null;
+    this.filter = (view.filter ?? '').trim().toLowerCase();
+    this.renderHeader();
+    this.applyWidths();
+    this.rebuild();
   }
 
   scrollToTop(): void {
@@ -476,6 +508,7 @@ export class VirtualTable {
     const up = (): void => {
       grip.removeEventListener('pointermove', move);
       grip.removeEventListener('pointerup', up);
+      if (this.columns[col].resized) this.events.onViewChange?.();
     };
     grip.addEventListener('pointermove', move);
     grip.addEventListener('pointerup', up);
