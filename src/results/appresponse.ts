@@ -113,7 +113,9 @@ export function reportCharts(table: ResultTable, metas: ReportColumnMeta[], maxS
     }
     const kept = [...groups.values()].sort((a, b) => b.total - a.total).slice(0, maxSeries);
     const kind = kinds[m] as ResultChart['kind'];
-    charts.push({ id: `${table.id}-${metas[m].id}`, title: `${table.columns[m].label}${keyIdx.length ? ` by ${labelIdx.map((i) => table.columns[i].label).join(', ')}` : ''}`, kind, x, series: kept.map(({ label, values }) => ({ label, values })) });
+    // Say when groups were left out, so 12 lines are not read as every host of the report.
+    const some = groups.size > kept.length ? ` (top ${kept.length} of ${groups.size})` : '';
+    charts.push({ id: `${table.id}-${metas[m].id}`, title: `${table.columns[m].label}${keyIdx.length ? ` by ${labelIdx.map((i) => table.columns[i].label).join(', ')}` : ''}${some}`, kind, x, series: kept.map(({ label, values }) => ({ label, values })) });
   }
   return charts;
 }
