@@ -91,6 +91,10 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     await menu.waitFor({ state: 'visible', timeout: 5000 });
     const active = () => view.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.innerText.trim());
     assert.equal(await active(), 'Copy Cell');
+    // Screen readers follow the row the keyboard is on: the grid names it.
+    const activeRow = await shownTable.locator('.vt-scroller').getAttribute('aria-activedescendant');
+    assert.ok(activeRow, 'the grid has an aria-activedescendant');
+    assert.equal(await view.locator(`[id="${activeRow}"]`).getAttribute('aria-selected'), 'true');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     assert.equal(await active(), 'Copy Row');
@@ -106,6 +110,27 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     await page.keyboard.press('Escape');
     assert.equal(await menu.count(), 0);
     assert.equal(await view.locator('body').evaluate(() => document.activeElement?.getAttribute('role')), 'grid');
+  });
+
+  await step(session, 'keyboard-tabs', async () => {
+    // One tab in the Tab order; arrow keys move between the tabs and show their panel.
+    const counters = view.locator('.tabs .tab', { hasText: 'Counters' }).first();
+    assert.equal(await counters.getAttribute('tabindex'), '0');
+    assert.equal(await view.locator('.tabs .tab[tabindex="0"]').count(), 1);
+    await counters.focus();
+    await page.keyboard.press('ArrowRight');
+    const focusedTab = () => view.locator('body').evaluate(() => (document.activeElement as HTMLElement | null)?.querySelector('.tab-label')?.textContent);
+    assert.equal(await focusedTab(), 'Properties');
+    const properties = view.locator('.tabs .tab', { hasText: 'Properties' }).first();
+    assert.equal(await properties.getAttribute('aria-selected'), 'true');
+    const panel = view.locator(`[id="${await properties.getAttribute('aria-controls')}"]`);
+    assert.equal(await panel.getAttribute('role'), 'tabpanel');
+    assert.equal(await panel.isVisible(), true);
+    await page.keyboard.press('End');
+    assert.equal(await focusedTab(), 'Raw JSON');
+    await page.keyboard.press('Home');
+    assert.equal(await focusedTab(), 'Counters');
+    assert.equal(await counters.getAttribute('aria-selected'), 'true');
   });
 
   await step(session, 'layout-kept-when-tab-hidden', async () => {

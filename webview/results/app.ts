@@ -314,12 +314,31 @@ export class ResultsApp {
   }
 
   private addTab(id: string, title: string, badge: string | undefined, iconName: string): void {
-    const b = el('button', 'tab', undefined, { role: 'tab', type: 'button', 'aria-selected': 'false' });
+    // WAI-ARIA tabs: one tab in the Tab order (the selected one), arrow keys move between tabs.
+    const b = el('button', 'tab', undefined, { role: 'tab', type: 'button', 'aria-selected': 'false', id: `tab-${id}`, 'aria-controls': `panel-${id}`, tabindex: -1 });
     b.dataset.tab = id;
     b.append(icon(iconName), el('span', 'tab-label', title));
     if (badge !== undefined) b.append(el('span', 'tab-badge', badge));
     b.addEventListener('click', () => this.selectTab(id));
+    b.addEventListener('keydown', (e) => this.onTabKey(e, id));
     this.tabBar.append(b);
+    const pane = Array.from(this.content.children).find((p) => (p as HTMLElement).dataset.tab === id) as HTMLElement | undefined;
+    if (pane) {
+      pane.id = `panel-${id}`;
+      pane.setAttribute('role', 'tabpanel');
+      pane.setAttribute('aria-labelledby', `tab-${id}`);
+    }
+  }
+
+  private onTabKey(e: KeyboardEvent, id: string): void {
+    const ids = (Array.from(this.tabBar.children) as HTMLElement[]).map((b) => b.dataset.tab ?? '');
+    const at = ids.indexOf(id);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: ids.length - 1 }[e.key];
+    if (next === undefined || !ids.length) return;
+    e.preventDefault();
+    const target = ids[(next + ids.length) % ids.length];
+    this.selectTab(target);
+    (this.tabBar.querySelector(`[data-tab="${CSS.escape(target)}"]`) as HTMLElement | null)?.focus();
   }
 
   private selectTab(id: string): void {
@@ -329,6 +348,7 @@ export class ResultsApp {
       const on = b.dataset.tab === id;
       b.classList.toggle('active', on);
       b.setAttribute('aria-selected', String(on));
+      b.tabIndex = on ? 0 : -1;
     }
     for (const p of Array.from(this.content.children) as HTMLElement[]) p.hidden = p.dataset.tab !== id;
     const tab = this.tables.get(id);

@@ -75,6 +75,9 @@ export function nextSort(current: { col: number; dir: 1 | -1 } | null, col: numb
   return current.dir === first ? { col, dir: first === 1 ? -1 : 1 } : null;
 }
 
+/** Tables made so far (row element ids are unique in the page). */
+let tableCount = 0;
+
 export class VirtualTable {
   readonly root: HTMLDivElement;
   private readonly scroller: HTMLDivElement;
@@ -123,7 +126,7 @@ export class VirtualTable {
 
   constructor(private readonly events: TableEvents) {
     this.root = el('div', 'vt');
-    this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid' });
+    this.scroller = el('div', 'vt-scroller', undefined, { tabindex: 0, role: 'grid', 'aria-multiselectable': 'true' });
     this.header = el('div', 'vt-header', undefined, { role: 'row', 'aria-rowindex': 1 });
     this.body = el('div', 'vt-body', undefined, { role: 'rowgroup' });
     this.empty = el('div', 'vt-empty');
@@ -483,6 +486,7 @@ export class VirtualTable {
       });
       this.header.append(cell);
     });
+    this.scroller.setAttribute('aria-colcount', String(this.visibleCols.length));
     const w = `${this.totalWidth()}px`;
     this.header.style.width = w;
     this.body.style.width = w;
@@ -556,7 +560,9 @@ export class VirtualTable {
 
   private addPoolRow(): number {
     const p = this.pool.length;
-    this.pool.push(this.makeRow());
+    const row = this.makeRow();
+    row.id = `${this.idPrefix}-r${this.rowIds++}`;
+    this.pool.push(row);
     this.poolPos.push(-1);
     this.poolData.push(-1);
     this.poolTop.push(Number.NaN);
@@ -626,6 +632,8 @@ export class VirtualTable {
     const view = this.view;
     const selected = this.selected;
     const hasSelection = selected.size > 0;
+    const anchor = this.anchor;
+    let activeRow: HTMLDivElement | undefined;
     for (let k = 0; k < n; k++) {
       const pos = first + k;
       let p = slots[k];
@@ -653,6 +661,7 @@ export class VirtualTable {
         this.poolTop[p] = top;
         rowEl.style.top = `${top}px`;
       }
+      if (dataIndex === anchor) activeRow = rowEl;
       const sel = hasSelection && selected.has(dataIndex);
       if (this.poolSel[p] !== sel) {
         this.poolSel[p] = sel;
@@ -668,7 +677,19 @@ export class VirtualTable {
         pool[p].hidden = true;
       }
     }
+    // The focus stays on the grid; screen readers follow the row the keyboard is on.
+    const active = activeRow && hasSelection ? activeRow.id : '';
+    if (active !== this.activeId) {
+      this.activeId = active;
+      if (active) this.scroller.setAttribute('aria-activedescendant', active);
+      else this.scroller.removeAttribute('aria-activedescendant');
+    }
   }
+
+  /** Id of the row element named by aria-activedescendant ('' = none). */
+  private activeId = '';
+  private rowIds = 0;
+  private readonly idPrefix = `vt${++tableCount}`;
 
   private bodyHeight = -1;
   /** Positions rendered by the last renderRows (-1: none). */
