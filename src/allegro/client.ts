@@ -29,14 +29,14 @@ export interface PollOptions extends CallOptions {
 /** The asynchronous request ended with a non-zero errorCode. */
 export class AllegroAsyncError extends Error {
   constructor(readonly device: string, readonly asyncID: number, readonly errorCode: number, readonly detail: string) {
-    super(`${device}: asynchronous request ${asyncID} failed with errorCode ${errorCode}${detail ? `: ${detail}` : ''}`);
+    super(`${device}: asynchronous request ${asyncID} failed with errorCode ${errorCode}${detail ? `: ${detail}` : ''} (the device could not compute this list: try again, with a shorter time interval or fewer entries)`);
   }
 }
 
 /** The asynchronous request was still pending when the time ran out. */
 export class AllegroAsyncTimeoutError extends Error {
   constructor(readonly device: string, readonly asyncID: number, readonly afterMs: number) {
-    super(`${device}: asynchronous request ${asyncID} still pending after ${afterMs} ms`);
+    super(`${device}: asynchronous request ${asyncID} still pending after ${Math.round(afterMs / 1000)} s (the device is busy computing it: try again later, or with a shorter time interval)`);
   }
 }
 
