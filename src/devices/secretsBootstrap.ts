@@ -56,10 +56,14 @@ export async function importSecretsBootstrap(files: string[], sink: SecretSink, 
       // Delete first: the secrets must not stay on disk even if the import fails half way.
       fs.rmSync(file, { force: true });
       const entries = parseBootstrap(text);
+      // A file replaces everything stored for the devices it names: no secret stored earlier (a
+      // password beside an imported token) stays behind without the address it was bound to.
+      // What it provides binds on the next connection, to the address the settings give then.
+      for (const device of new Set(entries.map((e) => e.device))) {
+        for (const key of [secretKey({ name: device }, 'password'), secretKey({ name: device }, 'token'), secretOriginKey({ name: device })]) await sink.delete(key);
+      }
       for (const entry of entries) {
         await sink.store(secretKey({ name: entry.device }, entry.kind), entry.value);
-        // Provisioned for the device as the settings describe it now: the next connection binds it there.
-        await sink.delete(secretOriginKey({ name: entry.device }));
         stored += 1;
       }
       log.info(`Imported ${entries.length} device secret(s) from ${file} into Secret Storage and deleted the file.`);

@@ -42,6 +42,25 @@ test('a bootstrap file is imported under the device secret keys and deleted', as
   }
 });
 
+test('an imported secret replaces every secret stored for that device, so none is left without its address', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-boot-'));
+  try {
+    const file = path.join(dir, 'secrets.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, secrets: [{ device: 'Lab', kind: 'token', value: 'planted' }] }));
+    const sink = memorySink();
+    sink.stored.set(secretKey({ name: 'Lab' }, 'password'), 'the real password');
+    sink.stored.set(secretOriginKey({ name: 'Lab' }), 'https://10.0.0.5:443');
+    sink.stored.set(secretKey({ name: 'Other' }, 'password'), 'untouched');
+    assert.equal(await importSecretsBootstrap([file], sink, quietLog()), 1);
+    assert.deepEqual([...sink.stored.entries()].sort(), [
+      [secretKey({ name: 'Lab' }, 'token'), 'planted'],
+      [secretKey({ name: 'Other' }, 'password'), 'untouched'],
+    ].sort());
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a malformed bootstrap file is deleted, nothing is stored, and the value is not logged', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pe-boot-'));
   try {
