@@ -136,7 +136,7 @@ const sampleNote = `# Demo notes
 Analyst notes live beside the captures they explain.
 
 1. Open the **Probe Explorer** view in the activity bar: two simulated appliances are configured.
-2. Expand **Demo Allegro → modules → ip → ips**, pick an address and open it to see its counters.
+2. Expand **Demo Allegro → modules → ip → ips → :ip**, pick an address and open it to see its counters.
 3. With this note active, run **Download pcap…** on an IP: the pcap lands beside this note with a
    \`.pcap.json\` sidecar and a link is added here.
 4. Open \`sample.probe-report.json\` and run it (**Probe Explorer: Run Report**) against Demo AppResponse.
