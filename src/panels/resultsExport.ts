@@ -41,7 +41,9 @@ export async function saveExport(title: string, ext: 'csv' | 'json' | 'png', con
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, content);
   }
-  if (ext === 'png') await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
-  else await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  // Beside the results, keeping the focus there: the next export opens in the same group beside
+  // it instead of a new group beside the last export (three exports made four columns).
+  if (ext === 'png') await vscode.commands.executeCommand('vscode.open', uri, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+  else await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
   return uri;
 }
