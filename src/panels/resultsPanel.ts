@@ -77,6 +77,8 @@ export class ResultsPanel implements ResultsPanelHandle {
   /** The parts of the query bar the node takes, from its last answer; the bar is shown once known. */
   private parts?: QueryBarParts;
   private disposed = false;
+  /** A load (query, re-run) is under way. */
+  private loading = false;
 
   constructor(
     private readonly panel: vscode.WebviewPanel,
@@ -92,6 +94,11 @@ export class ResultsPanel implements ResultsPanelHandle {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: ResultsWebviewMessage) => void this.onMessage(m)),
       panel.onDidDispose(() => this.dispose()),
+      // Hidden panels do not poll; one shown again with auto-refresh on and a result older than
+      // its interval asks the device at once instead of showing the old rows until the next tick.
+      panel.onDidChangeViewState((e) => {
+        if (e.webviewPanel.visible && this.autoRefreshDue()) void this.load(true);
+      }),
     );
     this.resetBar();
     void this.load(initialRerun);
@@ -161,6 +168,7 @@ export class ResultsPanel implements ResultsPanelHandle {
   private async load(rerun = false): Promise<void> {
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
+    this.loading = true;
     clearTimeout(this.autoTimer);
     const r = this.current;
     const started = Date.now();
@@ -169,6 +177,7 @@ export class ResultsPanel implements ResultsPanelHandle {
         ? `“${titleOf(r)}” cannot be re-run after the reload (no report runner is available). Run the report again.`
         : `“${titleOf(r)}” was not kept across the window reload (only queries are restored). Run the command that produced it again.`;
       this.send({ type: 'failed', message: this.failure });
+      this.loading = false;
       return;
     }
     try {
@@ -230,8 +239,17 @@ export class ResultsPanel implements ResultsPanelHandle {
       this.failure = message;
       this.send({ type: 'failed', message });
     } finally {
-      if (this.abort === abort) this.scheduleAutoRefresh();
+      if (this.abort === abort) {
+        this.loading = false;
+        this.scheduleAutoRefresh();
+      }
     }
+  }
+
+  private autoRefreshDue(): boolean {
+    if (this.disposed || this.loading || this.autoSeconds <= 0 || !this.canRefresh()) return false;
+    const fetchedAt = this.loaded?.fetchedAt;
+    return fetchedAt !== undefined && Date.now() - fetchedAt >= this.autoSeconds * 1000;
   }
 
   private scheduleAutoRefresh(): void {

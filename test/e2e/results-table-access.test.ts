@@ -1,13 +1,14 @@
 // The results table read and driven the way an analyst does, in a high-contrast theme: property
 // values are read whole (columns fit their rows), a selected row is visible, headers sort from the
 // keyboard, the row menu opens from the keyboard and copies, sort and filter survive hiding the
-// tab, and two exports within one second keep both files.
+// tab, two exports within one second keep both files, and auto-refresh neither polls while hidden
+// nor waits a whole interval once shown again.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, runCommand, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
+import { chooseOption, contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, runCommand, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
 
 let sim: AllegroSimulator | undefined;
 let s: Session | undefined;
@@ -174,5 +175,31 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     const first = added.find((f) => !f.endsWith('-2.json'));
     assert.ok(first && added.includes(first.replace(/\.json$/, '-2.json')), `the second is the first's name with -2: ${JSON.stringify(added)}`);
     for (const f of added) assert.ok(Array.isArray(JSON.parse(fs.readFileSync(path.join(folder, f), 'utf8'))), `${f} holds the rows`);
+    // Both are opened in one group beside the results (not each in a new group beside the last),
+    // and the results keep the focus.
+    for (const f of added) await waitForTab(page, f);
+    await sleep(500);
+    assert.equal(await page.locator('.editor-group-container').count(), 2, 'the results and one group of exports');
+    assert.match(await page.locator('.editor-group-container.active .tab.active').first().innerText(), new RegExp(ip.replace(/\./g, '\\.')));
+  });
+
+  await step(session, 'auto-refresh-on-show', async () => {
+    // Auto-refresh every 30 s, then the results tab is hidden for longer than that: no request
+    // while hidden, and one at once when the analyst comes back (not up to 30 s later).
+    const path = `/API/stats/modules/ip/ips/${ip}`;
+    // One editor group (the exports opened beside it), so a new editor hides the results tab.
+    await (await waitForTab(page, ip)).click();
+    await runCommand(page, 'View: Close Editors in Other Groups');
+    await chooseOption(view.locator('vscode-single-select.auto-refresh'), 'Every 30 s');
+    await runCommand(page, 'File: New Untitled Text File');
+    const hiddenAt = sim!.stats.count('GET', path);
+    await sleep(33_000);
+    assert.equal(sim!.stats.count('GET', path), hiddenAt, 'a hidden panel does not poll the device');
+    await (await waitForTab(page, ip)).click();
+    const deadline = Date.now() + 5000;
+    while (sim!.stats.count('GET', path) === hiddenAt && Date.now() < deadline) await sleep(100);
+    assert.ok(sim!.stats.count('GET', path) > hiddenAt, 'shown again after more than its interval, the panel asks the device at once');
+    const again = await webviewWith(page, `h1.title:text("${ip}")`);
+    await chooseOption(again.locator('vscode-single-select.auto-refresh'), 'Auto-refresh off');
   });
 });
