@@ -240,7 +240,7 @@ async function testSavedDevice(registry: DeviceRegistry, log: vscode.LogOutputCh
     if (error instanceof TlsError && error.certificate) {
       const tls = await askTrust(name, error.certificate, `the certificate is not trusted (${error.reason})`, pinnedOf(profile));
       if (tls) {
-        await registry.update(name, { ...profile, tls });
+        await registry.update(name, { ...profile, tls }, undefined, { trustConfirmed: true });
         await testSavedDevice(registry, log, name);
       }
       return;
@@ -264,12 +264,14 @@ async function trustCertificate(registry: DeviceRegistry, log: vscode.LogOutputC
   );
   const pinned = pinnedOf(profile);
   if (pinned && sameFingerprint(pinned, info.fingerprint)) {
+    // A pin written into the settings by hand is confirmed here: the device presents it.
+    await registry.confirmTrust(name);
     void vscode.window.showInformationMessage(`${name}: this certificate is already trusted: it is pinned, and the device still presents it (SHA-256 ${info.fingerprint}).`);
     return;
   }
   const tls = await askTrust(name, info, 'trust this certificate?', pinned);
   if (!tls) return;
-  await registry.update(name, { ...profile, tls });
+  await registry.update(name, { ...profile, tls }, undefined, { trustConfirmed: true });
   log.info(`${name}: TLS mode set to ${tls.mode}`);
   await testSavedDevice(registry, log, name);
 }

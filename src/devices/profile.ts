@@ -48,7 +48,7 @@ export function secretKey(profile: Pick<DeviceProfile, 'name'>, what: 'password'
   return `probeExplorer.device/${encodeURIComponent(profile.name)}/${what}`;
 }
 
-/** Key of the address (origin) a device's stored secret belongs to (see secretBinding.ts). */
+/** Key of what a device's stored secret is bound to: its address and certificate trust (see secretBinding.ts). */
 export function secretOriginKey(profile: Pick<DeviceProfile, 'name'>): string {
   return `probeExplorer.device/${encodeURIComponent(profile.name)}/origin`;
 }

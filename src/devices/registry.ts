@@ -6,7 +6,7 @@ import type { HttpClientApi } from '../http/types';
 import { clientKeyOf, clientOptionsOf, proxySettingsOf, type TransportSettings } from './client-options';
 import { secretKindOf, secretLabelOf } from './credentials';
 import { secretKey, secretOriginKey, withoutScopes, type DeviceProfile } from './profile';
-import { addressChangedMessage, missingSecretMessage, originOf } from './secretBinding';
+import { bindingOf, bindingProblem, missingSecretMessage, parseBinding, serializeBinding } from './secretBinding';
 import type { AllegroScope } from '../allegro/scope';
 import { validateProfiles } from './validate';
 
@@ -106,20 +106,24 @@ export class DeviceRegistry implements vscode.Disposable {
 
   /**
    * Replaces the profile named `name` (it may be renamed); a given secret replaces the stored one.
-   * The secret is bound to the profile's address when it is given or `addressConfirmed` (the user
-   * went through the device wizard); otherwise the address it was bound to stays.
+   * The secret is bound to the profile's address and certificate trust when it is given or
+   * `addressConfirmed` (the user went through the device wizard); to its certificate trust only
+   * when `trustConfirmed` (the user chose it in a trust dialog); otherwise its binding stays.
    */
-  async update(name: string, profile: DeviceProfile, secret?: string, options: { addressConfirmed?: boolean } = {}): Promise<void> {
+  async update(name: string, profile: DeviceProfile, secret?: string, options: { addressConfirmed?: boolean; trustConfirmed?: boolean } = {}): Promise<void> {
     const old = this.get(name);
     if (!old) throw new Error(`No device named "${name}" is configured`);
     if (profile.name !== name && this.get(profile.name)) throw new Error(`A device named "${profile.name}" exists already`);
     const kept = secret ?? (await this.context.secrets.get(secretKey(old, secretKindOf(old))));
-    const boundTo = await this.context.secrets.get(secretOriginKey(old));
+    const bound = parseBinding(await this.context.secrets.get(secretOriginKey(old)));
     if (profile.name !== name || secretKindOf(profile) !== secretKindOf(old)) await this.deleteSecrets(old);
     if (kept !== undefined) {
       const rebind = secret !== undefined || options.addressConfirmed === true;
       await this.storeSecret(profile, kept, rebind);
-      if (!rebind && boundTo !== undefined) await this.context.secrets.store(secretOriginKey(profile), boundTo);
+      if (!rebind && bound) {
+        const tls = options.trustConfirmed ? bindingOf(profile).tls : bound.tls;
+        await this.context.secrets.store(secretOriginKey(profile), serializeBinding({ origin: bound.origin, tls }));
+      }
     }
     const raw = this.rawProfiles().map((entry) => (entry && (entry as DeviceProfile).name === name ? profile : entry));
     this.drop(name);
@@ -167,16 +171,19 @@ export class DeviceRegistry implements vscode.Disposable {
   /**
    * The device's client. Without a stored secret it fails at once (a request without credentials
    * would only come back as a misleading "401: password refused"). A secret is only sent to the
-   * address it was stored for: when `probeExplorer.devices` now points the same name elsewhere
-   * (edited by hand, or by a workspace's settings), the user confirms the address first.
+   * address and with the certificate trust it was stored with: when `probeExplorer.devices` now
+   * points the same name elsewhere or trusts another certificate (edited by hand, or by a
+   * workspace's settings), the user confirms that first (secretBinding.ts).
    */
   private async build(profile: DeviceProfile, settings: TransportSettings): Promise<HttpClientApi> {
     const secret = await this.context.secrets.get(secretKey(profile, secretKindOf(profile)));
     if (!secret) throw new Error(missingSecretMessage(profile.name, secretLabelOf(profile)));
-    const origin = originOf(profile.url);
-    const boundTo = await this.context.secrets.get(secretOriginKey(profile));
-    if (boundTo === undefined) await this.context.secrets.store(secretOriginKey(profile), origin); // imported or older secrets: first use binds
-    else if (boundTo !== origin) throw new Error(addressChangedMessage(profile.name, secretLabelOf(profile), boundTo, origin));
+    const bound = parseBinding(await this.context.secrets.get(secretOriginKey(profile)));
+    if (!bound) await this.context.secrets.store(secretOriginKey(profile), serializeBinding(bindingOf(profile))); // imported or older secrets: first use binds
+    else {
+      const problem = bindingProblem(profile.name, secretLabelOf(profile), bound, profile);
+      if (problem) throw new Error(problem);
+    }
     return createHttpClient(clientOptionsOf(profile, secret, settings, this.log));
   }
 
@@ -220,9 +227,20 @@ export class DeviceRegistry implements vscode.Disposable {
   }
 
   /** Stores the secret; `bind` ties it to the profile's address (else any old binding is dropped). */
+  /** The user confirmed the device's certificate trust as it is now (its address binding stays). */
+  async confirmTrust(name: string): Promise<void> {
+    const profile = this.get(name);
+    if (!profile) return;
+    const bound = parseBinding(await this.context.secrets.get(secretOriginKey(profile)));
+    if (!bound) return;
+    await this.context.secrets.store(secretOriginKey(profile), serializeBinding({ origin: bound.origin, tls: bindingOf(profile).tls }));
+    this.drop(name);
+    this.changed.fire();
+  }
+
   private async storeSecret(profile: DeviceProfile, secret: string, bind: boolean): Promise<void> {
     await this.context.secrets.store(secretKey(profile, secretKindOf(profile)), secret);
-    if (bind) await this.context.secrets.store(secretOriginKey(profile), originOf(profile.url));
+    if (bind) await this.context.secrets.store(secretOriginKey(profile), serializeBinding(bindingOf(profile)));
     else await this.context.secrets.delete(secretOriginKey(profile));
   }
 

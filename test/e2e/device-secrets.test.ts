@@ -4,7 +4,8 @@
 //   refused password;
 // - when settings.json later points a device's name at another address (edited by hand, or the
 //   settings of a workspace someone else wrote), its stored password is not sent there until the
-//   user confirms the address.
+//   user confirms the address;
+// - nor with certificate trust the settings changed to behind the user's back (checks turned off).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -50,7 +51,22 @@ after(async () => {
   await other?.close();
 });
 
-test('a device without a stored password says so; a stored password is not sent to an address the settings changed to', async () => {
+/** Rewrites the Known device's entry in the workspace settings and waits until the tree shows `host`. */
+async function editKnown(change: (entry: Record<string, unknown>) => void, host: string): Promise<void> {
+  const { page } = s;
+  const file = path.join(s.workspace, '.vscode', 'settings.json');
+  const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as { 'probeExplorer.devices': Array<Record<string, unknown>> };
+  change(settings['probeExplorer.devices'].find((d) => d.name === KNOWN)!);
+  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  const deadline = Date.now() + T.remote;
+  while (!(await treeItem(page, KNOWN).innerText().catch(() => '')).includes(host)) {
+    if (Date.now() > deadline) throw new Error(`the tree did not pick up the new address ${host}`);
+    await sleep(200);
+  }
+  await sleep(500);
+}
+
+test('a device without a stored password says so; a stored password is not sent to an address or with certificate trust the settings changed to', async () => {
   const { page } = s;
   await step(s, 'no-password-stored', async () => {
     await openProbeExplorer(page);
@@ -64,23 +80,25 @@ test('a device without a stored password says so; a stored password is not sent 
     await revealTreeItem(page, /^modules$/, { level: 2 });
   });
   await step(s, 'settings-point-it-elsewhere', async () => {
-    const file = path.join(s.workspace, '.vscode', 'settings.json');
-    const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as { 'probeExplorer.devices': Array<Record<string, unknown>> };
-    const known = settings['probeExplorer.devices'].find((d) => d.name === KNOWN)!;
-    known.url = other.url;
-    known.tls = { mode: 'insecure' };
-    fs.writeFileSync(file, JSON.stringify(settings, null, 2));
-    // The tree redraws the device with its new host once VS Code has read the file.
-    const host = new URL(other.url).host;
-    const deadline = Date.now() + T.remote;
-    while (!(await treeItem(page, KNOWN).innerText().catch(() => '')).includes(host)) {
-      if (Date.now() > deadline) throw new Error(`the tree did not pick up the new address ${host}`);
-      await sleep(200);
-    }
+    await editKnown((known) => {
+      known.url = other.url;
+      known.tls = { mode: 'insecure' };
+    }, new URL(other.url).host);
     await expand(await revealTreeItem(page, KNOWN, { level: 1 }));
     const error = await revealTreeItem(page, /its address in the settings is now/, { level: 2 });
     const label = (await error.locator('.label-name').innerText()).trim();
     assert.match(label, new RegExp(`^${KNOWN}: its address in the settings is now https://127\\.0\\.0\\.1:\\d+, but its password was stored for https://127\\.0\\.0\\.1:\\d+\\. The password is not sent to the new address until you confirm it: run "Edit Device…"`));
     assert.deepEqual(other.authorizations.filter((a) => a !== undefined), [], 'no credentials reached the other address');
+  });
+  await step(s, 'settings-turn-checks-off', async () => {
+    // Back at the address the password was stored for, but with certificate checks turned off.
+    await editKnown((known) => {
+      known.url = sim.url;
+      known.tls = { mode: 'insecure' };
+    }, new URL(sim.url).host);
+    await expand(await revealTreeItem(page, KNOWN, { level: 1 }));
+    const error = await revealTreeItem(page, /certificate checks off/, { level: 2 });
+    const label = (await error.locator('.label-name').innerText()).trim();
+    assert.equal(label, `${KNOWN}: its settings now turn certificate checks off for this device, which was not chosen in Probe Explorer. The password is not sent until you confirm it: run "Trust Device Certificate…" on ${KNOWN}, or undo the change in the settings.`);
   });
 });
