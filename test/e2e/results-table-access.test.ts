@@ -134,6 +134,20 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     assert.equal(await counters.getAttribute('aria-selected'), 'true');
   });
 
+  await step(session, 'keyboard-column-chooser', async () => {
+    // Columns from the keyboard: the first checkbox takes the focus, Escape closes and gives it back.
+    const button = shownTable.locator('vscode-button.columns-btn');
+    await button.focus();
+    await page.keyboard.press('Enter');
+    const chooser = view.locator('.column-chooser');
+    await chooser.waitFor({ state: 'visible', timeout: 5000 });
+    const focused = () => view.locator('body').evaluate(() => `${document.activeElement?.tagName.toLowerCase()}.${document.activeElement?.className}`);
+    assert.match(await focused(), /^vscode-checkbox\.chooser-item/);
+    await page.keyboard.press('Escape');
+    assert.equal(await chooser.count(), 0, 'Escape closed the chooser');
+    assert.match(await focused(), /^vscode-button\.columns-btn/);
+  });
+
   await step(session, 'layout-kept-when-tab-hidden', async () => {
     // Sorted (descending, from the keyboard step) and filtered; then another editor hides the results
     // tab (its webview is dropped while hidden) and the analyst comes back to it.

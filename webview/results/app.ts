@@ -291,7 +291,10 @@ export class ResultsApp {
     const pop = el('div', 'column-chooser', undefined, { role: 'dialog', 'aria-label': 'Columns' });
     const head = el('div', 'chooser-head', 'Columns');
     const close = el('vscode-button', 'chooser-close', undefined, { icon: 'close', secondary: true, 'aria-label': 'Close' });
-    close.addEventListener('click', () => pop.remove());
+    close.addEventListener('click', () => {
+      pop.remove();
+      anchor.focus();
+    });
     head.append(close);
     pop.append(head);
     for (const c of tab.table.columnStates) {
@@ -311,6 +314,17 @@ export class ResultsApp {
       }
     };
     setTimeout(() => document.addEventListener('mousedown', off));
+    // From the keyboard: the first checkbox takes the focus, Escape closes and gives it back.
+    pop.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      e.stopPropagation();
+      pop.remove();
+      document.removeEventListener('mousedown', off);
+      anchor.focus();
+    });
+    // After the element has rendered (a focus() before that is lost) and the button's own key handling.
+    requestAnimationFrame(() => (pop.querySelector('vscode-checkbox') as HTMLElement | null)?.focus());
   }
 
   private addTab(id: string, title: string, badge: string | undefined, iconName: string): void {
