@@ -129,6 +129,10 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     assert.equal(await panel.isVisible(), true);
     await page.keyboard.press('End');
     assert.equal(await focusedTab(), 'Raw JSON');
+    // Tab from the selected tab reaches the answer's text, which the keyboard can then scroll.
+    await page.keyboard.press('Tab');
+    assert.equal(await view.locator('body').evaluate(() => document.activeElement?.className), 'raw-json');
+    await view.locator('.tabs .tab', { hasText: 'Raw JSON' }).first().focus();
     await page.keyboard.press('Home');
     assert.equal(await focusedTab(), 'Counters');
     assert.equal(await counters.getAttribute('aria-selected'), 'true');

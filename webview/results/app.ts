@@ -215,7 +215,8 @@ export class ResultsApp {
     }
     const raw = el('div', 'pane raw');
     raw.dataset.tab = 'raw';
-    const pre = el('pre', 'raw-json');
+    // Focusable, so the keyboard can scroll a long answer (arrow keys, Page Up/Down).
+    const pre = el('pre', 'raw-json', undefined, { tabindex: 0, 'aria-label': 'Raw JSON of the answer' });
     pre.textContent = meta.rawJson + (meta.rawJsonTruncated ? '\n… (cut here: export JSON for the whole answer)' : '');
     raw.append(pre);
     this.content.append(raw);
