@@ -195,10 +195,13 @@ async function testDraft(registry: DeviceRegistry, draft: DeviceProfile, initial
         continue;
       }
       if (error instanceof ProbeError && error.kind === 'aborted') return undefined;
-      const message = error instanceof Error ? error.message : String(error);
+      // A 404 for the identity path: another kind of appliance, or another service on that port.
+      const wrongApi = error instanceof HttpStatusError && error.status === 404;
+      const message = (error instanceof Error ? error.message : String(error))
+        + (wrongApi ? ` (no ${KIND_LABEL[profile.kind]} API answers at ${profile.url}: check the address and port, and that the appliance is of this kind)` : '');
       const label = secretLabelOf(profile);
       const retype = error instanceof HttpStatusError && (error.status === 401 || error.status === 403) ? `Re-enter ${capitalize(label)}` : undefined;
-      const readdress = error instanceof ProbeError && (error.kind === 'network' || error.kind === 'timeout') ? 'Change Address' : undefined;
+      const readdress = wrongApi || (error instanceof ProbeError && (error.kind === 'network' || error.kind === 'timeout')) ? 'Change Address' : undefined;
       const answer = await vscode.window.showWarningMessage(`Connection test failed: ${message}`, { modal: true }, ...[retype, readdress].filter((b): b is string => !!b), 'Save Anyway');
       if (answer === 'Save Anyway') return { profile, secret };
       if (answer !== undefined && answer === retype) {
