@@ -37,6 +37,21 @@ export function formatTimestamp(epochSeconds: number, utc = false): string {
   return ms ? `${base}.${String(ms).padStart(3, '0')}` : base;
 }
 
+/**
+ * The zone of local times as people read it: "UTC", "UTC+01:00", "UTC−05:00" (a minus sign),
+ * from the offset east of UTC in minutes (-new Date().getTimezoneOffset()).
+ */
+export function utcOffsetText(minutesEast: number): string {
+  if (!minutesEast) return 'UTC';
+  const m = Math.abs(Math.round(minutesEast));
+  return `UTC${minutesEast > 0 ? '+' : '\u2212'}${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
+}
+
+/** The zone of the local times shown now (by the webview: the analyst's zone). */
+export function localZoneText(at = new Date()): string {
+  return utcOffsetText(-at.getTimezoneOffset());
+}
+
 export function isSpecial(value: CellValue): value is typeof NOT_APPLICABLE | typeof NO_DATA {
   return value === NOT_APPLICABLE || value === NO_DATA;
 }

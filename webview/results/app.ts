@@ -1,6 +1,6 @@
 // The results webview: toolbar, optional query bar, tabs (one per table, charts, raw JSON),
 // virtualized tables fed by row chunks, charts, export/copy through the panel.
-import { formatInteger, formatTimestamp } from '../../src/results/format';
+import { formatInteger, formatTimestamp, localZoneText } from '../../src/results/format';
 import type { AllegroQueryBar } from '../../src/results/query';
 import type { ResultsHostMessage, ResultsMeta } from '../../src/shared/protocol';
 import { ChartView } from './chart';
@@ -390,7 +390,8 @@ export class ResultsApp {
   private renderFooter(): void {
     const m = this.meta;
     if (!m) return;
-    const parts = [`${this.stale ? 'Previous result · fetched' : 'Fetched'} ${formatTimestamp(Math.floor(m.fetchedAt / 1000))}${m.elapsedMs !== undefined ? ` in ${formatInteger(m.elapsedMs)} ms` : ''}`];
+    // Times on screen are the analyst's local time; exports are UTC: say the zone once, here.
+    const parts = [`${this.stale ? 'Previous result · fetched' : 'Fetched'} ${formatTimestamp(Math.floor(m.fetchedAt / 1000))}${m.elapsedMs !== undefined ? ` in ${formatInteger(m.elapsedMs)} ms` : ''}`, `times in local time (${localZoneText(new Date(m.fetchedAt))})`];
     if (m.notes?.length) parts.push(...m.notes);
     this.footer.textContent = parts.join(' · ');
   }

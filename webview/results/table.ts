@@ -3,7 +3,7 @@
 // rows have a fixed height and are placed by the table). Sort, resizable columns, quick filter,
 // column hide/show, row selection and copy. Rows can be appended in chunks at any time.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
-import { exactCell, formatCell, isNumericKind, isSpecial } from '../../src/results/format';
+import { exactCell, formatCell, isNumericKind, isSpecial, localZoneText } from '../../src/results/format';
 import type { CellValue, ColumnSpec } from '../../src/results/model';
 import type { ResultsTableLayout } from '../../src/shared/protocol';
 import { ColumnStore } from './columns';
@@ -461,7 +461,8 @@ export class VirtualTable {
       const cell = el('div', `vt-hcell${c.right ? ' num' : ''}`, undefined, { role: 'columnheader', tabindex: 0, 'aria-sort': 'none' });
       cell.style.width = `${c.width}px`;
       cell.dataset.col = String(col);
-      cell.title = c.spec.description ? `${c.spec.label}\n${c.spec.description}` : c.spec.label;
+      const zone = c.spec.kind === 'timestamp' ? `\nLocal time (${localZoneText()}); CSV and JSON exports are in UTC.` : '';
+      cell.title = `${c.spec.description ? `${c.spec.label}\n${c.spec.description}` : c.spec.label}${zone}`;
       const label = el('span', 'vt-hlabel', c.spec.label);
       cell.append(label);
       if (this.sort?.col === col) {
