@@ -298,7 +298,7 @@ async function askTrust(device: string, info: CertificateInfo, headline: string,
   const ca = 'Use a CA file…';
   const insecure = "Don't verify (unsafe)";
   const answer = await vscode.window.showWarningMessage(
-    changed ? `${device}: the certificate changed since it was pinned.` : `${device}: ${headline}.`,
+    changed ? `${device}: the certificate changed since it was pinned.` : `${device}: ${headline}${/[?.!]$/.test(headline) ? '' : '.'}`,
     {
       modal: true,
       detail: changed

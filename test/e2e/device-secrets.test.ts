@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, sleep, step, T, treeItem, type Session } from './harness';
+import { contextMenu, deviceWorkspaceFiles, expand, openProbeExplorer, openSession, revealTreeItem, sleep, step, T, treeItem, type Session } from './harness';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
 import { generateCertificate } from '../../src/simulator/shared/cert';
 
@@ -100,5 +100,22 @@ test('a device without a stored password says so; a stored password is not sent 
     const error = await revealTreeItem(page, /certificate checks off/, { level: 2 });
     const label = (await error.locator('.label-name').innerText()).trim();
     assert.equal(label, `${KNOWN}: its settings now turn certificate checks off for this device, which was not chosen in Probe Explorer. The password is not sent until you confirm it: run "Trust Device Certificate…" on ${KNOWN}, or undo the change in the settings.`);
+  });
+  await step(s, 'trust-device-certificate-confirms', async () => {
+    // The user looks at the certificate and pins it: the password is sent again, to the pinned device.
+    await contextMenu(page, await revealTreeItem(page, KNOWN, { level: 1 }), 'Trust Device Certificate…');
+    const box = page.locator('.monaco-dialog-box');
+    await box.waitFor({ state: 'visible', timeout: T.remote });
+    assert.match((await box.innerText()).replace(/\s+/g, ' '), new RegExp(`${KNOWN}: trust this certificate\\? Subject:`), 'one question mark, no stray full stop');
+    await box.locator('.monaco-button', { hasText: /Trust \(pin\) this certificate/ }).first().click();
+    await box.waitFor({ state: 'hidden', timeout: T.ui });
+    const deadline = Date.now() + T.remote;
+    for (;;) {
+      const row = treeItem(page, KNOWN);
+      if ((await row.getAttribute('aria-expanded').catch(() => null)) !== 'true') await expand(row).catch(() => undefined);
+      if (await treeItem(page, /^modules$/).isVisible().catch(() => false)) break;
+      if (Date.now() > deadline) throw new Error(`the device did not load after its certificate was pinned; rows: ${JSON.stringify(await page.locator('.part.sidebar .monaco-list-row .label-name').allInnerTexts())}`);
+      await sleep(300);
+    }
   });
 });
