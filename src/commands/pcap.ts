@@ -1059,7 +1059,7 @@ async function summarizeCapture(deps: PcapDeps, uri: vscode.Uri | undefined): Pr
     );
     const subtitle = oneLineSummary(summary) + (summary.complete ? '' : ` (incomplete: ${summary.problem})`);
     if (deps.results) {
-      deps.results.open({ kind: 'table', title: name, subtitle, tables: summaryTables(summary, sidecar as CaptureSidecar | undefined), raw: summary });
+      deps.results.open({ kind: 'table', title: name, subtitle, tables: summaryTables(summary, sidecar as CaptureSidecar | undefined), raw: summary, reopen: { command: 'probeExplorer.summarizeCapture', uri: uri.toString() } });
     } else {
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summaryMarkdown(name, summary, sidecar as CaptureSidecar | undefined) });
       await vscode.window.showTextDocument(doc, { preview: true });

@@ -38,6 +38,7 @@ import type { Logger } from '../http/types';
 import type { CellValue, ColumnSpec, JsonValue, ResultChart } from '../results/model';
 import type { AllegroQuery, AllegroQueryBar } from '../results/query';
 import type { ReportColumnMeta, ReportDataDefResult } from '../results/appresponseTypes';
+import type { ResultsReopen } from '../shared/protocol';
 import { ResultsManager } from './resultsManager';
 
 export type { AllegroQuery } from '../results/query';
@@ -111,6 +112,8 @@ export interface TableResultsRequest {
   tables: StaticTable[];
   charts?: ResultChart[];
   raw?: unknown;
+  /** Makes the result again after a window reload (the tables themselves are not kept). */
+  reopen?: ResultsReopen;
 }
 
 /** Any JSON value: shown as tables where it has a table shape, and always in the Raw JSON tab. */

@@ -160,7 +160,7 @@ export class ResultsPanel implements ResultsPanelHandle {
         return state;
       }
       default:
-        return { kind: 'static', title: r.title };
+        return { kind: 'static', title: r.title, ...(r.kind === 'table' && r.reopen ? { reopen: r.reopen } : {}) };
     }
   }
 
@@ -172,6 +172,20 @@ export class ResultsPanel implements ResultsPanelHandle {
     clearTimeout(this.autoTimer);
     const r = this.current;
     const started = Date.now();
+    if (this.lostStatic && r.kind === 'table' && r.reopen) {
+      // Made again by its command (a capture summary re-reads its file), in a new panel.
+      const { command, uri } = r.reopen;
+      this.loading = false;
+      this.send({ type: 'busy', message: `Making “${titleOf(r)}” again…` });
+      try {
+        await vscode.commands.executeCommand(command, vscode.Uri.parse(uri, true));
+        this.dispose();
+      } catch (err) {
+        this.failure = `“${titleOf(r)}” could not be made again: ${err instanceof Error ? err.message : String(err)}`;
+        this.send({ type: 'failed', message: this.failure });
+      }
+      return;
+    }
     if (this.lostStatic) {
       this.failure = r.kind === 'report'
         ? `“${titleOf(r)}” cannot be re-run after the reload (no report runner is available). Run the report again.`

@@ -1,6 +1,6 @@
 // Reads the restore state a results webview kept (window reload) back into a request. Pure (no
 // vscode import) so it is unit-tested; the state comes from the webview and is checked field by field.
-import type { ResultsRestoreState, ResultsWebviewState } from '../shared/protocol';
+import type { ResultsReopen, ResultsRestoreState, ResultsWebviewState } from '../shared/protocol';
 import { queryBarOf, type AllegroQuery, type AllegroQueryBar } from '../results/query';
 import type { AllegroResultsRequest, ResultsRequest } from './results';
 
@@ -23,6 +23,18 @@ export function allegroRestoreState(request: AllegroResultsRequest, bar: Allegro
   return state;
 }
 
+/** Commands a restored panel may run to make its result again (the state comes from the webview). */
+const REOPEN_COMMANDS: readonly string[] = ['probeExplorer.summarizeCapture'];
+
+/** A reopen recipe, only for an allowed command on a file: URI. */
+export function reopenOf(value: unknown): ResultsReopen | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { command, uri } = value as Record<string, unknown>;
+  if (typeof command !== 'string' || !REOPEN_COMMANDS.includes(command)) return undefined;
+  if (typeof uri !== 'string' || !/^file:\/\//.test(uri)) return undefined;
+  return { command: command as ResultsReopen['command'], uri };
+}
+
 /** Reads a restore state defensively: it comes back from the webview. */
 export function requestFromState(state: unknown): { request: ResultsRequest; lostStatic: boolean } | undefined {
   const restore = (state as ResultsWebviewState | undefined)?.restore as ResultsRestoreState | undefined;
@@ -39,8 +51,13 @@ export function requestFromState(state: unknown): { request: ResultsRequest; los
     case 'report':
       if (typeof restore.device !== 'string') return undefined;
       return { request: { kind: 'report', device: restore.device, title: String(restore.title ?? 'Report'), dataDefs: [], ...(restore.spec !== undefined ? { spec: restore.spec } : {}) }, lostStatic: false };
-    case 'static':
-      return { request: { kind: 'json', title: String(restore.title ?? 'Result'), value: null }, lostStatic: true };
+    case 'static': {
+      const title = String(restore.title ?? 'Result');
+      const reopen = reopenOf(restore.reopen);
+      // A capture summary is made again from its file; anything else was not kept.
+      if (reopen) return { request: { kind: 'table', title, tables: [], reopen }, lostStatic: true };
+      return { request: { kind: 'json', title, value: null }, lostStatic: true };
+    }
     default:
       return undefined;
   }

@@ -51,7 +51,16 @@ export interface ResultsMeta {
 export type ResultsRestoreState =
   | { kind: 'allegro'; device: string; path: string; query: AllegroQuery; title?: string; allPages?: boolean; bar?: AllegroQueryBar }
   | { kind: 'report'; device: string; title: string; spec?: JsonValue }
-  | { kind: 'static'; title: string };
+  | { kind: 'static'; title: string; reopen?: ResultsReopen };
+
+/**
+ * How a static result is made again after a reload: a command of an allow-list run on a workspace
+ * file (the capture Summarize re-reads its pcap). The webview keeps it; the host checks it.
+ */
+export interface ResultsReopen {
+  command: 'probeExplorer.summarizeCapture';
+  uri: string;
+}
 
 export type ResultsHostMessage =
   | { type: 'result'; meta: ResultsMeta }

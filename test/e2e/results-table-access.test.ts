@@ -2,13 +2,14 @@
 // values are read whole (columns fit their rows), a selected row is visible, headers sort from the
 // keyboard, the row menu opens from the keyboard and copies, sort and filter survive hiding the
 // tab, two exports within one second keep both files, and auto-refresh neither polls while hidden
-// nor waits a whole interval once shown again.
+// nor waits a whole interval once shown again; a capture summary comes back after a reload.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro/index';
-import { chooseOption, contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, revealAllegroIp, runCommand, sleep, step, T, waitForTab, webviewWith, type Session } from './harness';
+import { chooseOption, contextMenu, deviceWorkspaceFiles, openProbeExplorer, openSession, reloadWindow, revealAllegroIp, revealTreeItem, runCommand, sleep, step, T, viewPane, waitForTab, webviewWith, type Session } from './harness';
+import { pcapBytes, samplePackets } from '../unit/pcap-fixtures';
 
 let sim: AllegroSimulator | undefined;
 let s: Session | undefined;
@@ -219,5 +220,24 @@ test('results table: fitted columns, visible selection in high contrast, keyboar
     assert.ok(sim!.stats.count('GET', path) > hiddenAt, 'shown again after more than its interval, the panel asks the device at once');
     const again = await webviewWith(page, `h1.title:text("${ip}")`);
     await chooseOption(again.locator('vscode-single-select.auto-refresh'), 'Auto-refresh off');
+  });
+
+  await step(session, 'capture-summary-after-reload', async () => {
+    // A capture summary is made again from its file after a window reload (it said "not kept").
+    fs.mkdirSync(path.join(session.workspace, 'captures'), { recursive: true });
+    fs.writeFileSync(path.join(session.workspace, 'captures', 'reload-me.pcap'), pcapBytes(samplePackets(12)));
+    await runCommand(page, 'View: Close All Editors');
+    await openProbeExplorer(page);
+    await runCommand(page, 'Probe Explorer: Refresh Captures');
+    const row = await revealTreeItem(page, /^reload-me\.pcap$/, { pane: viewPane(page, 'Captures') });
+    await contextMenu(page, row, 'Summarize Capture');
+    const before = await webviewWith(page, 'h1.title:text("reload-me.pcap")');
+    await before.locator('.tabs .tab', { hasText: 'Overview' }).first().waitFor({ state: 'visible', timeout: T.remote });
+    await reloadWindow(page);
+    const after = await webviewWith(page, 'h1.title:text("reload-me.pcap")', T.boot);
+    await after.locator('.tabs .tab', { hasText: 'Top talkers' }).first().waitFor({ state: 'visible', timeout: T.remote });
+    const packets = after.locator('.vt-row', { has: after.locator('.vt-cell', { hasText: /^packets$/ }) }).first();
+    assert.equal((await packets.innerText()).split('\n')[1], '12');
+    assert.equal(await page.locator('.tabs-container .tab', { hasText: 'reload-me.pcap' }).count(), 1, 'one summary tab, not a dead one beside it');
   });
 });
