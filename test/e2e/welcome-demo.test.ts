@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startAllegroSimulator } from '../../src/simulator/allegro/index';
-import { contextMenu, expand, openProbeExplorer, openSession, pickQuickItem, runCommand, sleep, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
+import { expand, openProbeExplorer, openSession, pickQuickItem, quickInput, runCommand, sleep, step, submitQuickInput, T, treeItem, treeLabels, viewPane, waitForNotification, waitForQuickInput, type Session } from './harness';
 
 let s: Session;
 before(async () => { s = await openSession('a-welcome-demo'); });
@@ -146,8 +146,11 @@ test('welcome view with Add Device and Start Demo Appliances; Add Device opens t
   });
 
   await step(s, 'edit-device-starts-on-current-choices', async () => {
-    // Editing the AppResponse must start on its own kind and auth: Enter keeps them.
-    await contextMenu(page, treeItem(page, 'Demo AppResponse'), 'Edit Device…');
+    // Editing the AppResponse must start on its own kind and auth: Enter keeps them. From the
+    // Command Palette (messages tell the user to run Edit Device…), which asks for the device.
+    await runCommand(page, 'Probe Explorer: Edit Device…');
+    await quickInput(page).locator('input.input[placeholder="Edit which device?"]').waitFor({ state: 'visible', timeout: T.ui });
+    await pickQuickItem(page, /^Demo AppResponse$/);
     const widget = await waitForQuickInput(page, 'Edit Demo AppResponse (1/6)');
     const focused = widget.locator('.quick-input-list .monaco-list-row.focused');
     await focused.filter({ hasText: 'Riverbed AppResponse 11' }).waitFor({ state: 'visible', timeout: T.ui });
