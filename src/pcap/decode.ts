@@ -19,6 +19,18 @@ export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
 export const LINKTYPE_LINUX_SLL2 = 276;
 
+/** Names of common link types (tcpdump.org LINKTYPE_ values), as capinfos shows them. */
+const LINK_TYPES: Record<number, string> = {
+  0: 'BSD loopback', 1: 'Ethernet', 101: 'Raw IP', 105: 'IEEE 802.11 Wireless LAN', 108: 'OpenBSD loopback', 113: 'Linux cooked-mode capture v1',
+  127: 'IEEE 802.11 plus radiotap radio header', 228: 'Raw IPv4', 229: 'Raw IPv6', 276: 'Linux cooked-mode capture v2',
+};
+
+/** "Ethernet (1)"; an unknown link type by its number. */
+export function linkTypeName(linkType: number): string {
+  const name = LINK_TYPES[linkType];
+  return name ? `${name} (${linkType})` : `link type ${linkType}`;
+}
+
 const IP_PROTOCOLS: Record<number, string> = { 1: 'ICMP', 2: 'IGMP', 6: 'TCP', 17: 'UDP', 47: 'GRE', 50: 'ESP', 51: 'AH', 58: 'ICMPv6', 132: 'SCTP' };
 
 export function ipProtocolName(protocol: number): string {

@@ -2,6 +2,7 @@
 import { formatBitrate, formatBytes as formatTrafficBytes } from '../shared/format';
 import { formatBytes, formatDuration, type CaptureSummary, type Counter } from './summary';
 import type { CaptureSidecar } from './sidecar';
+import { linkTypeName } from './decode';
 
 /** A typed column: the results view formats bytes with units and sorts the share as a number. */
 export interface SummaryColumn {
@@ -46,7 +47,7 @@ export function overviewRows(s: CaptureSummary, sidecar?: CaptureSidecar): (stri
   if (s.durationSeconds !== undefined) rows.push(['duration', formatDuration(s.durationSeconds)]);
   // As capinfos says it (data bit rate and byte rate, decimal units) and as rates read everywhere else here.
   if (s.durationSeconds) rows.push(['average rate', `${formatBitrate((s.wireBytes * 8) / s.durationSeconds)} (${formatTrafficBytes(s.wireBytes / s.durationSeconds)}/s)`]);
-  rows.push(['link types', s.linkTypes.join(', ')]);
+  rows.push(['link types', s.linkTypes.map(linkTypeName).join(', ')]);
   if (sidecar) {
     rows.push(['device', `${sidecar.device.name} (${sidecar.device.kind})`], ['mode', sidecar.mode], ['sha256', sidecar.sha256]);
     if (sidecar.stoppedEarly) rows.push(['stopped early', `by the user at ${sidecar.stoppedEarly.at}; ${sidecar.stoppedEarly.droppedBytes} bytes of an incomplete last packet cut off`]);

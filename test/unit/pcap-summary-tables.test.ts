@@ -46,3 +46,10 @@ test('the Markdown summary heads its tables with the column labels', async (t) =
   assert.match(md, /\| address \| packets \| bytes \| share % \|/);
   assert.doesNotMatch(md, /\[object Object\]/);
 });
+
+test('the overview names the link type as capinfos does (Ethernet), not by its number alone', async (t) => {
+  const s = await summary(t);
+  assert.deepEqual(s.linkTypes, [1]);
+  const rows = new Map(summaryTables(s)[0].rows.map((r) => [r[0], r[1]]));
+  assert.equal(rows.get('link types'), 'Ethernet (1)');
+});
