@@ -14,6 +14,7 @@ import { createCatalogueProvider } from './views/language/catalogue';
 import { registerReportCommands } from './commands/report';
 import { registerReportEditor } from './panels/reportEditor';
 import { stopDigestWorker } from './pcap/digest';
+import { runningJobs } from './shared/running';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Probe Explorer', { log: true });
@@ -37,7 +38,13 @@ export function activate(context: vscode.ExtensionContext): void {
   void registerSecretsBootstrap(context, { log, folders: vscode.workspace.workspaceFolders });
 }
 
-/** Stops the capture digest thread (idle threads do not keep the host alive, but exit tidily). */
-export function deactivate(): Promise<void> {
-  return stopDigestWorker();
+/**
+ * The window is closing: running downloads, exports and reports are cancelled as by Cancel and
+ * given a few seconds to delete their partial files and what they made on the device (VS Code
+ * allows a deactivating extension about 5 s); then the capture digest thread is stopped.
+ */
+export async function deactivate(): Promise<void> {
+  await runningJobs.abortAll(new Error('cancelled: the window closed'), DEACTIVATE_CLEANUP_MS);
+  await stopDigestWorker();
 }
+const DEACTIVATE_CLEANUP_MS = 4000;

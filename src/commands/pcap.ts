@@ -3,6 +3,7 @@
 // time left, a Markdown link in the note), and the Captures view's commands.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { runningJobs } from '../shared/running';
 import type { HttpClientApi } from '../http/types';
 import type { DeviceProfile } from '../devices/profile';
 import {
@@ -195,7 +196,9 @@ async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => 
     }, { once: true });
     const timer = setInterval(tick, 500);
     try {
-      return await run({
+      // Tracked: a window that closes mid-download cancels it (the .part file and any export
+      // handle or device file are deleted, as on Cancel).
+      return await runningJobs.track(controller, run({
         signal: controller.signal,
         stop: stopper.signal,
         meter,
@@ -205,7 +208,7 @@ async function withDownloadProgress<T>(title: string, run: (ctx: RunContext) => 
           stoppable = liveCaptures.add(label, stopper);
           tick();
         },
-      });
+      }));
     } catch (err) {
       if (controller.signal.aborted) throw new CancelledByUser(err);
       throw err;

@@ -5,6 +5,7 @@
 // update the same panel until it is closed or the notification is cancelled. The orchestration is
 // src/appresponse/reportRunner.ts (no vscode); this module only wires it to the UI.
 import * as vscode from 'vscode';
+import { runningJobs } from '../shared/running';
 import { AppResponseClient } from '../appresponse/client';
 import { ReportCancelledError, ReportInvalidError, ReportRunner, type DataDefOutcome, type RunMode, type RunProgress } from '../appresponse/reportRunner';
 import { parseReportFile, REPORT_FILE_SUFFIX, type DataDef, type ReportFile } from '../report/index';
@@ -136,7 +137,8 @@ export function registerReportCommands(context: vscode.ExtensionContext, deps: R
         const runner = new ReportRunner(new AppResponseClient(await deps.http(device)));
         const tables = new Map<number, ReportDataDefResult>();
         const live = new Map<number, { columns: string[]; rows: string[][] }>();
-        const result = await runner.run(file.data_defs, {
+        // Tracked: a window that closes mid-run cancels it, and the runner deletes its instance.
+        const result = await runningJobs.track(stop, runner.run(file.data_defs, {
           mode,
           signal: stop.signal,
           validation: { getSource: (n) => sources.get(n), sourceNames: names },
@@ -161,7 +163,7 @@ export function registerReportCommands(context: vscode.ExtensionContext, deps: R
             progress.report({ message: `live · ${total} rows · up to ${new Date(Number(inc.end) * 1000).toLocaleTimeString()} (cancel to stop)` });
           },
           onWarning: (m) => deps.log?.warn(m),
-        });
+        }));
         deps.log?.info(`Report ${title} on ${device}: instance ${result.instanceId}, ${result.outcomes.map((o) => `${o.id}:${o.state}(${o.data.length})`).join(' ')}, ${result.elapsedMs} ms`);
         const failed = result.outcomes.filter((o) => o.state === 'error');
         return failed.length ? { kind: 'partial', failed: failed.length, of: result.outcomes.length, first: failed[0].messages?.[0]?.text ?? 'no details' } : { kind: 'done' };

@@ -11,6 +11,7 @@ import { startAppResponseSimulator, type AppResponseSimulator } from '../../src/
 import {
   cleanupWarningsOf, ExportFailedError, httpPacketExportTransport, listPacketSources, runPacketExport, type DownloadMode, type ExportEstimate, type PacketExportForm,
 } from '../../src/appresponse/packetExport';
+import { RunningJobs } from '../../src/shared/running';
 import { CaptureDownloadError } from '../../src/pcap/download';
 import type { PacketSourceRef } from '../../src/pcap/target';
 import { exportFormAt, planRerun } from '../../src/commands/rerun';
@@ -235,6 +236,28 @@ describe('AppResponse packet export, faults', () => {
     assert.match(err.message, /Download cancelled\. The partial download \(.*\) was deleted/);
     assert.deepEqual(files(dir), []);
     await expectNoHandles();
+  });
+
+  test('a window that closes mid-stream (deactivate: runningJobs.abortAll): the partial file and the handle are gone by the time abortAll resolves', async (t) => {
+    const dir = tempFolder(t);
+    const jobs = new RunningJobs();
+    const ac = new AbortController();
+    let receiving!: () => void;
+    const started = new Promise<void>((resolve) => (receiving = resolve));
+    const run = jobs.track(ac, runPacketExport({
+      transport: httpPacketExportTransport(http), device: { name: 'ar-sim' },
+      form: { source: job, startTime: t1 - 120, endTime: t1, mode: 'BUFFER_STREAM', stopRule: { size_limit: 200_000_000 } },
+      writer: { folder: dir, stem: 'closing', onBytes: () => receiving() },
+      signal: ac.signal, pollMs: 20,
+    }));
+    await Promise.race([started, run]);
+    assert.ok(sim.exportCount > 0, 'the export handle exists while the bytes arrive');
+    const outcome = await jobs.abortAll(new Error('cancelled: the window closed'), 5000);
+    assert.deepEqual(outcome, { aborted: 1, unfinished: 0 });
+    assert.deepEqual(files(dir), [], 'no .part file is left');
+    assert.equal(sim.exportCount, 0, 'the handle was deleted before abortAll resolved');
+    const err = await run.then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof CaptureDownloadError && err.cancelled, String(err));
   });
 
   test('Stop and keep during a LIVE_STREAM export: the complete packets are kept, capinfos accepts them, no handle stays', async (t) => {

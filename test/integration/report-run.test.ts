@@ -11,6 +11,7 @@ import { scaffoldDataDef, type DataDef, type ValidateOptions } from '../../src/r
 import { createCatalogueProvider } from '../../src/views/language/catalogue';
 import type { Source } from '../../src/steelfilter/index';
 import { modelTopIps, startRig, type Rig } from './appresponse-support';
+import { RunningJobs } from '../../src/shared/running';
 
 const JOB = 'c69a9a14-fb82-46a7-b7c1-70751b70f69b';
 const POST_ASYNC = 'POST /api/npm.reports/1.0/instances';
@@ -205,5 +206,19 @@ describe('report runner against the simulated AppResponse', () => {
       await assert.rejects(run, ReportCancelledError);
       assert.equal(await waitForNoInstances(), 0, `${mode}: instance deleted after cancel`);
     }
+  });
+
+  it('a window that closes mid-run (deactivate: runningJobs.abortAll) cancels the report, and its instance is deleted before abortAll resolves', async () => {
+    const jobs = new RunningJobs();
+    const stop = new AbortController();
+    let seen = false;
+    const run = jobs.track(stop, runner.run([{ ...topIps(), reference: 'never-complete' }], { mode: 'async', validation, signal: stop.signal, onProgress: () => (seen = true) }));
+    for (let i = 0; i < 200 && !(seen && rig.sim.instanceCount > 0); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(rig.sim.instanceCount, 1, 'the instance runs on the device');
+    const outcome = await jobs.abortAll(new Error('cancelled: the window closed'), 5000);
+    assert.deepEqual(outcome, { aborted: 1, unfinished: 0 });
+    assert.equal(rig.sim.instanceCount, 0, 'deleted by the time abortAll resolves');
+    await assert.rejects(run, ReportCancelledError);
+    assert.equal(jobs.size, 0);
   });
 });
