@@ -1,6 +1,6 @@
 // Opens results panels, keeps the report re-run callback and restores panels after a reload.
 import * as vscode from 'vscode';
-import { requestFromState } from './resultsRestore';
+import { autoRefreshFromState, requestFromState } from './resultsRestore';
 import { RESULTS_VIEW_TYPE, type ReportRerun, type ResultsDeps, type ResultsOpenOptions, type ResultsPanelHandle, type ResultsRequest, type ResultsService } from './results';
 import { ResultsPanel, titleOf } from './resultsPanel';
 
@@ -49,7 +49,7 @@ export class ResultsManager implements ResultsService, vscode.WebviewPanelSerial
     }
     // A restored report re-runs through the registered callback; without one it cannot show data.
     const isReport = restored.request.kind === 'report';
-    this.track(new ResultsPanel(panel, restored.request, this.panelContext(), restored.lostStatic || (isReport && !this.rerun), isReport));
+    this.track(new ResultsPanel(panel, restored.request, this.panelContext(), restored.lostStatic || (isReport && !this.rerun), isReport, autoRefreshFromState(state)));
   }
 
   dispose(): void {

@@ -87,8 +87,10 @@ export class ResultsPanel implements ResultsPanelHandle {
     /** Set when restored after a reload and the content was static (not kept). */
     private readonly lostStatic = false,
     initialRerun = false,
+    /** Restored after a reload: the interval the user had chosen in this panel (else the setting's). */
+    autoRefreshSeconds?: number,
   ) {
-    this.autoSeconds = vscode.workspace.getConfiguration('probeExplorer').get<number>('results.autoRefreshSeconds', 0);
+    this.autoSeconds = autoRefreshSeconds ?? vscode.workspace.getConfiguration('probeExplorer').get<number>('results.autoRefreshSeconds', 0);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(ctx.extensionUri) };
     panel.webview.html = webviewHtml(panel.webview, ctx.extensionUri, { bundle: 'results', title: 'Results' });
     this.disposables.push(

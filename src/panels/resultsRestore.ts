@@ -63,3 +63,8 @@ export function requestFromState(state: unknown): { request: ResultsRequest; los
   }
 }
 
+/** The auto-refresh interval a restored panel keeps (a whole number of seconds, at most a day), if its state has one. */
+export function autoRefreshFromState(state: unknown): number | undefined {
+  const v = (state as ResultsWebviewState | undefined)?.autoRefreshSeconds;
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 86_400 ? v : undefined;
+}

@@ -102,6 +102,8 @@ export interface ResultsWebviewState {
    * webview is not kept while its tab is hidden, so this brings them back when it is shown again.
    */
   tableViews?: Record<string, ResultsTableLayout>;
+  /** The auto-refresh interval the user chose in this panel (seconds; 0 = off), kept across a reload. */
+  autoRefreshSeconds?: number;
   restore?: ResultsRestoreState;
 }
 

@@ -135,11 +135,16 @@ test('an IP over "Last 24 hours": the interval counters follow the preset, and a
     assert.ok(p.interval !== p.lastSecond, `the interval is no longer the last second: ${JSON.stringify(p)}`);
   });
   await step(s, 'reload-keeps-preset', async () => {
+    // The auto-refresh interval chosen in the panel comes back too (not the setting's default, off).
+    const auto = () => view.locator('vscode-single-select[aria-label="Auto-refresh interval"]');
+    await chooseOption(auto(), 'Every 5 min');
+    await sleep(300); // the webview saves its state
     await reloadWindow(page);
     await waitForTab(page, ip, T.boot);
     view = await webviewWith(page, `h1.title:text("${ip}")`, T.boot);
     await time().waitFor({ state: 'visible', timeout: T.remote });
     assert.equal(await selectedOptionText(time()), 'Last 24 hours', 'the restored query bar shows the preset');
+    assert.equal(await selectedOptionText(auto()), 'Every 5 min', 'the restored panel keeps its auto-refresh interval');
     await view.locator('.tabs .tab', { hasText: 'Counters' }).first().click();
     const p = await waitForPackets(view, wholeDay, 'after the reload: interval = the last 24 hours, not the last second');
     assert.ok(p.interval !== p.lastSecond, `not Live after the reload: ${JSON.stringify(p)}`);

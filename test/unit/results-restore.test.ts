@@ -2,7 +2,7 @@
 // JSON through vscode.setState) and what the serializer reads back from it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { allegroRestoreState, requestFromState } from '../../src/panels/resultsRestore';
+import { allegroRestoreState, autoRefreshFromState, requestFromState } from '../../src/panels/resultsRestore';
 import { applyQueryBar } from '../../src/results/query';
 
 const SAVED_AT = 1_700_000_000;
@@ -49,4 +49,12 @@ test('a state saved before the query bar was kept still restores its query', () 
   assert.ok(restored && restored.request.kind === 'allegro');
   assert.equal(restored.request.bar, undefined);
   assert.deepEqual(restored.request.query, { sort: 'bytes', starttime: 5, endtime: 9 });
+});
+
+test('a restored panel keeps the auto-refresh interval its webview saved; anything odd falls back to the setting', () => {
+  assert.equal(autoRefreshFromState({ autoRefreshSeconds: 300 }), 300);
+  assert.equal(autoRefreshFromState({ autoRefreshSeconds: 0 }), 0, 'off stays off');
+  for (const odd of [undefined, null, {}, { autoRefreshSeconds: '30' }, { autoRefreshSeconds: -5 }, { autoRefreshSeconds: 2.5 }, { autoRefreshSeconds: 1e9 }]) {
+    assert.equal(autoRefreshFromState(odd), undefined, JSON.stringify(odd));
+  }
 });

@@ -237,7 +237,11 @@ export class ResultsApp {
         if (s === meta.autoRefreshSeconds) o.setAttribute('selected', '');
         auto.append(o);
       }
-      auto.addEventListener('change', () => void request({ type: 'autoRefresh', seconds: Number(auto.value) }));
+      auto.addEventListener('change', () => {
+        const seconds = Number(auto.value);
+        saveState({ autoRefreshSeconds: seconds }); // a reload brings the panel back with it
+        void request({ type: 'autoRefresh', seconds });
+      });
       const refresh = el('vscode-button', undefined, 'Refresh', { icon: 'refresh', title: 'Run the query again', secondary: true });
       refresh.addEventListener('click', () => this.refresh());
       this.actions.append(auto, refresh);
