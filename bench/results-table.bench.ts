@@ -7,14 +7,13 @@
 //  - 10,000 rows × 8 columns from the result message to the painted table, against the archived
 //    @vscode/webview-ui-toolkit data grid given the same 10,000 rows in the same harness (target ≥ 20× faster).
 // Rows are generated inside the page, so the harness's own serialisation is not measured.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import type { Page } from 'playwright-core';
-import { BUNDLE, DARK_THEME, ROOT, cleanup, launch, openHarness } from './results/harness';
+import { DARK_THEME, ROOT, cleanup, ensureBundle, launch, openHarness } from './results/harness';
 import { benchTable } from './results/sample';
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -252,10 +251,7 @@ async function peerRun(page: Page, n: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    if (r.status !== 0) throw new Error('build failed');
-  }
+  ensureBundle();
   const browser = await launch();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'results-bench-'));
   try {

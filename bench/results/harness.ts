@@ -1,6 +1,7 @@
 // Page harness for the results webview: loads the real bundle (dist/webview/results.js + .css) in
 // headless Chromium, provides acquireVsCodeApi, and lets a test post the messages a panel would.
 // Used by the integration tests (XSS), the screenshot and the benchmark.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,8 +94,16 @@ export const DARK_THEME: Record<string, string> = {
 
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+/** Headless Debian Chromium; `env` for the browser process (e.g. a TZ). */
+export function launch(env?: NodeJS.ProcessEnv): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true, ...(env ? { env } : {}) });
+}
+
+/** Builds the bundles (esbuild.mjs) when the results webview bundle is missing. */
+export function ensureBundle(): void {
+  if (fs.existsSync(BUNDLE)) return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`the build of ${BUNDLE} failed (exit ${r.status ?? r.signal})`);
 }
 
 export interface HarnessOptions {

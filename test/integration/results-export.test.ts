@@ -4,10 +4,8 @@
 // is turned into CSV / JSON by the same functions the panel uses, and compared with the screen.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { BUNDLE, ROOT, chunks, cleanup, launch, meta, openHarness, post, sentOf } from '../../bench/results/harness';
+import { chunks, cleanup, ensureBundle, launch, meta, openHarness, post, sentOf } from '../../bench/results/harness';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro';
 import { createHttpClient } from '../../src/http';
 import type { HttpClientApi } from '../../src/http/types';
@@ -26,10 +24,7 @@ let browser: Browser;
 const dirs: string[] = [];
 
 before(async () => {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'build of the webview bundle');
-  }
+  ensureBundle();
   sim = await startAllegroSimulator({ seed: 7 });
   const profile = { name: 'mm', kind: 'allegro' as const, url: sim.url, auth: 'basic' as const, username: sim.username, tls: { mode: 'pin' as const, fingerprint: sim.fingerprint } };
   http = createHttpClient(clientOptionsOf(profile, sim.password, { maxConcurrentRequests: 4, timeouts: { connectMs: 5000, headersMs: 10000, bodyIdleMs: 10000 }, retries: 0, proxy: {} }));

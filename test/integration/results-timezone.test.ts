@@ -3,26 +3,16 @@
 // The real webview bundle in Chromium running in Asia/Kolkata (UTC+05:30).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { BUNDLE, ROOT, chunks, cleanup, meta, openHarness, post } from '../../bench/results/harness';
+import type { Browser } from 'playwright-core';
+import { chunks, cleanup, ensureBundle, launch, meta, openHarness, post } from '../../bench/results/harness';
 import { formatTimestamp, utcOffsetText } from '../../src/results/format';
 
 let browser: Browser;
 const dirs: string[] = [];
 
 before(async () => {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'build of the webview bundle');
-  }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
-    headless: true,
-    env: { ...process.env, TZ: 'Asia/Kolkata' },
-  });
+  ensureBundle();
+  browser = await launch({ ...process.env, TZ: 'Asia/Kolkata' });
 });
 
 after(async () => {

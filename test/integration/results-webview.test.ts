@@ -3,11 +3,10 @@
 // in chunks with the first screen painted early, and the table/query bar/export talk to the host.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { BUNDLE, ROOT, chunks, cleanup, launch, meta, openHarness, post, sent, sentOf } from '../../bench/results/harness';
+import { ROOT, chunks, cleanup, ensureBundle, launch, meta, openHarness, post, sent, sentOf } from '../../bench/results/harness';
 import { allegroIpsPaged, appResponseSeries, benchTable } from '../../bench/results/sample';
 import { shapeAllegro } from '../../src/results/allegro';
 import { shapeReport } from '../../src/results/appresponse';
@@ -19,10 +18,7 @@ const dirs: string[] = [];
 const SHOTS = path.join(ROOT, 'test-output', 'results');
 
 before(async () => {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, 'build of the webview bundle');
-  }
+  ensureBundle();
   browser = await launch();
   fs.mkdirSync(SHOTS, { recursive: true });
 });
