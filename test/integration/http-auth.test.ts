@@ -1,18 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHttpClient, HttpStatusError } from '../../src/http';
+import { HttpStatusError } from '../../src/http';
 import type { HttpClientApi, HttpClientOptions } from '../../src/http/types';
-import { startHttpsServer, sendJson, capturingLogger, type Handler, type TestServer } from './http-support';
+import { startHttpsServer, sendJson, capturingLogger, type Handler, type TestServer, pinnedClient } from './http-support';
 
 const PASSWORD = 'S3cret-Passw0rd!';
 
 function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
-  return createHttpClient({
-    deviceName: 'ar11',
-    baseUrl: server.url,
-    tls: { mode: 'pin', fingerprint: server.certificate.fingerprint },
-    ...options,
-  });
+  return pinnedClient(server, 'ar11', { ...options });
 }
 
 /** A TLS server answering with `handler` and our client of it: `fn` runs with both, which are closed after it. */

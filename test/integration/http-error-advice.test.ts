@@ -7,17 +7,11 @@ import http from 'node:http';
 import net from 'node:net';
 import { createHttpClient, HttpStatusError, InvalidResponseError, NetworkError, TimeoutError } from '../../src/http';
 import type { HttpClientOptions } from '../../src/http/types';
-import { sendJson, startHttpsServer, type TestServer } from './http-support';
+import { sendJson, startHttpsServer, type TestServer, pinnedClient } from './http-support';
 import { describeFailure } from '../../src/allegro/apiTree';
 
 function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
-  return createHttpClient({
-    deviceName: 'mm',
-    baseUrl: server.url,
-    tls: { mode: 'pin', fingerprint: server.certificate.fingerprint },
-    retries: 0,
-    ...options,
-  });
+  return pinnedClient(server, 'mm', { retries: 0, ...options });
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<unknown> {

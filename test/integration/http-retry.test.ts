@@ -3,16 +3,10 @@ import assert from 'node:assert/strict';
 import { createHttpClient, HttpStatusError, TimeoutError, AbortedError, NetworkError, InvalidResponseError } from '../../src/http';
 import type { HttpClientOptions } from '../../src/http/types';
 import net from 'node:net';
-import { startHttpsServer, sendJson, type TestServer } from './http-support';
+import { startHttpsServer, sendJson, type TestServer, pinnedClient } from './http-support';
 
 function client(server: TestServer, options: Partial<HttpClientOptions> = {}) {
-  return createHttpClient({
-    deviceName: 'mm',
-    baseUrl: server.url,
-    tls: { mode: 'pin', fingerprint: server.certificate.fingerprint },
-    retryBaseDelayMs: 10,
-    ...options,
-  });
+  return pinnedClient(server, 'mm', { retryBaseDelayMs: 10, ...options });
 }
 
 test('a 503 is retried and the next answer returned', async () => {

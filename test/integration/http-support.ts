@@ -5,7 +5,8 @@ import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { generateCertificate, type GeneratedCertificate } from '../../src/simulator/shared/cert';
-import type { Logger } from '../../src/http/types';
+import { createHttpClient } from '../../src/http/index';
+import type { HttpClientApi, HttpClientOptions, Logger } from '../../src/http/types';
 
 export interface TestServer {
   url: string;
@@ -21,6 +22,11 @@ export interface TestServer {
   /** TLS connections accepted. */
   connections: number;
   close(): Promise<void>;
+}
+
+/** Our HTTP client of a test server, its certificate pinned; `options` add to or override the defaults. */
+export function pinnedClient(server: TestServer, deviceName: string, options: Partial<HttpClientOptions> = {}): HttpClientApi {
+  return createHttpClient({ deviceName, baseUrl: server.url, tls: { mode: 'pin', fingerprint: server.certificate.fingerprint }, ...options });
 }
 
 export type Handler = (req: http.IncomingMessage & { body: string }, res: http.ServerResponse, server: TestServer) => unknown;
