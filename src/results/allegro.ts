@@ -284,7 +284,21 @@ export function listHistoryCharts(items: JsonObject[], maxItems = 10): ResultCha
       return { label: itemLabel(item, items.indexOf(item)), values };
     });
     const kind: ResultChart['kind'] = seen.counters ? 'bytes' : 'number';
-    charts.push({ id: `list-${key}`, title: `${key}${kind === 'bytes' ? ' (rx + tx bytes)' : ''} per item`, kind, x, series });
+    // As for a single history: each point counts `timespan` seconds; when the items agree on it,
+    // the bytes are also charted as a bit rate (first) and the counts say their period.
+    const spans = new Set(withHistory.map((item) => historyTimespan(item[key] as JsonObject)));
+    const timespan = spans.size === 1 ? [...spans][0] : undefined;
+    const per = timespan ? ` per ${spanText(timespan)}` : '';
+    if (timespan && kind === 'bytes') {
+      charts.push({
+        id: `list-${key}-rate`,
+        title: `${key} (rx + tx bit rate) per item`,
+        kind: 'bitrate',
+        x,
+        series: series.map((s) => ({ label: s.label, values: s.values.map((v) => (v === null ? null : (v * 8) / timespan)) })),
+      });
+    }
+    charts.push({ id: `list-${key}`, title: `${key}${kind === 'bytes' ? ` (rx + tx bytes${per})` : per} per item`, kind, x, series });
   }
   return charts;
 }

@@ -2,7 +2,7 @@
 // bit rate (bytes × 8 / timespan), so a 60 s history and a 1 s history read in the same unit.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { historyCharts } from '../../src/results/allegro';
+import { historyCharts, shapeAllegro } from '../../src/results/allegro';
 
 const rows = ['rxPackets', 'rxBytes', 'txPackets', 'txBytes'];
 
@@ -32,4 +32,33 @@ test('gaps stay gaps in the rate, and a history without a timespan has no rate c
   assert.deepEqual(rate.series[1].values, [null, 8]);
   const plain = historyCharts({ rows, data: [[1_700_000_000, 1, 2, 3, 4]] }, 'h', 'history');
   assert.deepEqual(plain.map((c) => c.title), ['history: bytes', 'history: packets']);
+});
+
+test('list item histories with one timespan get a bit rate chart per item first, and the bytes chart says its period', () => {
+  const list = shapeAllegro({
+    displayedItems: [
+      { ip: '10.0.0.1', hostName: 'alpha', history: { timespan: 60, data: [[1_700_000_000, 1, 3_000, 1, 3_000], [1_700_000_060, 1, 600, 1, 0]] } },
+      { ip: '10.0.0.2', history: { timespan: 60, data: [[1_700_000_060, 1, 7_500, 1, 0]] } },
+    ],
+  });
+  const ids = list.charts.map((c) => c.id);
+  assert.deepEqual(ids.slice(0, 2), ['list-history-rate', 'list-history']);
+  const [rate, bytes] = list.charts;
+  assert.equal(rate.kind, 'bitrate');
+  assert.equal(rate.title, 'history (rx + tx bit rate) per item');
+  assert.deepEqual(rate.series.map((s) => s.label), ['alpha', '10.0.0.2']);
+  assert.deepEqual(rate.series[0].values, [800, 80]); // 6,000 B in 60 s = 800 bit/s
+  assert.deepEqual(rate.series[1].values, [null, 1_000]);
+  assert.equal(bytes.title, 'history (rx + tx bytes per 1 min) per item');
+  assert.deepEqual(bytes.series[0].values, [6_000, 600], 'the bytes chart keeps the counts');
+});
+
+test('list item histories without a common timespan keep one bytes chart without a rate', () => {
+  const list = shapeAllegro({
+    displayedItems: [
+      { ip: '10.0.0.1', history: { timespan: 60, data: [[1_700_000_000, 1, 10, 1, 10]] } },
+      { ip: '10.0.0.2', history: { timespan: 1, data: [[1_700_000_000, 1, 10, 1, 10]] } },
+    ],
+  });
+  assert.deepEqual(list.charts.map((c) => c.title), ['history (rx + tx bytes) per item']);
 });
