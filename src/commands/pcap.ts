@@ -94,10 +94,10 @@ async function reviewPick(title: string, step: number, totalSteps: number, items
 
 /**
  * Review-step choices both capture wizards share: Start (only with a valid form, and a folder,
- * asked for once), the file name and the folder. 'start' to go on, 'done' after any other of
- * these, undefined for a wizard's own choice.
+ * asked for once), the file name, the folder and whether a capture without packets leaves a file.
+ * 'start' to go on, 'done' after any other of these, undefined for a wizard's own choice.
  */
-async function sharedReviewChoice(id: string, state: { folder: string; stem?: string }, stem: string, problems: string[], edit: EditStep): Promise<'start' | 'done' | undefined> {
+async function sharedReviewChoice(id: string, state: { folder: string; stem?: string; form: { keepEmpty?: boolean } }, stem: string, problems: string[], edit: EditStep): Promise<'start' | 'done' | undefined> {
   switch (id) {
     case 'start':
       if (problems.length) return 'done';
@@ -118,6 +118,10 @@ async function sharedReviewChoice(id: string, state: { folder: string; stem?: st
       if (folder) state.folder = folder;
       return 'done';
     }
+    case 'empty':
+      if (state.form.keepEmpty) delete state.form.keepEmpty;
+      else state.form.keepEmpty = true;
+      return 'done';
     default:
       return undefined;
   }
@@ -471,10 +475,6 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       switch (picked.id) {
         case 'window':
           return 1;
-        case 'empty':
-          f.keepEmpty = !f.keepEmpty;
-          if (!f.keepEmpty) delete f.keepEmpty;
-          break;
         case 'buffer':
           f.fromCaptureBuffer = !fromBuffer;
           break;
@@ -792,10 +792,6 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       switch (picked.id) {
         case 'time':
           return 0;
-        case 'empty':
-          f.keepEmpty = !f.keepEmpty;
-          if (!f.keepEmpty) delete f.keepEmpty;
-          break;
         case 'time_limit':
         case 'size_limit':
         case 'packet_limit': {

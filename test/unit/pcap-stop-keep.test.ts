@@ -81,12 +81,18 @@ for (const [format, make] of [['pcap', pcapBytes], ['pcapng', pcapngBytes]] as c
   });
 }
 
+/** A capture saved from a stream the test writes to, with a Stop and keep it can press. */
+function stoppable(dir: string, stem: string) {
+  const source = new PassThrough();
+  const stop = new AbortController();
+  const saving = saveCaptureStream(source, { writer: { folder: dir, stem, digest: { inline: true } }, stop: stop.signal, sidecar: sidecarOf });
+  return { source, stop, saving };
+}
+
 test('Stop and keep at a packet boundary cuts nothing', async (t) => {
   const dir = tempFolder(t);
   const bytes = pcapBytes(samplePackets(5));
-  const source = new PassThrough();
-  const stop = new AbortController();
-  const saving = saveCaptureStream(source, { writer: { folder: dir, stem: 'b', digest: { inline: true } }, stop: stop.signal, sidecar: sidecarOf });
+  const { source, stop, saving } = stoppable(dir, 'b');
   source.write(bytes);
   setTimeout(() => stop.abort(), 20);
   const saved = await saving;
@@ -98,9 +104,7 @@ test('Stop and keep at a packet boundary cuts nothing', async (t) => {
 test('Stop and keep before one complete packet arrived keeps nothing and says so', async (t) => {
   const dir = tempFolder(t);
   const bytes = pcapBytes(samplePackets(3));
-  const source = new PassThrough();
-  const stop = new AbortController();
-  const saving = saveCaptureStream(source, { writer: { folder: dir, stem: 'none', digest: { inline: true } }, stop: stop.signal, sidecar: sidecarOf });
+  const { source, stop, saving } = stoppable(dir, 'none');
   source.write(bytes.subarray(0, 24 + 10));
   setTimeout(() => stop.abort(), 20);
   const err = await saving.then(() => undefined, (e: unknown) => e);
@@ -112,9 +116,7 @@ test('Stop and keep before one complete packet arrived keeps nothing and says so
 test('a source that ends by itself before the stop is committed as a normal download', async (t) => {
   const dir = tempFolder(t);
   const bytes = pcapBytes(samplePackets(4));
-  const source = new PassThrough();
-  const stop = new AbortController();
-  const saving = saveCaptureStream(source, { writer: { folder: dir, stem: 'n', digest: { inline: true } }, stop: stop.signal, sidecar: sidecarOf });
+  const { source, stop, saving } = stoppable(dir, 'n');
   source.end(bytes);
   const saved = await saving;
   stop.abort();
