@@ -233,6 +233,86 @@ test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D st
   await page.close();
 });
 
+test('only cells whose text may not fit are clipped (with an ellipsis and the whole text as tooltip); no other cell’s text runs over, after a resize or a font change too', async () => {
+  const page = await open();
+  const columns = [
+    { id: 'host', label: 'host', kind: 'string' as const },
+    { id: 'n', label: 'packets', kind: 'integer' as const },
+  ];
+  const rows = Array.from({ length: 300 }, (_, i) => [i % 10 === 0 ? `${'long-name-'.repeat(60)}${i}` : i % 10 === 1 ? `東京データセンター-${i}` : i % 10 === 2 ? `probe 🚀 ${i}` : `host-${i}.example`, i * 1_000]);
+  await post(page, { type: 'result', meta: meta({ seq: 1, tables: [{ id: 't', title: 'Rows', columns, rowCount: rows.length }] }) }, ...chunks(1, 't', rows));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('300 rows'));
+  interface Cell { text: string; clipped: boolean; title: string; width: number; room: number; ellipsis: boolean }
+  /** Every shown cell: its text's laid-out width (a Range over its text node) and the room inside its padding. */
+  const cells = (): Promise<Cell[]> =>
+    page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return [...document.querySelectorAll<HTMLElement>('.vt-row:not([hidden]) .vt-cell')].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const style = getComputedStyle(cell);
+        return {
+          text: cell.textContent ?? '',
+          clipped: cell.classList.contains('clip'),
+          title: cell.title,
+          width: range.getBoundingClientRect().width,
+          room: cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+          ellipsis: style.overflowX === 'hidden' && style.textOverflow === 'ellipsis',
+        };
+      });
+    });
+  const check = (list: Cell[], where: string): Cell[] => {
+    assert.ok(list.length > 20, `${where}: cells are shown`);
+    for (const c of list) {
+      if (c.clipped) {
+        assert.ok(c.ellipsis, `${where}: a clipped cell is cut with an ellipsis (${c.text.slice(0, 30)})`);
+        assert.equal(c.title, c.text, `${where}: a clipped cell's tooltip is its whole text`);
+      } else {
+        assert.ok(c.width <= c.room + 0.5, `${where}: "${c.text.slice(0, 40)}" is not clipped, so it must fit: ${c.width} px in ${c.room} px`);
+        assert.equal(c.title, '', `${where}: no tooltip on a cell shown whole`);
+      }
+    }
+    return list;
+  };
+  const first = check(await cells(), 'fitted columns');
+  const byText = (list: Cell[], re: RegExp): Cell[] => list.filter((c) => re.test(c.text));
+  assert.ok(byText(first, /^long-name-/).every((c) => c.clipped), 'a text wider than the widest fitted column is clipped');
+  assert.ok(byText(first, /東京|🚀/).every((c) => c.clipped), 'texts in scripts and emoji that are not estimated are clipped');
+  const plain = byText(first, /^(host-\d+\.example|[\d,]+)$/);
+  assert.ok(plain.length > 20 && plain.every((c) => !c.clipped), 'host names and numbers that fit their columns are not clipped (no clip per cell)');
+  // narrow the host column by dragging its header's edge: the host names no longer fit
+  const grip = page.locator('.vt-hcell').first().locator('.vt-resize');
+  const box = (await grip.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 320, box.y + box.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const narrow = check(await cells(), 'after narrowing the host column');
+  assert.ok(byText(narrow, /^host-/).every((c) => c.clipped), 'host names cut by the narrower column are clipped now');
+  assert.ok(byText(narrow, /^[\d,]+$/).every((c) => !c.clipped), 'the other column is unchanged');
+  // a larger theme font (VS Code sets its variables on <html>): numbers that fitted may not any more
+  await page.evaluate(() => document.documentElement.style.setProperty('--vscode-font-size', '30px'));
+  const large = check(await cells(), 'after a font change');
+  assert.ok(byText(large, /^[\d,]+$/).some((c) => c.clipped), 'numbers too wide for their column in the larger font are clipped');
+  // a result that arrives while the webview is hidden (VS Code hides a panel in the background):
+  // once shown (the webview gets a resize), its cells that fit are not clipped
+  await page.evaluate(() => {
+    document.documentElement.style.removeProperty('--vscode-font-size');
+    (document.getElementById('app') as HTMLElement).style.display = 'none';
+  });
+  const small = rows.map((r, i) => [`host-${i}.example`, r[1]]);
+  await post(page, { type: 'result', meta: meta({ seq: 2, tables: [{ id: 'a', title: 'Hosts', columns, rowCount: 100 }] }) }, ...chunks(2, 'a', small.slice(0, 100)));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('100 rows'));
+  await page.evaluate(() => {
+    (document.getElementById('app') as HTMLElement).style.display = '';
+    window.dispatchEvent(new Event('resize'));
+  });
+  const shownAgain = check(await cells(), 'a table first filled while hidden, shown');
+  assert.ok(shownAgain.some((c) => c.text === 'host-3.example'), 'the new table is shown');
+  assert.ok(shownAgain.every((c) => !c.clipped), 'once shown, its cells that fit are not clipped');
+  await page.close();
+});
+
 test('sorting, filtering, hiding a column and copying rows work on the typed values', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(30), { page: 0 });

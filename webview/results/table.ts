@@ -8,10 +8,13 @@ import type { CellValue, ColumnSpec } from '../../src/results/model';
 import type { ResultsTableLayout } from '../../src/shared/protocol';
 import { ColumnStore } from './columns';
 import { el, icon } from './dom';
+import { TextFit } from './textFit';
 
 export const ROW_HEIGHT = 22;
 const HEADER_HEIGHT = 26;
 const MIN_WIDTH = 48;
+/** A cell's horizontal padding (8 px each side, styles.css). */
+const CELL_PADDING = 16;
 /** Rows rendered beyond each edge of the viewport (ready for a scroll on the compositor). */
 export const OVERSCAN = 4;
 
@@ -108,8 +111,14 @@ export class VirtualTable {
   private poolAria: number[] = [];
   private poolSel: boolean[] = [];
   private poolHidden: boolean[] = [];
-  /** Per pool row, per visible column: 0 plain, 1 #N/A, 2 #N/D (class and tooltip last written). */
-  private poolSpecial: Uint8Array[] = [];
+  /**
+   * Per pool row, per visible column, the cell's look last written (class and tooltip): 0 plain,
+   * 1 #N/A, 2 #N/D, 3 clipped (a text that may not fit its column: cut with an ellipsis, whole in
+   * the tooltip).
+   */
+  private poolLook: Uint8Array[] = [];
+  /** Text width estimates in the cell font (textFit.ts); undefined until measured, null if it cannot be. */
+  private textFit: TextFit | null | undefined;
   /** Scratch of renderRows: pool index per rendered slot, and the free pool indices. */
   private readonly slots: number[] = [];
   private readonly free: number[] = [];
@@ -158,8 +167,20 @@ export class VirtualTable {
 
   /** Call once the root is in the document. */
   mount(): void {
-    if (!this.unmount) this.unmount = this.virtualizer._didMount();
+    if (!this.unmount) {
+      const didMount = this.virtualizer._didMount();
+      // VS Code sets the theme's variables (font family and size among them) on <html> and its
+      // kind as a class of <body>: the cell font may change, so which cells need a clip too.
+      const themed = new MutationObserver(() => this.reclip(true));
+      themed.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+      themed.observe(document.body, { attributes: true, attributeFilter: ['style', 'class'] });
+      this.unmount = () => {
+        themed.disconnect();
+        didMount();
+      };
+    }
     this.virtualizer._willUpdate();
+    this.reclip(true);
     this.renderRows();
   }
 
@@ -167,6 +188,7 @@ export class VirtualTable {
   remeasure(): void {
     this.virtualizer._willUpdate();
     this.virtualizer.measure();
+    if (this.textFit === null) this.reclip(true); // measured while hidden: measure now
     this.renderRows();
   }
 
@@ -525,6 +547,7 @@ export class VirtualTable {
       const cells = row.children;
       for (let i = 0; i < cells.length; i++) (cells[i] as HTMLElement).style.width = widths[i];
     }
+    this.reclip(false);
   }
 
   private makeRow(): HTMLDivElement {
@@ -550,7 +573,7 @@ export class VirtualTable {
     this.poolAria = [];
     this.poolSel = [];
     this.poolHidden = [];
-    this.poolSpecial = [];
+    this.poolLook = [];
   }
 
   /** Forgets which element shows which position (the view changed: sort, filter, new rows). */
@@ -570,27 +593,80 @@ export class VirtualTable {
     this.poolAria.push(-1);
     this.poolSel.push(false);
     this.poolHidden.push(false);
-    this.poolSpecial.push(new Uint8Array(this.visibleCols.length));
+    this.poolLook.push(new Uint8Array(this.visibleCols.length));
     return p;
   }
 
   private fillRow(p: number, dataIndex: number): void {
     const rows = this.rows;
     const visible = this.visibleCols;
-    const special = this.poolSpecial[p];
     const cells = this.pool[p].children;
     this.poolData[p] = dataIndex;
     for (let c = 0; c < visible.length; c++) {
-      const cell = cells[c] as HTMLElement;
       const col = visible[c];
       const v = rows.get(dataIndex, col.index);
       const sp = v === '#N/A' ? 1 : v === '#N/D' ? 2 : 0;
+      const text = sp === 0 ? formatCell(v, col.spec.kind) : sp === 1 ? 'N/A' : 'N/D';
+      const cell = cells[c] as HTMLElement;
       // A text node's data: device strings can never become markup.
-      (cell.firstChild as Text).data = sp === 0 ? formatCell(v, col.spec.kind) : sp === 1 ? 'N/A' : 'N/D';
-      if (special[c] !== sp) {
-        special[c] = sp;
-        cell.className = sp === 1 ? 'vt-cell special na' : sp === 2 ? 'vt-cell special nd' : col.right ? 'vt-cell num' : 'vt-cell';
-        cell.title = sp === 1 ? '#N/A: not applicable' : sp === 2 ? '#N/D: no data' : '';
+      (cell.firstChild as Text).data = text;
+      this.setLook(p, c, sp === 0 && !this.fits(text, col.width) ? 3 : sp, text);
+    }
+  }
+
+  /** True when `text` surely fits a column `width` px wide (else the cell is clipped). */
+  private fits(text: string, width: number): boolean {
+    if (this.textFit === undefined) this.textFit = this.measureTextFit();
+    return this.textFit !== null && this.textFit.fits(text, width - CELL_PADDING);
+  }
+
+  /** Writes a cell's class and tooltip when its look (see poolLook) changed; a clipped cell's tooltip is its whole text. */
+  private setLook(p: number, c: number, look: number, text: string): void {
+    const looks = this.poolLook[p];
+    const was = looks[c];
+    if (was === look && look !== 3) return;
+    const cell = this.pool[p].children[c] as HTMLElement;
+    if (was !== look) {
+      looks[c] = look;
+      cell.className = look === 1 ? 'vt-cell special na' : look === 2 ? 'vt-cell special nd' : this.visibleCols[c].right ? (look === 3 ? 'vt-cell num clip' : 'vt-cell num') : look === 3 ? 'vt-cell clip' : 'vt-cell';
+    }
+    if (look === 3) cell.title = text;
+    else if (was !== look) cell.title = look === 1 ? '#N/A: not applicable' : look === 2 ? '#N/D: no data' : '';
+  }
+
+  /**
+   * Measures the cell font for TextFit: canvas advances, and the width of a digit as the cells show
+   * digits (tabular figures). Null while the table is not laid out (not in the document, or hidden):
+   * measured again on mount/remeasure, and until then every cell with a text is clipped.
+   */
+  private measureTextFit(): TextFit | null {
+    if (!this.scroller.isConnected) return null;
+    const ctx = document.createElement('canvas').getContext('2d');
+    if (!ctx) return null;
+    const style = getComputedStyle(this.scroller);
+    if (!style.fontSize) return null;
+    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    ctx.fontKerning = 'none';
+    const probe = el('span', 'vt-digits', '0123456789');
+    this.body.append(probe);
+    const digit = probe.getBoundingClientRect().width / 10;
+    probe.remove();
+    if (!(digit > 0)) return null; // not laid out (a hidden tab): measured again when shown
+    return new TextFit((t) => ctx.measureText(t).width, digit);
+  }
+
+  /** Re-decides which shown cells are clipped: the column widths changed, or (`font`) the font may have. */
+  private reclip(font: boolean): void {
+    if (font) this.textFit = undefined;
+    const visible = this.visibleCols;
+    for (let p = 0; p < this.pool.length; p++) {
+      if (this.poolData[p] < 0) continue;
+      const cells = this.pool[p].children;
+      const looks = this.poolLook[p];
+      for (let c = 0; c < visible.length && c < cells.length; c++) {
+        if (looks[c] === 1 || looks[c] === 2) continue;
+        const text = (cells[c].firstChild as Text).data;
+        this.setLook(p, c, this.fits(text, visible[c].width) ? 0 : 3, text);
       }
     }
   }
