@@ -150,7 +150,7 @@ test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D st
   await post(page, { type: 'result', meta: meta({ seq: 1, tables: [{ id: 't', title: 'Rows', columns, rowCount: rows.length }] }) }, ...chunks(1, 't', rows));
   await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('5,000 rows'));
   const { formatCell } = await import('../../src/results/format');
-  interface Shown { pos: number; texts: string[]; cls: string; title: string; selected: boolean; ariaSelected: string | null; mark: number | undefined }
+  interface Shown { pos: number; texts: string[]; cls: string; title: string; selected: boolean; ariaSelected: string | null; mark: number | undefined; odd: boolean; background: string; hovered: boolean }
   /** Scrolls (when asked), waits for the frame, and reads every shown row. */
   const shown = (scrollTop?: number): Promise<Shown[]> =>
     page.evaluate(async (top) => {
@@ -167,6 +167,9 @@ test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D st
           selected: row.classList.contains('selected'),
           ariaSelected: row.getAttribute('aria-selected'),
           mark: (row as unknown as { __mark?: number }).__mark,
+          odd: row.classList.contains('odd'),
+          background: getComputedStyle(row).backgroundColor,
+          hovered: row.matches(':hover'),
         };
       });
     }, scrollTop);
@@ -188,6 +191,9 @@ test('scrolling recycles row elements: each row shows its own data, #N/A/#N/D st
       }
       assert.equal(r.selected, r.pos === selectedPos, `${where}: row ${r.pos} selection`);
       assert.equal(r.ariaSelected, r.pos === selectedPos ? 'true' : null, `${where}: row ${r.pos} aria-selected`);
+      // stripes follow the position, not the recycled element (the theme's odd-row colour in the harness)
+      assert.equal(r.odd, r.pos % 2 === 1, `${where}: row ${r.pos} is ${r.pos % 2 ? 'odd' : 'even'}`);
+      if (!r.selected && !r.hovered) assert.equal(r.background, r.pos % 2 ? 'rgba(204, 204, 204, 0.04)' : 'rgba(0, 0, 0, 0)', `${where}: row ${r.pos} stripe`);
     }
   };
   check(await shown(), -1, 'top');

@@ -734,9 +734,14 @@ export class VirtualTable {
       // `top`, not a transform: a moved row is re-positioned by layout without a paint property
       // node of its own, so rows share one paint chunk and the compositor's layerization stays cheap.
       const top = pos * ROW_HEIGHT; // fixed row height: the virtualizer never measures a row
-      if (this.poolTop[p] !== top) {
+      const was = this.poolTop[p];
+      if (was !== top) {
         this.poolTop[p] = top;
         rowEl.style.top = `${top}px`;
+        // Odd rows are striped by a class of their own. A striped background on the whole body
+        // (a repeating gradient 2,200,000 px tall) cost ten times the rest of a frame's raster.
+        const odd = (pos & 1) === 1;
+        if (odd !== (((was / ROW_HEIGHT) & 1) === 1)) rowEl.classList.toggle('odd', odd); // NaN (new): even
       }
       if (dataIndex === anchor) activeRow = rowEl;
       const sel = hasSelection && selected.has(dataIndex);
