@@ -319,6 +319,55 @@ test('only cells whose text may not fit are clipped (with an ellipsis and the wh
   await page.close();
 });
 
+test('a refresh keeps the selection on the same rows (by their first column), wherever they moved; a sort or filter change clears it', async () => {
+  const page = await open();
+  const columns = [
+    { id: 'ip', label: 'ip', kind: 'ipaddr' as const },
+    { id: 'n', label: 'packets', kind: 'integer' as const },
+  ];
+  const ips = Array.from({ length: 60 }, (_, i) => (i === 10 || i === 20 ? '10.9.9.9' : `10.0.0.${i}`));
+  const result = (seq: number, order: number[], add: number): ResultsHostMessage[] => [
+    { type: 'result', meta: meta({ seq, canRefresh: true, tables: [{ id: 't', title: 'IPs', columns, rowCount: order.length }] }) },
+    ...chunks(seq, 't', order.map((i) => [ips[i], i * 100 + add]), 25, 25),
+  ];
+  const selectedRows = (): Promise<string[]> =>
+    page.evaluate(async () => {
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return [...document.querySelectorAll<HTMLElement>('.vt-row.selected')].map((r) => `${r.querySelector('.vt-cell')?.textContent} ${r.querySelectorAll('.vt-cell')[1]?.textContent}`).sort();
+    });
+  const order = ips.map((_, i) => i);
+  await post(page, ...result(1, order, 0));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('60 rows'));
+  // select 10.0.0.5 and the second of the two rows with 10.9.9.9 (row 20)
+  await page.locator('.vt-row[aria-rowindex="7"] .vt-cell').first().click();
+  await page.locator('.vt-row[aria-rowindex="22"] .vt-cell').first().click({ modifiers: ['Control'] });
+  assert.deepEqual(await selectedRows(), ['10.0.0.5 500', '10.9.9.9 2,000']);
+  // a refresh: new values, reversed order, arriving in chunks
+  await post(page, ...result(2, [...order].reverse(), 7));
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent?.startsWith('60 rows · 2 selected'));
+  await page.evaluate(() => ((document.querySelector('.vt-scroller') as HTMLElement).scrollTop = 0));
+  await page.evaluate(() => ((document.querySelector('.vt-scroller') as HTMLElement).scrollTop = 22 * 30));
+  const shown = await page.evaluate(async () => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    return [...document.querySelectorAll<HTMLElement>('.vt-row.selected')].map((r) => r.querySelector('.vt-cell')?.textContent);
+  });
+  assert.ok(shown.includes('10.0.0.5'), `the refreshed 10.0.0.5 row is selected (${shown.join(', ')})`);
+  const copied = await page.evaluate(async () => {
+    const scroller = document.querySelector('.vt-scroller') as HTMLElement;
+    scroller.focus();
+    scroller.dispatchEvent(new KeyboardEvent('keydown', { key: 'c', ctrlKey: true, bubbles: true }));
+    await new Promise((r) => setTimeout(r, 50));
+    const sentMessages = (window as unknown as { __sent: { type: string; text?: string }[] }).__sent;
+    return sentMessages.filter((m) => m.type === 'copy').pop()?.text ?? '';
+  });
+  // reversed, the second 10.9.9.9 to arrive is the old row 10 (1,007): the other one is not selected
+  assert.deepEqual(copied.split('\n').sort(), ['10.0.0.5\t507', '10.9.9.9\t1,007'], 'the same rows, with their new values');
+  // a sort clears it, as before
+  await page.locator('.vt-hcell').nth(1).click();
+  await page.waitForFunction(() => document.querySelector('.table-status')?.textContent === '60 rows');
+  await page.close();
+});
+
 test('sorting, filtering, hiding a column and copying rows work on the typed values', async () => {
   const page = await open();
   const shaped = shapeAllegro(allegroIpsPaged(30), { page: 0 });

@@ -126,6 +126,12 @@ export class VirtualTable {
   private visibleCols: ColumnState[] = [];
   private readonly selected = new Set<number>();
   private anchor = -1;
+  /**
+   * The selection of the rows before a refresh, found again in the rows that arrive: a row is known
+   * by the text of its first column and, among rows with the same text, by its occurrence (the
+   * second "10.0.0.1" stays the second). Dropped once the user changes the selection.
+   */
+  private reselect: { keys: Map<string, Set<number>>; anchor: string; seen: Map<string, number> } | null = null;
   private readonly virtualizer: Virtualizer<HTMLDivElement, HTMLDivElement>;
   private unmount?: () => void;
   private rebuildPending = false;
@@ -209,6 +215,7 @@ export class VirtualTable {
     this.sort = null;
     this.selected.clear();
     this.anchor = -1;
+    this.reselect = null;
     this.fitPending = true;
     this.dropRows();
     this.renderHeader();
@@ -247,18 +254,57 @@ export class VirtualTable {
     specs.forEach((spec, i) => {
       if (this.columns[i]) this.columns[i].spec = spec;
     });
+    this.reselect = this.selected.size ? this.selectionKeys() : null;
     this.rows = new ColumnStore(this.columns.length);
     this.searchText = [];
     this.view = this.filter || this.sort ? new Uint32Array(0) : null;
     this.selected.clear();
+    this.anchor = -1;
     this.unassign();
     this.updateCount();
+  }
+
+  /** The selected rows (and the anchor) as first-column text and occurrence, for `reselect`. */
+  private selectionKeys(): NonNullable<VirtualTable['reselect']> {
+    const keys = new Map<string, Set<number>>();
+    const seen = new Map<string, number>();
+    let anchor = '';
+    let last = this.anchor;
+    for (const i of this.selected) if (i > last) last = i;
+    for (let i = 0; i <= last && i < this.rows.length; i++) {
+      const key = this.rowKey(i, seen);
+      if (this.selected.has(i)) {
+        const [text, occurrence] = key;
+        let set = keys.get(text);
+        if (!set) keys.set(text, (set = new Set()));
+        set.add(occurrence);
+      }
+      if (i === this.anchor) anchor = `${key[1]}\u0000${key[0]}`;
+    }
+    return { keys, anchor, seen: new Map() };
+  }
+
+  /** Row i's first-column text and its occurrence among the rows so far (`seen` counts them). */
+  private rowKey(i: number, seen: Map<string, number>): [string, number] {
+    const c = this.columns[0];
+    const text = c ? exactCell(this.rows.get(i, c.index), c.spec.kind) : '';
+    const occurrence = seen.get(text) ?? 0;
+    seen.set(text, occurrence + 1);
+    return [text, occurrence];
   }
 
   /** Appends rows (a chunk); the screen updates at once, sort/filter are applied to the new rows. */
   appendRows(rows: CellValue[][]): void {
     const start = this.rows.length;
     this.rows.append(rows);
+    const reselect = this.reselect;
+    if (reselect) {
+      for (let i = start; i < this.rows.length; i++) {
+        const [text, occurrence] = this.rowKey(i, reselect.seen);
+        if (reselect.keys.get(text)?.has(occurrence)) this.selected.add(i);
+        if (reselect.anchor === `${occurrence}\u0000${text}`) this.anchor = i;
+      }
+    }
     if (this.fitPending && rows.length) {
       this.fitPending = false;
       this.fitColumns();
@@ -312,7 +358,7 @@ export class VirtualTable {
 
   /** Indices of the rows shown (after the filter, in the shown order); undefined = every row in arrival order. */
   shownRows(): number[] | undefined {
-    if (this.rebuildPending) this.rebuild(); // rows that arrived in this frame are sorted in now
+    if (this.rebuildPending) this.rebuild(true); // rows that arrived in this frame are sorted in now
     return this.view ? Array.from(this.view) : undefined;
   }
 
@@ -386,7 +432,7 @@ export class VirtualTable {
     this.rebuildPending = true;
     requestAnimationFrame(() => {
       this.rebuildPending = false;
-      this.rebuild();
+      this.rebuild(true);
     });
   }
 
@@ -410,7 +456,8 @@ export class VirtualTable {
     return !this.filter || this.rowText(i).includes(this.filter);
   }
 
-  private rebuild(): void {
+  /** Applies the filter and sort; a change of them (not `keepSelection`: rows that arrived) clears the selection. */
+  private rebuild(keepSelection = false): void {
     const n = this.rows.length;
     if (!this.filter && !this.sort) {
       this.view = null;
@@ -449,7 +496,10 @@ export class VirtualTable {
       }
       this.view = Uint32Array.from(idx);
     }
-    this.selected.clear();
+    if (!keepSelection) {
+      this.selected.clear();
+      this.reselect = null;
+    }
     this.unassign();
     this.updateCount();
   }
@@ -804,6 +854,7 @@ export class VirtualTable {
     const h = this.hit(e);
     if (!h) return;
     if (e.button === 2 && this.selected.has(h.row)) return;
+    this.reselect = null;
     if (e.shiftKey && this.anchor >= 0) {
       const a = this.positionOf(this.anchor);
       const b = this.positionOf(h.row);
@@ -828,6 +879,7 @@ export class VirtualTable {
       this.copySelected(false);
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
       e.preventDefault();
+      this.reselect = null;
       const n = this.shownCount;
       for (let p = 0; p < n; p++) this.selected.add(this.view ? this.view[p] : p);
       this.renderRows();
@@ -841,6 +893,7 @@ export class VirtualTable {
       const current = this.anchor >= 0 ? this.positionOf(this.anchor) : -1;
       const pos = Math.max(0, Math.min(n - 1, current < 0 ? 0 : current + delta));
       const index = this.view ? this.view[pos] : pos;
+      this.reselect = null;
       if (!e.shiftKey) this.selected.clear();
       this.selected.add(index);
       this.anchor = index;
@@ -852,6 +905,7 @@ export class VirtualTable {
       e.preventDefault();
       this.openMenuFromKeyboard();
     } else if (e.key === 'Escape') {
+      this.reselect = null;
       this.selected.clear();
       this.renderRows();
       this.closeMenu();
@@ -907,6 +961,7 @@ export class VirtualTable {
 
   private showMenu(h: { row: number; col: number }, x: number, y: number): void {
     if (!this.selected.has(h.row)) {
+      this.reselect = null;
       this.selected.clear();
       this.selected.add(h.row);
       this.anchor = h.row;
