@@ -689,8 +689,11 @@ export async function contextMenu(page: Page, row: Locator, entry: string): Prom
       break;
     } catch (e) {
       if (attempt >= 6) throw e;
-      const list = page.locator('.monaco-list', { has: row }).first();
-      const box = await list.boundingBox();
+      // The row may have left the DOM meanwhile (a virtualized list renders only the rows in view):
+      // then wheel over the side bar's list instead of waiting for a list that holds the row.
+      const box =
+        (await page.locator('.monaco-list', { has: row }).first().boundingBox({ timeout: 2000 }).catch(() => null)) ??
+        (await page.locator('.part.sidebar .monaco-list').first().boundingBox({ timeout: 2000 }).catch(() => null));
       if (box) {
         await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
         await page.mouse.wheel(0, attempt % 2 === 0 ? -60 * (attempt + 1) : 60 * (attempt + 1));
