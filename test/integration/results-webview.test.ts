@@ -401,6 +401,17 @@ test('sorting, filtering, hiding a column and copying rows work on the typed val
   assert.ok(copy, 'a copy request was sent to the host');
   assert.match(copy.text, /^10\.21\.39\.94\thost-3\.lab\.example\t/);
   assert.equal(typeof copy.requestId, 'number');
+  // the same row as CSV for a spreadsheet: labels as headers, raw numbers, as the CSV export writes them
+  await page.locator('.pane[data-tab="items"] .vt-row:not([hidden])').first().click({ button: 'right' });
+  await page.locator('.vt-menu-item', { hasText: /^Copy Row as CSV \(Raw Values\)$/ }).click();
+  const csv = (await sentOf(page, 'copy'))[1];
+  assert.ok(csv, 'a second copy request was sent');
+  const { tableToCsv } = await import('../../src/results/csv');
+  const shownIds = await page.evaluate(() => [...document.querySelectorAll('.pane[data-tab="items"] .vt-hcell')].map((h) => h.getAttribute('data-col')));
+  const row = table.rows.find((r) => r.includes('10.21.39.94'))!;
+  const visibleCols = shownIds.map((i) => table.columns[Number(i)]);
+  assert.equal(csv.text, tableToCsv({ id: 't', title: '', columns: visibleCols, rows: [shownIds.map((i) => row[Number(i)])] }));
+  assert.match(csv.text.split('\r\n')[1], new RegExp(`,${row[rxIdx]}(,|$)`), 'rx bytes as a raw number');
   await page.close();
 });
 

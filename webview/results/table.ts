@@ -3,6 +3,7 @@
 // rows have a fixed height and are placed by the table). Sort, resizable columns, quick filter,
 // column hide/show, row selection and copy. Rows can be appended in chunks at any time.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
+import { tableToCsv } from '../../src/results/csv';
 import { exactCell, formatCell, isNumericKind, isSpecial, localZoneText } from '../../src/results/format';
 import type { CellValue, ColumnSpec } from '../../src/results/model';
 import type { ResultsTableLayout } from '../../src/shared/protocol';
@@ -934,6 +935,22 @@ export class VirtualTable {
     return lines.join('\n');
   }
 
+  /**
+   * Selected rows as CSV with the visible columns, written as the CSV export writes them (labels as
+   * headers, raw numbers, ISO 8601 UTC times): for a spreadsheet, where "1.23 GB" is text.
+   */
+  selectedCsv(): string {
+    const visible = this.visibleCols;
+    const rows: CellValue[][] = [];
+    const order = this.view ?? null;
+    const n = this.shownCount;
+    for (let p = 0; p < n; p++) {
+      const i = order ? order[p] : p;
+      if (this.selected.has(i)) rows.push(visible.map((c) => this.rows.get(i, c.index)));
+    }
+    return tableToCsv({ id: 'selection', title: '', columns: visible.map((c) => c.spec), rows });
+  }
+
   copySelected(withHeader: boolean): void {
     if (!this.selected.size) return;
     this.events.onCopy(this.selectedText(withHeader), `${this.selected.size} row${this.selected.size > 1 ? 's' : ''}`);
@@ -982,6 +999,9 @@ export class VirtualTable {
     item('Copy Exact Value', () => this.events.onCopy(this.cellText(h.row, h.col, true), 'value'));
     item(this.selected.size > 1 ? `Copy ${this.selected.size} Rows` : 'Copy Row', () => this.copySelected(false));
     item('Copy Rows with Header', () => this.copySelected(true));
+    item(this.selected.size > 1 ? `Copy ${this.selected.size} Rows as CSV (Raw Values)` : 'Copy Row as CSV (Raw Values)', () =>
+      this.events.onCopy(this.selectedCsv(), `${this.selected.size} row${this.selected.size > 1 ? 's' : ''} as CSV`),
+    );
     item(`Copy Column “${colLabel}”`, () => {
       const n = this.shownCount;
       const out: string[] = [colLabel];
