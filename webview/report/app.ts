@@ -56,6 +56,22 @@ function select(options: { value: string; label: string }[], value: string, attr
   return s;
 }
 
+/** The text input inside a form control (a vscode-textfield draws one in its shadow root). */
+function innerInput(e: Element | null): HTMLInputElement | undefined {
+  const input = e instanceof HTMLInputElement ? e : e?.shadowRoot?.querySelector('input');
+  return input instanceof HTMLInputElement ? input : undefined;
+}
+
+/** Where the caret is in a focused text field (undefined where the input type has none, as number). */
+function caretOf(e: Element | null): [number, number] | undefined {
+  const input = innerInput(e);
+  return input && input.selectionStart !== null && input.selectionEnd !== null ? [input.selectionStart, input.selectionEnd] : undefined;
+}
+
+function setCaret(e: Element, [start, end]: [number, number]): void {
+  try { innerInput(e)?.setSelectionRange(start, end); } catch { /* an input type without a caret */ }
+}
+
 function button(label: string, action: string, onClick: () => void, secondary = false): HTMLElement {
   const b = el('vscode-button', { 'data-action': action, ...(secondary ? { secondary: '' } : {}) }, label);
   b.addEventListener('click', onClick);
@@ -155,7 +171,17 @@ export class ReportEditorApp {
     this.lastSent = JSON.stringify(next);
     this.post({ type: 'edit', requestId: this.nextRequest++, value: next as unknown as JsonValue });
     if (light) this.root.querySelector('.problems-section')?.replaceWith(this.problems());
-    else this.render();
+    else this.renderSoon();
+  }
+
+  private renderTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Redraws once the event that made the edit is over: a field committed by Tab changes while the
+   * focus moves on, and redrawing at once would remove the control the focus is moving to.
+   */
+  private renderSoon(): void {
+    this.renderTimer ??= setTimeout(() => this.render(), 0);
   }
 
   private commitDef(index: number, change: (def: DataDef) => void, light = false): void {
@@ -242,6 +268,8 @@ export class ReportEditorApp {
   }
 
   private render(): void {
+    clearTimeout(this.renderTimer);
+    this.renderTimer = undefined;
     const device = this.file?.device;
     if (device !== this.shownDevice) {
       this.shownDevice = device;
@@ -249,7 +277,8 @@ export class ReportEditorApp {
     }
     const scrollY = window.scrollY;
     const focusedEditor = [...this.editors.entries()].find(([, v]) => v.hasFocus)?.[1];
-    const focusedSearch = document.activeElement?.closest?.('.column-search') ? (document.activeElement.closest('.dd') as HTMLElement | null)?.dataset.index : undefined;
+    const focusedControl = focusedEditor ? undefined : this.focusedControl();
+    const caret = focusedControl ? caretOf(document.activeElement) : undefined;
     // Editors survive re-renders: they are moved into the new tree.
     const fragment = el('div', { class: 'report-form' });
     fragment.append(this.header());
@@ -267,12 +296,35 @@ export class ReportEditorApp {
       }), true)));
     }
     this.root.replaceChildren(fragment);
-    if (focusedSearch !== undefined) {
-      const input = this.root.querySelector<HTMLElement>(`.dd[data-index="${focusedSearch}"] .column-search`);
-      input?.focus();
-    }
+    const control = focusedControl ? this.root.querySelector<HTMLElement>(focusedControl) : null;
+    // A vscode-elements control draws its inner <input> asynchronously: focus it once it has.
+    if (control) void ((control as HTMLElement & { updateComplete?: Promise<unknown> }).updateComplete ?? Promise.resolve()).then(() => {
+      if (!control.isConnected) return;
+      control.focus();
+      if (caret) setCaret(control, caret);
+    });
     focusedEditor?.focus();
     window.scrollTo(0, scrollY);
+  }
+
+  /**
+   * A selector for the form control that has the keyboard focus, to give the focus to the same
+   * control of the redrawn form (a field committed with Tab or Enter, a preset, a checkbox). Without
+   * it the focus falls back to the page and a keyboard user starts again from the top.
+   */
+  private focusedControl(): string | undefined {
+    const a = document.activeElement;
+    if (!(a instanceof HTMLElement) || a === document.body || !this.root.contains(a)) return undefined;
+    const attr = (e: Element, name: string) => (e.hasAttribute(name) ? `[${name}="${CSS.escape(e.getAttribute(name)!)}"]` : '');
+    const own = a.tagName.toLowerCase()
+      + [...a.classList].filter((c) => c !== 'active').map((c) => `.${CSS.escape(c)}`).join('')
+      + ['data-action', 'data-duration', 'data-id'].map((n) => attr(a, n)).join('');
+    const scopes: string[] = [];
+    for (let e = a.parentElement; e && e !== this.root; e = e.parentElement) {
+      const scope = ['data-index', 'data-id', 'data-path'].map((n) => attr(e!, n)).join('');
+      if (scope) scopes.unshift(scope);
+    }
+    return [...scopes, own].join(' ');
   }
 
   private header(): HTMLElement {
