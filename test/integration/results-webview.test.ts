@@ -300,6 +300,14 @@ test('only cells whose text may not fit are clipped (with an ellipsis and the wh
   await page.evaluate(() => document.documentElement.style.setProperty('--vscode-font-size', '30px'));
   const large = check(await cells(), 'after a font change');
   assert.ok(byText(large, /^[\d,]+$/).some((c) => c.clipped), 'numbers too wide for their column in the larger font are clipped');
+  // font-size-adjust (not part of a canvas font string; the canvas takes it from the document)
+  await page.evaluate(() => {
+    document.documentElement.style.removeProperty('--vscode-font-size');
+    document.documentElement.style.setProperty('font-size-adjust', '1.6');
+  });
+  const adjusted = check(await cells(), 'with font-size-adjust');
+  assert.ok(byText(adjusted, /^[\d,]+$/).some((c) => c.clipped), 'numbers that no longer fit are clipped');
+  await page.evaluate(() => document.documentElement.style.removeProperty('font-size-adjust'));
   // a result that arrives while the webview is hidden (VS Code hides a panel in the background):
   // once shown (the webview gets a resize), its cells that fit are not clipped
   await page.evaluate(() => {
