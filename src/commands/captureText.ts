@@ -89,3 +89,22 @@ export function cancelText(kind: 'export' | 'download', err: unknown, cleanupWar
     : 'Export cancelled; the export on the device was deleted.';
   return `${device}${partial}`;
 }
+
+/** The device refused an Allegro capture request: its own words, and the wizard step to change. */
+export interface CaptureRefusal {
+  text: string;
+  /** 'expression' when the device names the expression; else the review step (mm-id, slot, …). */
+  step: 'expression' | 'review';
+}
+
+/**
+ * An Allegro capture the device refused for what was asked (HTTP 400, 404 or 422: a bad
+ * expression, an unknown mm-id or ring buffer), as opposed to a login, a permission, a busy device
+ * or the network. The wizard then opens again with the form as it was, so nothing typed is lost.
+ */
+export function allegroRefusalOf(err: unknown): CaptureRefusal | undefined {
+  const e = err as { kind?: string; status?: number; errorText?: string; body?: string } | undefined;
+  if (e?.kind !== 'http' || (e.status !== 400 && e.status !== 404 && e.status !== 422)) return undefined;
+  const text = (e.errorText ?? e.body ?? '').trim() || `HTTP ${e.status}`;
+  return { text, step: /expression|filter/i.test(text) ? 'expression' : 'review' };
+}

@@ -33,7 +33,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
-import { cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from './captureText';
+import { allegroRefusalOf, cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -81,8 +81,8 @@ type ReviewItem = vscode.QuickPickItem & { id: string };
  * A wizard's review step: the option picked (or Start) and an `edit` that asks for one value at the
  * same step (undefined when that is cancelled or goes back); 'back' or 'cancel' from the pick itself.
  */
-async function reviewPick(title: string, step: number, totalSteps: number, items: ReviewItem[]): Promise<{ picked: ReviewItem; edit: EditStep } | 'back' | 'cancel'> {
-  const picked = await pickStep<ReviewItem>({ title, step, totalSteps, items, placeholder: 'Review, change an option, or start', back: true });
+async function reviewPick(title: string, step: number, totalSteps: number, items: ReviewItem[], placeholder?: string): Promise<{ picked: ReviewItem; edit: EditStep } | 'back' | 'cancel'> {
+  const picked = await pickStep<ReviewItem>({ title, step, totalSteps, items, placeholder: placeholder || 'Review, change an option, or start', back: true });
   if (picked === undefined) return 'cancel';
   if (picked === BACK) return 'back';
   const edit: EditStep = async (prompt, value, validate) => {
@@ -383,6 +383,9 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
   const state: AllegroState = prefilled?.state ?? { form: defaultForm(target), folder: dest?.folder ?? '' };
   const title = prefilled?.title ?? `Download pcap from ${target.deviceName}`;
   const total = 3;
+  // Back from the device's refusal: its words stay at the step they are about until that changes.
+  const refusedExpression = prefilled?.note !== undefined && prefilled.step === 0 ? state.form.expression : undefined;
+  const refusedAtReview = prefilled?.note !== undefined && prefilled.step === 2 ? prefilled.note : undefined;
   const expressionStep = async () =>
       outcome(
         await inputStep({
@@ -390,6 +393,9 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
           prompt: 'Capture expression (empty = all traffic), e.g. ip==10.1.2.3 or IP==10.1.2.3:62887 and IP==10.1.2.100:548 and l4Protocol==TCP',
           placeholder: 'all traffic',
           validate: (v) => {
+            if (refusedExpression !== undefined && v.trim() === refusedExpression) {
+              return { message: `${target.deviceName} refused this expression: ${prefilled!.note}`, severity: vscode.InputBoxValidationSeverity.Error };
+            }
             const d = validateExpression(v);
             const err = d.find((x) => x.severity === 'error');
             if (err) return { message: `${err.message} (column ${err.start + 1})`, severity: vscode.InputBoxValidationSeverity.Error };
@@ -466,7 +472,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
         { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.pcap` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
-      const review = await reviewPick(title, 3, total, items);
+      const review = await reviewPick(title, 3, total, items, refusedAtReview && `${target.deviceName} refused the capture: ${refusedAtReview}. Change an option, or start again`);
       if (typeof review === 'string') return review;
       const { picked, edit } = review;
       const shared = await sharedReviewChoice(picked.id, state, stem, problems, edit);
@@ -532,6 +538,13 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
     await reportSuccess(saved, deps, provider);
   } catch (err) {
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Download from ${device.name}`, err, 'Change Expression or Window…', 0, deps);
+    // The device refused what was asked (the expression, an mm-id): back to the form with its
+    // words, everything typed kept.
+    const refusal = err instanceof CancelledByUser ? undefined : allegroRefusalOf(err);
+    if (refusal) {
+      deps.log.warn(`Download from ${device.name}: the device refused the capture: ${refusal.text}`);
+      return { step: refusal.step === 'expression' ? 0 : 2, note: refusal.text };
+    }
     reportFailure(`Download from ${device.name}`, err, deps, device.name, 'download');
   }
   return undefined;

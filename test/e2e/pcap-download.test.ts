@@ -276,3 +276,48 @@ test('An expression no packet matches keeps no file; "Change Expression or Windo
     assert.equal(sidecar.rerun.form.expression, `ip==${ip}`);
   });
 });
+
+test('An expression the device refuses opens the wizard again at the expression, filled in, with the device\'s words; the corrected capture is saved', async () => {
+  const s = session();
+  const { page } = s;
+  const capturesDir = path.join(s.workspace, 'captures');
+  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  // Well formed, so our check only warns ("the device decides"); the simulator refuses the field.
+  const refused = 'ipp==10.1.2.3';
+  let ip = '';
+  await step(s, 'refused-expression', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    const row = await revealAllegroIp(page, 'Lab Allegro');
+    ip = (await row.locator('.label-name').innerText()).trim();
+    await contextMenu(page, row, 'Download pcap…');
+    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    await quickInput(page).locator('input.input').fill(refused);
+    await submitQuickInput(page);
+    await lastMinutes(page, '0.05');
+    await waitForQuickInput(page, /3\/3/);
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'back-at-expression', async () => {
+    // Not an error toast that drops the form: the wizard is back at step 1 with what was typed.
+    const widget = await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/, T.remote * 2);
+    assert.equal(await widget.locator('input.input').inputValue(), refused, 'the refused expression is kept for editing');
+    const message = widget.locator('.quick-input-message', { hasText: 'Lab Allegro refused this expression' });
+    await message.waitFor({ state: 'visible' });
+    assert.match(await message.innerText(), /unknown field "ipp"/, 'the device\'s own words');
+    await s.shot('refused-expression');
+    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left');
+    await widget.locator('input.input').fill(`ip==${ip}`);
+    await submitQuickInput(page);
+    await lastMinutes(page, '0.05');
+    const review = await waitForQuickInput(page, /3\/3/);
+    const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}`), `the corrected expression is reviewed: ${text}`);
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'corrected-capture-saved', async () => {
+    const made = await newCapture(capturesDir, before);
+    assert.ok(capinfosPackets(path.join(capturesDir, made)) > 0, 'the corrected capture has packets');
+  });
+});

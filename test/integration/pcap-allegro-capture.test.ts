@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { openFileSink, type OpenSink } from '../../src/pcap/writer';
 import type { CaptureTarget } from '../../src/pcap/target';
 import { allegroStem, planRerun } from '../../src/commands/rerun';
+import { allegroRefusalOf } from '../../src/commands/captureText';
 import { capinfosPackets, displayFilterForIp, files, tempFolder, tsharkCount } from './pcap-support';
 
 let sim: AllegroSimulator;
@@ -214,6 +215,31 @@ describe('Allegro capture variants', () => {
 });
 
 describe('Allegro capture faults', () => {
+  test('an expression the device refuses sends the wizard back to the expression step, with the device\'s words', async (t) => {
+    const dir = tempFolder(t);
+    // Well-formed for our checker (an unknown field is only a warning): the device decides.
+    const err = await capture(dir, { expression: 'ipp==10.1.2.3', window: recent() }).then(() => undefined, (e: unknown) => e);
+    assert.deepEqual(allegroRefusalOf(err), { text: 'invalid capture expression: unknown field "ipp" (at character 1)', step: 'expression' });
+    assert.deepEqual(files(dir), []);
+  });
+
+  test('an mm-id the device does not know sends the wizard back to the review step, with the device\'s words', async (t) => {
+    const dir = tempFolder(t);
+    const err = await capture(dir, { expression: '', window: recent(), mmId: 'nosuch:0' }).then(() => undefined, (e: unknown) => e);
+    const refusal = allegroRefusalOf(err);
+    assert.equal(refusal?.step, 'review');
+    assert.match(refusal!.text, /mm-id "nosuch:0"/);
+  });
+
+  test('a refused login or role is not a refusal of what was asked: the wizard does not open again', async (t) => {
+    const dir = tempFolder(t);
+    const wrong = client(sim.username, 'not-the-password');
+    t.after(() => wrong.close());
+    const err = await capture(dir, { expression: 'ipp==10.1.2.3', window: recent() }, { http: wrong }).then(() => undefined, (e: unknown) => e);
+    assert.match(String(err), /HTTP 401/);
+    assert.equal(allegroRefusalOf(err), undefined);
+  });
+
   test('connection reset mid-body: no complete-looking file, the user is told what happened to the partial', async (t) => {
     const dir = tempFolder(t);
     sim.faults.resetMidBody = true;
