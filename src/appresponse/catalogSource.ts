@@ -4,7 +4,7 @@
 // document's versions as the fallback when discovery fails; both report namespaces are read and
 // merged; API paths for Open / Copy. Errors are the HTTP core's typed ones (401/403 included).
 import type { HttpClientApi } from '../http/types';
-import type { CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, Vifg } from './types';
+import type { BulkDataResponse, CaptureJob, Clip, FsEntry, InstanceResponse, ReportSource, Vifg } from './types';
 import { AppResponseClient, compareVersions, isHttpStatus } from './client';
 
 export type InstanceNamespace = 'npm.reports' | 'npm.probe.reports';
@@ -22,6 +22,8 @@ export interface AppResponseTreeSource {
   files(signal?: AbortSignal, dir?: string): Promise<FsEntry>;
   instances(signal?: AbortSignal): Promise<ListedInstance[]>;
   deleteInstance(namespace: InstanceNamespace, id: number, signal?: AbortSignal): Promise<void>;
+  /** Every data definition's answer of an instance (the bulk GET …/instances/items/{id}/data). */
+  instanceData(namespace: InstanceNamespace, id: number, signal?: AbortSignal): Promise<BulkDataResponse>;
   /** API paths, for Open / Copy. */
   paths: {
     source(namespace: string, name: string): string;
@@ -132,6 +134,10 @@ export function httpAppResponseTreeSource(http: HttpClientApi): AppResponseTreeS
     async deleteInstance(namespace, id, signal) {
       const path = `${client.instancesBase(namespace, await version(namespace, signal))}/items/${id}`;
       await client.deleteInstance({ id, namespace, path }, { signal });
+    },
+    async instanceData(namespace, id, signal) {
+      const path = `${client.instancesBase(namespace, await version(namespace, signal))}/items/${id}`;
+      return client.bulkData({ id, namespace, path }, { signal });
     },
     paths: {
       source: (namespace, name) => `/api/${namespace}/${resolved[namespace] ?? '1.0'}/sources/items/${encodeURIComponent(name)}`,

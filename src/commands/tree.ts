@@ -67,6 +67,13 @@ export function registerTreeCommands(context: vscode.ExtensionContext, deps: Tre
       deps.results.open({ kind: 'allegro', device: req.device, path: req.path, ...(req.query ? { query: req.query as Record<string, string | number | boolean> } : {}), title: req.title });
       return;
     }
+    // A report instance opens as its answer (the rows of each data definition), not its definition.
+    if (deps.results && node instanceof InstanceNode) {
+      const { title, dataDefs, catalogue, raw } = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: `GET ${req.path}/data` }, () => node.report());
+      deps.results.open({ kind: 'report', device: req.device, title, dataDefs, catalogue, raw });
+      return;
+    }
     const res = await fetchJson(req);
     if (deps.results) deps.results.open({ kind: 'json', title: req.title, value: res.body });
     else await openJsonEditor(res.body);

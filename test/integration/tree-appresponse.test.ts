@@ -9,6 +9,7 @@ import { ErrorNode } from '../../src/views/nodes/base';
 import { captureTargetOf } from '../../src/pcap/target';
 import { httpAppResponseTreeSource } from '../../src/appresponse/catalogSource';
 import { HttpStatusError } from '../../src/http/errors';
+import { AppResponseClient } from '../../src/appresponse/client';
 import { child, labels, testEnv, type TestEnv } from './tree-helpers';
 
 let sim: AppResponseSimulator;
@@ -143,6 +144,32 @@ test('report instances show whose they are; Delete all mine deletes only the use
   const after = (await group.listed()).map((i) => i.instanceId);
   assert.ok(!after.includes(mine1) && !after.includes(mine2));
   assert.ok(after.includes(theirs));
+});
+
+test('Open on a report instance shows its answer: each data definition\'s columns and rows, typed by the catalogue', async () => {
+  const admin = await env.http('ar-admin');
+  const def = { data_defs: [{ source: { name: 'aggregates' }, time: { duration: 'last 1 hour' }, group_by: ['app.name'], columns: ['app.name', 'sum_traffic.total_bytes'] }] };
+  const id = (await admin.json<{ id: number }>({ method: 'POST', path: '/api/npm.reports/1.0/instances', body: def })).body.id;
+  try {
+    await new AppResponseClient(admin).waitForInstance(id);
+    const group = (await child(device('admin'), 'Report instances')) as InstancesNode;
+    const node = (await group.listed()).find((i) => i.instanceId === id);
+    assert.ok(node, 'the instance is listed');
+    const expected = (await admin.json<{ columns: string[]; data: string[][] }>({ path: `/api/npm.reports/1.0/instances/items/${id}/data_defs/items/1/data` })).body;
+    assert.ok(expected.data.length > 0, 'the simulator answers rows');
+
+    const report = await node.report();
+    assert.equal(report.title, `Instance ${id} on ar-admin`);
+    assert.equal(report.dataDefs.length, 1);
+    assert.equal(report.dataDefs[0].title, 'Data definition 1: aggregates');
+    assert.deepEqual(report.dataDefs[0].columns, ['app.name', 'sum_traffic.total_bytes']);
+    assert.deepEqual(report.dataDefs[0].data, expected.data);
+    const bytes = report.catalogue.find((c) => c.id === 'sum_traffic.total_bytes');
+    assert.equal(bytes?.metric, true);
+    assert.equal(bytes?.unit, 'bytes');
+  } finally {
+    await admin.text({ method: 'DELETE', path: `/api/npm.reports/1.0/instances/items/${id}` });
+  }
 });
 
 test('a wrong password is an error child that names the credential; Retry after the fix works', async () => {

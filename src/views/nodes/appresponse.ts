@@ -10,6 +10,7 @@ import { httpAppResponseTreeSource, type AppResponseTreeSource, type InstanceNam
 import type { FsEntry, ReportSource, SourceColumn } from '../../appresponse/types';
 import type { DeviceProfile } from '../../devices/profile';
 import type { PacketSourceRef } from '../../pcap/target';
+import type { ReportColumnMeta, ReportDataDefResult } from '../../results/appresponseTypes';
 import { deferredHttp, DeviceNode, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
 
 export class AppResponseDeviceNode extends DeviceNode {
@@ -434,5 +435,28 @@ export class InstanceNode extends ArNode {
 
   delete(signal?: AbortSignal): Promise<void> {
     return this.src.deleteInstance(this.instance.namespace, this.entry.id, signal);
+  }
+
+  /**
+   * The instance's answer, as a report run shows it: each data definition's rows (one bulk GET of
+   * …/data), with the catalogue columns of its sources to type them. What Open shows.
+   */
+  async report(signal?: AbortSignal): Promise<{ title: string; dataDefs: ReportDataDefResult[]; catalogue: ReportColumnMeta[]; raw: unknown }> {
+    const bulk = await this.src.instanceData(this.instance.namespace, this.entry.id, signal);
+    const sourceOf = new Map((this.instance.data_defs ?? []).map((d) => [d.id, d.source?.name]));
+    const dataDefs = (bulk.data_defs ?? []).map((d): ReportDataDefResult => ({
+      id: d.id,
+      title: `Data definition ${d.id}: ${sourceOf.get(d.id) ?? '?'}`,
+      columns: d.columns ?? [],
+      data: d.data ?? [],
+      ...(d.meta ? { meta: { ...d.meta } } : {}),
+    }));
+    const names = new Set(sourceOf.values());
+    const catalogue = new Map<string, ReportColumnMeta>();
+    for (const s of await this.src.sources(signal)) {
+      if (!names.has(s.name)) continue;
+      for (const c of s.columns ?? []) if (!catalogue.has(c.id)) catalogue.set(c.id, c as ReportColumnMeta);
+    }
+    return { title: `${this.entry.label} on ${this.deviceName}`, dataDefs, catalogue: [...catalogue.values()], raw: bulk };
   }
 }
