@@ -410,9 +410,19 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
     const fixed = (w: CaptureWindow, detail?: string): W => ({ label: windowLabel(w), ...(detail ? { detail } : {}), make: async () => w });
     const items: W[] = [];
     const current = state.form.window;
-    if (current.kind === 'absolute') items.push({ ...fixed(current, prefilled ? 'the window of the original capture' : 'the node\'s own time window, from the capture buffer'), label: `$(history) ${windowLabel(current)}` });
+    const presets = [fixed({ kind: 'lastMinutes', minutes: 5 }), fixed({ kind: 'lastMinutes', minutes: 15 }), fixed({ kind: 'lastMinutes', minutes: 60 })];
+    const livePreset = fixed({ kind: 'live', seconds: 30 }, 'live traffic from now on');
+    // The window the form holds is listed and selected, so Enter keeps it (the default, a typed
+    // N, or the choice before Back or a change after a run) instead of silently taking "last 5 min".
+    let active = current.kind === 'absolute' ? undefined : [...presets, livePreset].find((p) => p.label === windowLabel(current));
+    if (!active) {
+      const detail = current.kind !== 'absolute' ? 'the current choice'
+        : prefilled ? 'the window of the original capture' : 'the node\'s own time window, from the capture buffer';
+      active = { ...fixed(current, detail), label: `$(history) ${windowLabel(current)}` };
+      items.push(active);
+    }
     items.push(
-      fixed({ kind: 'lastMinutes', minutes: 5 }), fixed({ kind: 'lastMinutes', minutes: 15 }), fixed({ kind: 'lastMinutes', minutes: 60 }),
+      ...presets,
       {
         label: 'last N minutes…',
         make: async () => {
@@ -434,7 +444,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
           return { kind: 'absolute', startMs: startUs / 1000, endMs: endUs / 1000, startUs, endUs };
         },
       },
-      fixed({ kind: 'live', seconds: 30 }, 'live traffic from now on'),
+      livePreset,
       {
         label: 'live for N seconds…',
         make: async () => {
@@ -444,7 +454,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       },
     );
     for (;;) {
-      const picked = await pickStep<W>({ title, step: 2, totalSteps: total, items, placeholder: 'Time window', back: true });
+      const picked = await pickStep<W>({ title, step: 2, totalSteps: total, items, active, placeholder: 'Time window', back: true });
       if (picked === undefined) return 'cancel';
       if (picked === BACK) return 'back';
       const w = await picked.make!();

@@ -310,10 +310,18 @@ test('An expression the device refuses opens the wizard again at the expression,
     assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left');
     await widget.locator('input.input').fill(`ip==${ip}`);
     await submitQuickInput(page);
-    await lastMinutes(page, '0.05');
+  });
+  await step(s, 'window-kept', async () => {
+    // The window typed before (0.05 min, no preset) is listed and selected: Enter keeps it.
+    const widget = await waitForQuickInput(page, /2\/3/);
+    const focused = widget.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+    await focused.waitFor({ state: 'visible' });
+    assert.match((await focused.innerText()).trim(), /^last 0\.05 min$/, 'the window chosen before is the selected row');
+    await s.shot('window-kept');
+    await submitQuickInput(page);
     const review = await waitForQuickInput(page, /3\/3/);
     const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
-    assert.ok(text.includes(`Lab Allegro: ip==${ip}`), `the corrected expression is reviewed: ${text}`);
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}, last 0.05 min`), `the corrected expression and the kept window are reviewed: ${text}`);
     await pickQuickItem(page, /Start capture/);
   });
   await step(s, 'corrected-capture-saved', async () => {
