@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import {
   contextMenu, deviceSession, expand, openProbeExplorer, pickQuickItem, quickInput, readManifest, revealTreeItem, runCommand, step, T, treeItem,
@@ -76,6 +77,25 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     assert.ok(rows.length >= 1 && rows.every((r) => r.length >= 2), `rows ${JSON.stringify(rows.slice(0, 5))}`);
   });
 
+  await step(s, 'open-report-instance-rows', async () => {
+    // A report instance someone left on the device: Open shows its rows, not its definition.
+    const sim = session.sim();
+    const auth = `Basic ${Buffer.from(`${sim.username}:${sim.password}`).toString('base64')}`;
+    const def = { data_defs: [{ source: { name: 'aggregates' }, time: { duration: 'last 1 hour' }, group_by: ['app.name'], columns: ['app.name', 'sum_traffic.total_bytes'] }] };
+    const created = await fetchFromSim(`${sim.url}/api/npm.reports/1.0/instances`, sim.certPem, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(def) });
+    const id = (JSON.parse(created) as { id: number }).id;
+    const instances = await revealTreeItem(page, /^Report instances$/, { level: 2 });
+    if ((await instances.getAttribute('aria-expanded')) === 'true') await contextMenu(page, instances, 'Refresh');
+    else await expand(instances);
+    const row = await revealTreeItem(page, new RegExp(`^Instance ${id}$`), { level: 3 });
+    await contextMenu(page, row, 'Open');
+    await waitForTab(page, new RegExp(`^Instance ${id} · Lab AppResponse$`));
+    const view = await webviewWith(page, '.vt-row', T.remote);
+    const headers = await view.locator('.vt-hlabel').allInnerTexts();
+    assert.ok(headers.length === 2 && !headers.includes('id'), `the report's columns by label, not the instance's properties: ${JSON.stringify(headers)}`);
+    assert.ok((await view.locator('.vt-row').count()) >= 1);
+  });
+
   await step(s, 'export-packets-legacy', async () => {
     // From the palette (not runCommand: the command opens its own pick at once).
     await page.keyboard.press('F1');
@@ -115,3 +135,17 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     assert.equal(others.trim(), '', `packets that are not to or from 10.1.2.3: ${others.slice(0, 200)}`);
   });
 });
+
+/** A request to the simulator from the test itself, trusting the simulator's own certificate. */
+function fetchFromSim(url: string, ca: string, options: { method: string; headers: Record<string, string>; body?: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: options.method, headers: options.headers, ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => (res.statusCode && res.statusCode < 300 ? resolve(text) : reject(new Error(`${options.method} ${url}: HTTP ${res.statusCode} ${text}`))));
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

@@ -457,6 +457,6 @@ export class InstanceNode extends ArNode {
       if (!names.has(s.name)) continue;
       for (const c of s.columns ?? []) if (!catalogue.has(c.id)) catalogue.set(c.id, c as ReportColumnMeta);
     }
-    return { title: `${this.entry.label} on ${this.deviceName}`, dataDefs, catalogue: [...catalogue.values()], raw: bulk };
+    return { title: this.entry.label, dataDefs, catalogue: [...catalogue.values()], raw: bulk };
   }
 }
