@@ -57,11 +57,18 @@ export function lex(text: string, diagnostics: Diagnostic[]): Token[] {
         j++;
       }
       const tok: Token = { kind: 'string', text: text.slice(start, j), value, start, end: j, quote: ch };
+      if (ch in TYPOGRAPHIC_QUOTES && closed) {
+        // The quick fix: the same string between straight quotes.
+        diagnostics[diagnostics.length - 1].fix = { start, end: j, text: `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`, title: 'Use straight quotes' };
+      }
       if (!closed) {
         tok.unterminated = true;
+        // Closed after its last character (trailing blanks and line breaks stay outside).
+        const at = start + 1 + text.slice(start + 1, j).trimEnd().length;
         diagnostics.push({
           start, end: j, severity: 'error', code: 'unterminated-string',
           message: `unterminated string: add a closing ${close}`,
+          fix: { start: at, end: at, text: close, title: `Add the closing ${close}` },
         });
       }
       tokens.push(tok);

@@ -49,6 +49,12 @@ class Parser {
     this.diagnostics.push(d);
   }
 
+  /** The fix of an unclosed "(" at the end of the filter: a ")" after its last token. */
+  private closeAtEnd(): Diagnostic['fix'] {
+    const at = this.tokens[this.tokens.length - 1]?.end ?? this.text.length;
+    return { start: at, end: at, text: ')', title: 'Add ")"' };
+  }
+
   parseFilter(): Expr | undefined {
     if (this.atEnd()) return undefined;
     let expr = this.parseOr();
@@ -56,7 +62,7 @@ class Parser {
     while (!this.atEnd()) {
       const t = this.next();
       if (t.kind === 'rparen') {
-        this.error(t, 'unmatched-paren', 'unmatched ")": there is no "(" to close');
+        this.error(t, 'unmatched-paren', 'unmatched ")": there is no "(" to close', { start: t.start, end: t.end, text: '', title: 'Remove the unmatched ")"' });
         continue;
       }
       this.pos--;
@@ -195,7 +201,7 @@ class Parser {
     }
     this.error(open, 'unclosed-paren', close
       ? `unclosed "(": expected ")" before "${close.text}"`
-      : 'unclosed "(": add ")"');
+      : 'unclosed "(": add ")"', close ? undefined : this.closeAtEnd());
     return { kind: 'group', expr, start: open.start, end: expr.end };
   }
 
@@ -312,7 +318,7 @@ class Parser {
     for (;;) {
       const t = this.peek();
       if (!t) {
-        this.error(open, 'unclosed-paren', 'unclosed "(" of the value list: add ")"');
+        this.error(open, 'unclosed-paren', 'unclosed "(" of the value list: add ")"', this.closeAtEnd());
         node.end = this.tokens[this.pos - 1].end;
         break;
       }

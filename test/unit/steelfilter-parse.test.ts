@@ -205,3 +205,25 @@ test('ranges of columns, operators and values point into the text', () => {
   assert.equal(text.slice(e.opSpan.start, e.opSpan.end), '>=');
   assert.equal(text.slice(e.value!.start, e.value!.end), '443');
 });
+
+test('a diagnostic that says what to add or remove offers it as a quick fix, and the fixed filter parses clean', () => {
+  const cases: Array<[string, string, string]> = [
+    ["ip.addr == '10.0.0.1", "ip.addr == '10.0.0.1'", 'unterminated-string'],
+    ['app.name == "HTTP', 'app.name == "HTTP"', 'unterminated-string'],
+    ['(a == 1 and (b == 2)', '(a == 1 and (b == 2))', 'unclosed-paren'],
+    ['(a == 1\n', '(a == 1)\n', 'unclosed-paren'],
+    ["a in ('x', 'y'", "a in ('x', 'y')", 'unclosed-paren'],
+    ['a == 1)', 'a == 1', 'unmatched-paren'],
+    ['a == ‘x’', "a == 'x'", 'typographic-quote'],
+    ['a == “x” and b == 2', "a == 'x' and b == 2", 'typographic-quote'],
+    ["a == ‘it's’", "a == 'it\\'s'", 'typographic-quote'],
+  ];
+  for (const [text, fixed, code] of cases) {
+    const d = errors(text);
+    assert.deepEqual(d.map((x) => x.code), [code], text);
+    const fix = d[0].fix;
+    assert.ok(fix, `${JSON.stringify(text)}: "${d[0].message}" offers a fix`);
+    assert.equal(text.slice(0, fix.start) + fix.text + text.slice(fix.end), fixed, fix.title);
+    assert.deepEqual(parse(fixed).diagnostics, [], fixed);
+  }
+});
