@@ -50,6 +50,8 @@ export function locate(root: JsonNode | undefined, problem: ReportProblem, textL
     if (problem.fix.range && node.type === 'string' && exact) {
       located.fixStart = stringOffset(node, problem.fix.range.start);
       located.fixEnd = stringOffset(node, problem.fix.range.end);
+      // The text goes inside a JSON string: its quotes and backslashes are written escaped.
+      located.fix = { ...problem.fix, text: JSON.stringify(problem.fix.text).slice(1, -1) };
     } else if (exact && problem.key) {
       located.fixStart = node.keyStart; located.fixEnd = node.keyEnd;
     } else if (exact) {

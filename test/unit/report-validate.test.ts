@@ -214,6 +214,21 @@ test('ranges inside filter strings account for JSON escapes', () => {
   assert.equal(text.slice(problems[0].start, problems[0].end), 'srv_tcp.prot');
 });
 
+test('a quick fix inside a filter string is written as JSON: the fixed file parses and holds the fixed filter', () => {
+  const cases: Array<[string, string]> = [
+    ['app.name == "x', 'app.name == "x"'],
+    ['app.name in "x"', 'app.name in ("x")'],
+    ["app.name == ‘it's’", "app.name == 'it\\'s'"],
+  ];
+  for (const [filter, fixed] of cases) {
+    const text = JSON.stringify({ device: 'lab', data_defs: [{ ...topHostGroups(), filters: [{ value: filter }] }] }, null, 2);
+    const p = checkReportFile(text, options).problems.find((x) => x.fix && x.path.endsWith('.value'));
+    assert.ok(p && p.fix && p.fixStart !== undefined && p.fixEnd !== undefined, `${filter}: a fix`);
+    const after = text.slice(0, p.fixStart) + p.fix.text + text.slice(p.fixEnd);
+    assert.equal(JSON.parse(after).data_defs[0].filters[0].value, fixed, p.fix.title);
+  }
+});
+
 test('media/probe-report.schema.json is the generated base schema', () => {
   const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../media/probe-report.schema.json'), 'utf8'));
   assert.deepEqual(file, JSON.parse(JSON.stringify(reportFileSchema())));
