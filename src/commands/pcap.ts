@@ -473,6 +473,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       const problems = validateForm(f);
       const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
+        { id: 'expression', label: `expression: ${f.expression || 'all traffic'}`, description: 'change the capture filter' },
         { id: 'window', label: `time window: ${windowLabel(f.window)}`, detail: allegroWindowPlan(f.window, Date.now(), prefilled !== undefined).text },
         { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
@@ -489,6 +490,8 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       if (shared === 'start') return 'next';
       if (shared === 'done') continue;
       switch (picked.id) {
+        case 'expression':
+          return 0;
         case 'window':
           return 1;
         case 'buffer':
@@ -796,13 +799,15 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
         { id: 'time', label: 'time range', detail: exportWindowPlan(f, Date.now(), prefilled !== undefined).text },
+        { id: 'filter', label: `filter: ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'none'}`, description: 'STEELFILTER, WIRESHARK or BPF' },
+        { id: 'mode', label: `mode: ${f.mode}`, description: MODE_DETAIL[f.mode] },
         { id: 'time_limit', label: `stop rule time_limit: ${sr.time_limit ?? 'none'}`, description: 'seconds' },
         { id: 'size_limit', label: `stop rule size_limit: ${sr.size_limit ?? 'none'}`, description: 'bytes (required for BUFFER_STREAM)' },
         { id: 'packet_limit', label: `stop rule packet_limit: ${sr.packet_limit ?? 'none'}`, description: 'packets' },
         { id: 'snap', label: `snap_length: ${f.snapLength ?? 65535}` },
         { id: 'format', label: `output_format: ${f.outputFormat ?? 'PCAP_US'}` },
         emptyItem(f.keepEmpty),
-        { id: 'name', label: `file name: ${sanitizeBaseName(stem)}` },
+        { id: 'name', label: `file name: ${sanitizeBaseName(stem)}.${f.outputFormat?.startsWith('PCAPNG') ? 'pcapng' : 'pcap'}` },
         { id: 'folder', label: `folder: ${state.folder || '(choose…)'}` },
       ];
       const review = await reviewPick(title, 4, total, items);
@@ -815,6 +820,10 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       switch (picked.id) {
         case 'time':
           return 0;
+        case 'filter':
+          return 1;
+        case 'mode':
+          return 2;
         case 'time_limit':
         case 'size_limit':
         case 'packet_limit': {

@@ -116,8 +116,17 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     await pickQuickItem(page, /Use this filter/);
     await waitForQuickInput(page, /3\/4/);
     await pickQuickItem(page, /^LEGACY$/);
-    await waitForQuickInput(page, /4\/4/);
+    const review = await waitForQuickInput(page, /4\/4/);
     await s.shot('export-review');
+    // The review lists the filter and the mode (each goes back to its step, the choice kept) and
+    // the file name with its extension.
+    const rows = (await review.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts()).map((t) => t.trim());
+    assert.ok(rows.includes("filter: STEELFILTER ip.addr == '10.1.2.3'"), `the filter is a review row: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => /^file name: .+\.pcap$/.test(r)), `the file name has its extension: ${JSON.stringify(rows)}`);
+    await pickQuickItem(page, /^mode: LEGACY$/);
+    await waitForQuickInput(page, /3\/4/);
+    await quickInput(page).locator('input.input').press('Enter');
+    await waitForQuickInput(page, /4\/4/);
     await pickQuickItem(page, /Start export/);
     await waitForNotification(page, /Saved|saved/, T.remote * 2);
     const dir = path.join(s.workspace, 'captures');

@@ -322,6 +322,19 @@ test('An expression the device refuses opens the wizard again at the expression,
     const review = await waitForQuickInput(page, /3\/3/);
     const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
     assert.ok(text.includes(`Lab Allegro: ip==${ip}, last 0.05 min`), `the corrected expression and the kept window are reviewed: ${text}`);
+  });
+  await step(s, 'review-changes-expression', async () => {
+    // The review lists the expression too: picking it goes to that step, filled in; the window
+    // and the rest are kept on the way back to the review.
+    await pickQuickItem(page, new RegExp(`^expression: ip==${escapeRegExp(ip)}$`));
+    const widget = await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    assert.equal(await widget.locator('input.input').inputValue(), `ip==${ip}`);
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /2\/3/);
+    await submitQuickInput(page);
+    const review = await waitForQuickInput(page, /3\/3/);
+    const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}, last 0.05 min`), `back at the review with nothing lost: ${text}`);
     await pickQuickItem(page, /Start capture/);
   });
   await step(s, 'corrected-capture-saved', async () => {
