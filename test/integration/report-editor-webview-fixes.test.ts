@@ -66,6 +66,17 @@ test('each problem with a quick fix has a button that applies it to the file', a
   await page.close();
 });
 
+test('the resolved time range reads like the results view: local "YYYY-MM-DD HH:MM:SS" times and their zone', async () => {
+  const page = await harness.blank(1000);
+  await open(page, report({ time: { start: '1795330000', end: '1795340000' } }));
+  const text = await page.locator('.dd[data-index="0"] .time-resolved').innerText();
+  const zone = await page.evaluate(() => -new Date().getTimezoneOffset());
+  const local = (sec: number) => new Date((sec + zone * 60) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  assert.match(text, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} → \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(2\.8 h\) · local time \(UTC([+\u2212]\d{2}:\d{2})?\)$/);
+  assert.ok(text.startsWith(`${local(1795330000)} → ${local(1795340000)}`), text);
+  await page.close();
+});
+
 test('a reversed time range shows its times as UTC dates; a duration that does not parse says what durations look like', async () => {
   const page = await harness.blank(1000);
   await open(page, report({ time: { start: '1795340000', end: '1795330000' } }));

@@ -7,6 +7,7 @@ import { columnIndex, topByOf, unknownColumn, type Column, type Source } from '.
 import { applyProblemFix, describeTimeError, resolveTime, TimeError, validateReportFile, type DataDef, type ReportFile, type TimeSpec } from '../../src/report/index';
 import type { JsonValue } from '../../src/results/model';
 import type { ReportEditorHostMessage, ReportEditorState, ReportEditorWebviewMessage } from '../../src/shared/protocol';
+import { formatTimestamp, localZoneText } from '../../src/results/format';
 import { createFilterEditor, relint, setEditorText } from './filterEditor';
 
 interface VsCodeApi {
@@ -99,7 +100,8 @@ function toLocalInput(epochSec: string | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 const fromLocalInput = (v: string) => (v ? String(Math.floor(new Date(v).getTime() / 1000)) : undefined);
-const formatSec = (s: string) => new Date(Number(s) * 1000).toLocaleString();
+/** Epoch seconds as the results view writes local times ("2026-11-22 14:17:50"). */
+const formatSec = (s: string) => formatTimestamp(Number(s));
 
 export class ReportEditorApp {
   private readonly vscode = acquireVsCodeApi();
@@ -544,7 +546,7 @@ export class ReportEditorApp {
     try {
       const r = resolveTime(t, Date.now());
       const seconds = Number(r.end) - Number(r.start);
-      resolved = `${formatSec(r.start)} → ${formatSec(r.end)} (${seconds >= 3600 ? `${Math.round((seconds / 3600) * 10) / 10} h` : `${Math.round(seconds / 60)} min`})`;
+      resolved = `${formatSec(r.start)} → ${formatSec(r.end)} (${seconds >= 3600 ? `${Math.round((seconds / 3600) * 10) / 10} h` : `${Math.round(seconds / 60)} min`}) · local time (${localZoneText()})`;
     } catch (e) {
       resolved = e instanceof TimeError ? describeTimeError(e) : e instanceof Error ? e.message : String(e);
       failed = true;
