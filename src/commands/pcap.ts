@@ -24,7 +24,7 @@ import { ProgressMeter } from '../pcap/progress';
 import { CaptureDownloadError, EmptyCaptureError, type SavedCapture } from '../pcap/download';
 import { noPacketsMessage } from '../pcap/shortfall';
 import { formatBytes, oneLineSummary, summarizeFile } from '../pcap/summary';
-import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
+import { readSidecar, readSidecarChecked, type CaptureSidecar } from '../pcap/sidecar';
 import { captureLinkLine, sidecarOneLine } from '../pcap/markdown';
 import { summaryMarkdown, summaryTables } from '../pcap/report';
 import { CapturesProvider, CAPTURES_VIEW_ID, captureUriOf, type CaptureItem } from '../views/captures';
@@ -1018,11 +1018,10 @@ async function exportPackets(deps: PcapDeps, provider: CapturesProvider, arg: un
 async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vscode.Uri | undefined): Promise<void> {
   if (!uri) return;
   const name = path.basename(uri.fsPath);
-  let sidecar: CaptureSidecar | undefined;
-  try {
-    sidecar = await readSidecar(uri.fsPath);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Cannot read the metadata file of ${name}: ${(err as Error).message}`);
+  const { sidecar, problem } = await readSidecarChecked(uri.fsPath);
+  if (problem) {
+    const choice = await vscode.window.showErrorMessage(`${name} cannot be re-run: its metadata file ${name}.json cannot be read (${problem}). Fix it, or delete it.`, 'Open Metadata');
+    if (choice) await vscode.commands.executeCommand('probeExplorer.openSidecar', uri);
     return;
   }
   if (!sidecar) {

@@ -104,6 +104,21 @@ export function parseSidecar(text: string): { sidecar?: CaptureSidecar; problem?
   return { sidecar: o as unknown as CaptureSidecar };
 }
 
+/**
+ * The sidecar of a capture, or why the file beside it is not one (broken JSON after a hand edit,
+ * another tool's file): `{}` only when there is no sidecar at all.
+ */
+export async function readSidecarChecked(capturePath: string): Promise<{ sidecar?: CaptureSidecar; problem?: string }> {
+  let text: string;
+  try {
+    text = await fs.readFile(sidecarPathOf(capturePath), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    return { problem: (err as Error).message };
+  }
+  return parseSidecar(text);
+}
+
 export async function readSidecar(capturePath: string): Promise<CaptureSidecar | undefined> {
   try {
     return parseSidecar(await fs.readFile(sidecarPathOf(capturePath), 'utf8')).sidecar;

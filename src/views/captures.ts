@@ -2,7 +2,7 @@
 // metadata of its sidecar (device, query, packets, time range). Items carry the `capture` tag.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readSidecar, type CaptureSidecar } from '../pcap/sidecar';
+import { readSidecarChecked, type CaptureSidecar } from '../pcap/sidecar';
 import { formatBytes } from '../pcap/summary';
 
 export const CAPTURES_VIEW_ID = 'probeExplorer.captures';
@@ -14,6 +14,8 @@ export class CaptureItem {
     readonly uri: vscode.Uri,
     readonly sidecar: CaptureSidecar | undefined,
     readonly size: number | undefined,
+    /** Why the metadata file beside the capture cannot be used (it exists but is not a sidecar). */
+    readonly sidecarProblem?: string,
   ) {}
 
   get fsPath(): string {
@@ -41,7 +43,13 @@ export function sidecarTooltip(item: CaptureItem, workspaceRelative: string): vs
   md.appendText(`${workspaceRelative}\n`);
   const s = item.sidecar;
   if (!s) {
-    md.appendMarkdown(`\n${item.size !== undefined ? formatBytes(item.size) : ''}, no metadata file (not downloaded by Probe Explorer).`);
+    const size = item.size !== undefined ? `${formatBytes(item.size)}, ` : '';
+    if (item.sidecarProblem) {
+      md.appendMarkdown(`\n${size}its metadata file cannot be read: `);
+      md.appendText(`${path.basename(item.fsPath)}.json: ${item.sidecarProblem}. Click to open it; fix or delete it.`);
+    } else {
+      md.appendMarkdown(`\n${size}no metadata file (not downloaded by Probe Explorer).`);
+    }
     return md;
   }
   const rows: [string, string][] = [
@@ -94,19 +102,15 @@ export class CapturesProvider implements vscode.TreeDataProvider<CaptureItem>, v
     const uris = await vscode.workspace.findFiles(PATTERN, EXCLUDE, 5000);
     const items = await Promise.all(
       uris.map(async (uri) => {
-        let sidecar: CaptureSidecar | undefined;
+        const { sidecar, problem } = await readSidecarChecked(uri.fsPath);
+        if (problem) this.log?.warn(`Captures: cannot read the metadata of ${uri.fsPath}: ${problem}`);
         let size: number | undefined;
-        try {
-          sidecar = await readSidecar(uri.fsPath);
-        } catch (err) {
-          this.log?.warn(`Captures: cannot read the metadata of ${uri.fsPath}: ${(err as Error).message}`);
-        }
         try {
           size = (await vscode.workspace.fs.stat(uri)).size;
         } catch {
           // vanished meanwhile
         }
-        return new CaptureItem(uri, sidecar, size);
+        return new CaptureItem(uri, sidecar, size, problem);
       }),
     );
     return items.sort((a, b) => (b.sidecar?.finishedAt ?? '').localeCompare(a.sidecar?.finishedAt ?? '') || a.fsPath.localeCompare(b.fsPath));
@@ -117,11 +121,13 @@ export class CapturesProvider implements vscode.TreeDataProvider<CaptureItem>, v
     const rel = vscode.workspace.asRelativePath(item.uri, true);
     t.resourceUri = item.uri;
     t.id = item.uri.toString();
-    t.description = item.sidecar ? describeSidecar(item.sidecar) : `${path.dirname(rel)}${item.size !== undefined ? ` · ${formatBytes(item.size)}` : ''}`;
+    t.description = item.sidecar ? describeSidecar(item.sidecar)
+      : `${path.dirname(rel)}${item.size !== undefined ? ` · ${formatBytes(item.size)}` : ''}${item.sidecarProblem ? ' · metadata file unreadable' : ''}`;
     t.tooltip = sidecarTooltip(item, rel);
     t.contextValue = item.sidecar ? 'capture sidecar' : 'capture';
-    t.iconPath = new vscode.ThemeIcon(item.sidecar ? 'file-binary' : 'file');
-    t.command = item.sidecar
+    t.iconPath = new vscode.ThemeIcon(item.sidecar ? 'file-binary' : item.sidecarProblem ? 'warning' : 'file');
+    // A broken metadata file opens on click, so it can be fixed.
+    t.command = item.sidecar || item.sidecarProblem
       ? { command: 'probeExplorer.openSidecar', title: 'Open Capture Metadata', arguments: [item] }
       : { command: 'probeExplorer.revealCapture', title: 'Reveal', arguments: [item] };
     return t;

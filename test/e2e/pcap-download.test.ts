@@ -342,3 +342,34 @@ test('An expression the device refuses opens the wizard again at the expression,
     assert.ok(capinfosPackets(path.join(capturesDir, made)) > 0, 'the corrected capture has packets');
   });
 });
+
+test('A capture whose metadata file is broken says so in the Captures view (not "no metadata file"); a click opens it, Re-run Capture says why it cannot run', async () => {
+  const s = session();
+  const { page } = s;
+  const notes = path.join(s.workspace, 'notes');
+  fs.mkdirSync(notes, { recursive: true });
+  // A valid pcap header (no packet), and a sidecar a hand edit broke (a trailing comma).
+  const header = Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex');
+  fs.writeFileSync(path.join(notes, 'broken.pcap'), header);
+  fs.writeFileSync(path.join(notes, 'broken.pcap.json'), '{ "schema": "probe-explorer.capture/1", }\n');
+  const row = await step(s, 'broken-sidecar-row', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    await runCommand(page, 'Probe Explorer: Refresh Captures');
+    const r = treeItem(page, 'broken.pcap', viewPane(page, 'Captures'));
+    await r.waitFor({ state: 'visible', timeout: T.ui });
+    const description = await r.locator('.label-description').innerText();
+    assert.match(description, /metadata file unreadable/, `the row says the metadata file is there but unreadable: ${description}`);
+    await s.shot('broken-sidecar-row');
+    return r;
+  });
+  await step(s, 'broken-sidecar-opens', async () => {
+    await row.click();
+    await page.locator('.tabs-container .tab', { hasText: 'broken.pcap.json' }).waitFor({ state: 'visible', timeout: T.ui });
+  });
+  await step(s, 'broken-sidecar-rerun', async () => {
+    await contextMenu(page, row, 'Re-run Capture');
+    await waitForNotification(page, /broken\.pcap cannot be re-run: its metadata file broken\.pcap\.json cannot be read \(not JSON/);
+    await s.shot('broken-sidecar-rerun');
+  });
+});
