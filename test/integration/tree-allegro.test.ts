@@ -56,6 +56,21 @@ async function at(tree: AllegroApiTree, ...names: string[]): Promise<ApiNode> {
   return node;
 }
 
+test('a level found empty on expansion (OPTIONS lists nothing below /API/stats/time) is redrawn once, as a leaf', async () => {
+  const dev = new AllegroDeviceNode(basic, env);
+  const time = await child(dev, 'time');
+  assert.ok(time instanceof AllegroApiNodeView);
+  assert.equal(time.item().collapsible, 'collapsed', 'unknown until expanded');
+  const before = env.changes.length;
+  assert.deepEqual(await time.children(), []);
+  assert.equal(time.item().collapsible, 'none');
+  assert.ok(env.changes.slice(before).includes(time), 'the view is told to redraw the node (it still shows an expanded, empty level)');
+  // Asked again (the redraw), it does not ask for another redraw.
+  const after = env.changes.length;
+  await time.children();
+  assert.equal(env.changes.length, after);
+});
+
 test('a device node loads /API/stats with one OPTIONS on first expansion and nothing before', async () => {
   sim.stats.reset();
   const device = new AllegroDeviceNode(basic, env);

@@ -39,6 +39,11 @@ export class ScopedApiTree {
     return isDefaultScope(this.scope) ? this.profile.name : `${this.profile.name}|${scopeKey(this.scope)}`;
   }
 
+  /** Asks the view to draw `node` again. */
+  redraw(node: TreeNode): void {
+    this.env.changed(node);
+  }
+
   /** The API tree, built on first use from the device's HTTP client. */
   apiTree(): Promise<AllegroApiTree> {
     if (this.tree) return Promise.resolve(this.tree);
@@ -516,11 +521,15 @@ export class AllegroApiNodeView extends TreeNode {
 
   override async children(signal?: AbortSignal): Promise<TreeNode[]> {
     const tree = await this.host.apiTree();
+    const known = this.core.children !== undefined;
     const kids = await tree.children(this.core, signal);
     const failure = kids.find((k) => k.kind === 'error')?.failure;
     this.host.noteLoad(failure);
     const out: TreeNode[] = kids.map((k) => this.host.wrap(k));
     if (this.isConnectionList && !failure) out.push(...(await this.connectionChildren(signal)));
+    // A level just found empty is drawn as a leaf from now on (item()); tell the view, which still
+    // shows it expanded with nothing below it.
+    else if (!known && out.length === 0 && this.core.children !== undefined) this.host.redraw(this);
     return out;
   }
 
