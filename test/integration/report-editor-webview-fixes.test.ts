@@ -74,6 +74,10 @@ test('the resolved time range reads like the results view: local "YYYY-MM-DD HH:
   const local = (sec: number) => new Date((sec + zone * 60) * 1000).toISOString().slice(0, 19).replace('T', ' ');
   assert.match(text, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} → \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(2\.8 h\) · local time \(UTC([+\u2212]\d{2}:\d{2})?\)$/);
   assert.ok(text.startsWith(`${local(1795330000)} → ${local(1795340000)}`), text);
+  // A duration ends now, to the millisecond; the preview is to the second like the results view.
+  await post(page, { type: 'file', uri: URI, name: 'lab.probe-report.json', value: report({ time: { duration: 'last 1 hour' } }) as JsonValue, jsonErrors: [], devices: ['lab'] });
+  await page.waitForFunction(() => /\(1 h\)/.test(document.querySelector('.dd[data-index="0"] .time-resolved')?.textContent ?? ''));
+  assert.match(await page.locator('.dd[data-index="0"] .time-resolved').innerText(), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} → \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(1 h\) · /);
   await page.close();
 });
 

@@ -100,8 +100,8 @@ function toLocalInput(epochSec: string | undefined): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 const fromLocalInput = (v: string) => (v ? String(Math.floor(new Date(v).getTime() / 1000)) : undefined);
-/** Epoch seconds as the results view writes local times ("2026-11-22 14:17:50"). */
-const formatSec = (s: string) => formatTimestamp(Number(s));
+/** Epoch seconds as the results view writes local times ("2026-11-22 14:17:50"; "last 1 hour" ends now, to the millisecond: shown to the second). */
+const formatSec = (s: string) => formatTimestamp(Math.round(Number(s)));
 
 export class ReportEditorApp {
   private readonly vscode = acquireVsCodeApi();
