@@ -179,6 +179,13 @@ class Checker {
         req(`${path}.name: unknown source '${s.name}'`),
         guess.length ? { fix: { text: JSON.stringify(guess[0]), title: `Change to "${guess[0]}"` } } : {});
     }
+    if (source?.info?.external_api_access === 'not_supported') {
+      // The document: such a source may change in a future release, and API queries on it can cause
+      // data processing gaps on the appliance. The device answers them all the same.
+      this.add(`${path}.name`, `source "${s.name}" is not supported for API use on this device (external_api_access: not_supported): `
+        + 'it may change or go away in future releases, and API queries on it can cause gaps in the appliance\'s data processing; prefer a supported source',
+      dm('external_api_not_supported', `Source ${s.name} is not supported for API access`), {}, 'warning');
+    }
     return source;
   }
 

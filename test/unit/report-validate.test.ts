@@ -229,6 +229,18 @@ test('a quick fix inside a filter string is written as JSON: the fixed file pars
   }
 });
 
+test('a source the device marks not supported for API use (external_api_access) is a warning that says why, not an error', () => {
+  const flowTcp: Source = { ...aggregates, name: 'flow_tcp', info: { ...aggregates.info, external_api_access: 'not_supported' } };
+  const withFlowTcp: ValidateOptions = { ...options, getSource: (n) => (n === 'flow_tcp' ? flowTcp : sources[n]) };
+  const problems = validateReportRequest({ data_defs: [{ ...topHostGroups(), source: { name: 'flow_tcp' } }] }, withFlowTcp);
+  assert.deepEqual(problems.map((p) => [p.severity, p.path]), [['warning', 'data_defs[0].source.name']]);
+  assert.match(problems[0].message, /^source "flow_tcp" is not supported for API use on this device \(external_api_access: not_supported\)/);
+  assert.match(problems[0].message, /future releases/);
+  assert.match(problems[0].message, /gaps/);
+  // A supported source says nothing.
+  assert.deepEqual(check(topHostGroups()), []);
+});
+
 test('media/probe-report.schema.json is the generated base schema', () => {
   const file = JSON.parse(fs.readFileSync(path.join(__dirname, '../../media/probe-report.schema.json'), 'utf8'));
   assert.deepEqual(file, JSON.parse(JSON.stringify(reportFileSchema())));
