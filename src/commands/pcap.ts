@@ -426,7 +426,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       {
         label: 'last N minutes…',
         make: async () => {
-          const r = await inputStep({ title, step: 2, totalSteps: total, value: '10', prompt: 'Minutes before now (from the capture buffer)', back: true, validate: (v) => (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 ? undefined : 'A positive number of minutes') });
+          const r = await inputStep({ title, step: 2, totalSteps: total, value: current.kind === 'lastMinutes' ? String(current.minutes) : '10', prompt: 'Minutes before now (from the capture buffer)', back: true, validate: (v) => (/^\d+(\.\d+)?$/.test(v) && Number(v) > 0 ? undefined : 'A positive number of minutes') });
           return r === undefined || r === BACK ? r : { kind: 'lastMinutes', minutes: Number(r) };
         },
       },
@@ -434,11 +434,12 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
         label: 'absolute start and end…',
         detail: 'local time, ISO 8601 or epoch; microseconds are computed for you',
         make: async () => {
-          const now = new Date();
-          const s = await inputStep({ title, step: 2, totalSteps: total, value: new Date(now.getTime() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
+          // An absolute window the form holds is offered for editing (only the end, say), to the microsecond.
+          const held = current.kind === 'absolute' ? { startUs: current.startUs ?? current.startMs * 1000, endUs: current.endUs ?? current.endMs * 1000 } : undefined;
+          const s = await inputStep({ title, step: 2, totalSteps: total, value: held ? isoFromMicros(held.startUs) : new Date(Date.now() - 3600_000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
           if (s === undefined || s === BACK) return s;
           const startUs = parseTimeToMicros(s)!;
-          const e = await inputStep({ title, step: 2, totalSteps: total, value: defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
+          const e = await inputStep({ title, step: 2, totalSteps: total, value: held && held.endUs > startUs ? isoFromMicros(held.endUs) : defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
           if (e === undefined || e === BACK) return e;
           const endUs = parseTimeToMicros(e)!;
           return { kind: 'absolute', startMs: startUs / 1000, endMs: endUs / 1000, startUs, endUs };
@@ -448,7 +449,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       {
         label: 'live for N seconds…',
         make: async () => {
-          const r = await inputStep({ title, step: 2, totalSteps: total, value: '60', prompt: 'Seconds of live traffic to capture', back: true, validate: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'A positive whole number of seconds') });
+          const r = await inputStep({ title, step: 2, totalSteps: total, value: current.kind === 'live' ? String(current.seconds) : '60', prompt: 'Seconds of live traffic to capture', back: true, validate: (v) => (/^\d+$/.test(v) && Number(v) > 0 ? undefined : 'A positive whole number of seconds') });
           return r === undefined || r === BACK ? r : { kind: 'live', seconds: Number(r) };
         },
       },

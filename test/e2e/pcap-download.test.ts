@@ -373,3 +373,55 @@ test('A capture whose metadata file is broken says so in the Captures view (not 
     await s.shot('broken-sidecar-rerun');
   });
 });
+
+test('Changing the time window from the review offers what was typed: the absolute start and end, or N minutes, for editing', async () => {
+  const s = session();
+  const { page } = s;
+  const start = '2026-11-22T09:00:00.250000Z';
+  const end = '2026-11-22T09:00:10.500000Z';
+  await step(s, 'absolute-typed', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    const row = await revealAllegroIp(page, 'Lab Allegro');
+    await contextMenu(page, row, 'Download pcap…');
+    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^absolute start and end…$/);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
+    await submitQuickInput(page, start);
+    // The End input follows in the same step (its first value is now, not the start).
+    const box = quickInput(page).locator('input.input');
+    const until = Date.now() + T.ui;
+    while ((await box.inputValue()) === start && Date.now() < until) await sleep(100);
+    await box.fill(end);
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /3\/3/);
+  });
+  await step(s, 'absolute-offered-again', async () => {
+    await pickQuickItem(page, /^time window: /);
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^absolute start and end…$/);
+    const input = quickInput(page).locator('input.input');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
+    assert.equal(await input.inputValue(), start, 'the start typed before, to the microsecond');
+    await submitQuickInput(page);
+    const deadline = Date.now() + T.ui;
+    while ((await input.inputValue()) === start && Date.now() < deadline) await sleep(100);
+    assert.equal(await input.inputValue(), end, 'the end typed before');
+    await s.shot('absolute-end-offered');
+    await submitQuickInput(page);
+    await waitForQuickInput(page, /3\/3/);
+  });
+  await step(s, 'minutes-offered-again', async () => {
+    await pickQuickItem(page, /^time window: /);
+    await lastMinutes(page, '0.3');
+    await waitForQuickInput(page, /3\/3/);
+    await pickQuickItem(page, /^time window: last 0\.3 min$/);
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^last N minutes…$/);
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'Minutes before now' }).waitFor({ state: 'visible' });
+    assert.equal(await quickInput(page).locator('input.input').inputValue(), '0.3', 'the minutes typed before');
+    await page.keyboard.press('Escape');
+  });
+});
