@@ -94,6 +94,13 @@ test('AppResponse: source columns with types, New Report from Here writes and op
     const headers = await view.locator('.vt-hlabel').allInnerTexts();
     assert.ok(headers.length === 2 && !headers.includes('id'), `the report's columns by label, not the instance's properties: ${JSON.stringify(headers)}`);
     assert.ok((await view.locator('.vt-row').count()) >= 1);
+    // From the keyboard, as in the Explorer: Delete on the selected instance asks, then deletes it.
+    await row.click();
+    await page.keyboard.press('Delete');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText(`Delete report instance ${id} on Lab AppResponse?`).waitFor({ state: 'visible', timeout: T.ui });
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await treeItem(page, 'No report instances', undefined, 3).waitFor({ state: 'visible', timeout: T.remote });
   });
 
   await step(s, 'export-packets-legacy', async () => {
