@@ -731,11 +731,14 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       state.rangeLabel = picked.label;
       return 'next';
     }
-    const s = await inputStep({ title, step: 1, totalSteps: total, value: new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
+    // A fixed range the form holds (entered before, a clip's, the original export's) is offered for editing.
+    const held = state.form.lastSeconds === undefined && state.form.startTime !== undefined && state.form.endTime !== undefined
+      ? { startUs: Math.round(state.form.startTime * 1e6), endUs: Math.round(state.form.endTime * 1e6) } : undefined;
+    const s = await inputStep({ title, step: 1, totalSteps: total, value: held ? isoFromMicros(held.startUs) : new Date((t - 300) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'), prompt: 'Start time', back: true, validate: microsPrompt() });
     if (s === undefined) return 'cancel';
     if (s === BACK) return timeStep();
     const startUs = parseTimeToMicros(s)!;
-    const e = await inputStep({ title, step: 1, totalSteps: total, value: defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
+    const e = await inputStep({ title, step: 1, totalSteps: total, value: held && held.endUs > startUs ? isoFromMicros(held.endUs) : defaultEnd(startUs), prompt: `End time (after ${isoFromMicros(startUs)})`, back: true, validate: microsPrompt(startUs) });
     if (e === undefined) return 'cancel';
     if (e === BACK) return timeStep();
     state.form.startTime = startUs / 1e6;
