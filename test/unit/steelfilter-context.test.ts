@@ -106,3 +106,14 @@ test('one named device is checked against its own catalogue, with no note', asyn
   assert.equal('note' in ctx, false);
   assert.match(checkSteelfilter('srv_tcp.prot == 80', ctx)[0].message, /unknown column "srv_tcp\.prot"/);
 });
+
+test('a file whose name misspells a source of its device says so, with the name to rename it to, instead of silently checking only the syntax', async () => {
+  const ctx = await resolveSteelfilterContext('/w/web.agregates.steelfilter', ['lab'], access({ lab: [aggregates()] }));
+  assert.equal(ctx.kind, 'syntax');
+  assert.ok(ctx.kind === 'syntax' && ctx.note, 'a note');
+  assert.equal(ctx.note, '"web.agregates.steelfilter" names no source of lab ("agregates"; did you mean "aggregates"?), so only the syntax is checked. Rename it web.aggregates.steelfilter.');
+  assert.equal(ctx.rename, 'web.aggregates.steelfilter');
+  // A name with dots that is not meant as a source says nothing.
+  const plain = await resolveSteelfilterContext('/w/notes.v2.steelfilter', ['lab'], access({ lab: [aggregates()] }));
+  assert.deepEqual(plain, { kind: 'syntax' });
+});

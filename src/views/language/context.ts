@@ -6,7 +6,7 @@
 // devices and none named, the file is checked against what their catalogues of that source agree on,
 // and a note says so and how to name one. Without a source in the name, only the syntax is checked.
 // Report files name their device in `"device"` and each data_def its source.
-import { validate, type Column, type Diagnostic, type Source } from '../../steelfilter/index';
+import { closest, validate, type Column, type Diagnostic, type Source } from '../../steelfilter/index';
 
 export interface SteelfilterTarget {
   /** The device the file is for: the only one configured, or the one its name names. */
@@ -64,7 +64,7 @@ export interface CatalogueAccess {
 /** What a `.steelfilter` file is checked against. */
 export type SteelfilterContext =
   /** Only the syntax; `unavailable` when a catalogue could not be read (worth trying again later). */
-  | { kind: 'syntax'; unavailable?: boolean; note?: string; devices?: string[]; sourceName?: string }
+  | { kind: 'syntax'; unavailable?: boolean; note?: string; devices?: string[]; sourceName?: string; /** The file name that would name a source (a misspelt one). */ rename?: string }
   /** One device's catalogue of one source. */
   | { kind: 'device'; device: string; source: Source; unavailable?: false }
   /** Several devices, none named: what their catalogues of `sourceName` agree on. */
@@ -104,7 +104,7 @@ export async function resolveSteelfilterContext(fileName: string, devices: strin
       return { kind: 'syntax', unavailable: true };
     }
     const name = target.sourceCandidates.find((c) => names.includes(c));
-    if (!name) return { kind: 'syntax' };
+    if (!name) return misspeltSource(fileName, device, target.sourceCandidates, names);
     try {
       const source = await access.getSource(device, name);
       if (source) return { kind: 'device', device, source };
@@ -168,6 +168,26 @@ export async function resolveSteelfilterContext(fileName: string, devices: strin
     kind: 'agreed', devices: all, sourceName, catalogues, unreadable, lacking, unavailable: unreadable.length > 0 || undefined,
     note: `${all.length} AppResponse devices are configured and "${base}" names none of them: ${against}${gaps ? `; ${gaps}` : ''}. To check against one device, name it in the file name, e.g. ${example}.`,
   };
+}
+
+/**
+ * A file named for a source its device does not have: when one of the candidates is close to a
+ * source (`web.agregates`), say so and give the name to rename it to; else syntax only, silently
+ * (a name with dots need not name a source).
+ */
+function misspeltSource(fileName: string, device: string, candidates: string[], names: string[]): SteelfilterContext {
+  // Shortest first: the last part(s) of the name are the source.
+  for (const candidate of [...candidates].reverse()) {
+    const guess = closest(candidate, names, 1)[0];
+    if (!guess) continue;
+    const base = fileName.replace(/^.*[\\/]/, '');
+    const rename = `${base.slice(0, base.length - `${candidate}.steelfilter`.length)}${guess}.steelfilter`;
+    return {
+      kind: 'syntax', rename,
+      note: `"${base}" names no source of ${device} ("${candidate}"; did you mean "${guess}"?), so only the syntax is checked. Rename it ${rename}.`,
+    };
+  }
+  return { kind: 'syntax' };
 }
 
 const sameFix = (a: Diagnostic['fix'], b: Diagnostic['fix']) => (!a && !b) || (!!a && !!b && a.start === b.start && a.end === b.end && a.text === b.text);

@@ -77,6 +77,12 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, deps:
     const d = new vscode.Diagnostic(new vscode.Range(new vscode.Position(0, 0), firstLine), ctx.note, vscode.DiagnosticSeverity.Information);
     d.source = 'STEELFILTER';
     d.code = 'device-ambiguous';
+    if (ctx.kind === 'syntax' && ctx.rename) {
+      // The name misspells a source of the device: one rename fixes it.
+      d.code = 'unknown-source';
+      renameFixes.set(d, [{ title: `Rename to ${ctx.rename}`, to: vscode.Uri.joinPath(doc.uri, '..', ctx.rename) }]);
+      return d;
+    }
     const sourceName = ctx.sourceName;
     if (sourceName && ctx.devices) {
       const folder = vscode.Uri.joinPath(doc.uri, '..');
