@@ -271,6 +271,17 @@ async function reportSuccess(saved: SavedCapture, deps: PcapDeps, provider: Capt
  * repeated after it). A cancel is what the user asked for: said as such and logged as info.
  */
 function reportFailure(what: string, err: unknown, deps: PcapDeps, device: string, kind?: 'export' | 'download'): void {
+  void reportFailureOrRetry(what, err, deps, device, kind);
+}
+
+const TRY_AGAIN = 'Try Again…';
+
+/**
+ * reportFailure for a capture run from a wizard: a failure (the network, a busy device, a reset
+ * mid-download) also offers "Try Again…", which resolves with a Redo at `retryStep` (the review
+ * step, everything typed kept); a cancel or a stop resolves undefined at once.
+ */
+async function reportFailureOrRetry(what: string, err: unknown, deps: PcapDeps, device: string, kind?: 'export' | 'download', retryStep?: number): Promise<Redo | undefined> {
   if (err instanceof EmptyCaptureError) {
     deps.log.warn(failureText(what, device, err));
     return;
@@ -290,8 +301,11 @@ function reportFailure(what: string, err: unknown, deps: PcapDeps, device: strin
     void vscode.window.showWarningMessage(text);
   } else {
     deps.log.error(text);
-    void vscode.window.showErrorMessage(text, 'Show Log').then((c) => c && deps.log.show());
+    const choice = await vscode.window.showErrorMessage(text, ...(retryStep !== undefined ? [TRY_AGAIN] : []), 'Show Log');
+    if (choice === 'Show Log') deps.log.show();
+    if (choice === TRY_AGAIN && retryStep !== undefined) return { step: retryStep };
   }
+  return undefined;
 }
 
 // ---------- Allegro ----------
@@ -559,7 +573,7 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
       deps.log.warn(`Download from ${device.name}: the device refused the capture: ${refusal.text}`);
       return { step: refusal.step === 'expression' ? 0 : 2, note: refusal.text };
     }
-    reportFailure(`Download from ${device.name}`, err, deps, device.name, 'download');
+    return reportFailureOrRetry(`Download from ${device.name}`, err, deps, device.name, 'download', 2);
   }
   return undefined;
 }
@@ -932,7 +946,7 @@ async function runExport(deps: PcapDeps, provider: CapturesProvider, device: Dev
       return { step: 1, note: refusal };
     }
     if (err instanceof EmptyCaptureError) return offerChangeAfterEmpty(`Packet export from ${device.name}`, err, 'Change Filter or Time…', 0, deps);
-    reportFailure(`Packet export from ${device.name}`, err, deps, device.name, 'export');
+    return reportFailureOrRetry(`Packet export from ${device.name}`, err, deps, device.name, 'export', 3);
   }
   return undefined;
 }

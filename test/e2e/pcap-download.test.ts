@@ -425,3 +425,42 @@ test('Changing the time window from the review offers what was typed: the absolu
     await page.keyboard.press('Escape');
   });
 });
+
+test('A download that fails midway (the connection reset) offers "Try Again…": the review opens with everything kept, and the run saves the capture', async () => {
+  const s = session();
+  const { page } = s;
+  const sim = session.sim();
+  const capturesDir = path.join(s.workspace, 'captures');
+  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  let ip = '';
+  await step(s, 'failing-download', async () => {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await openProbeExplorer(page);
+    const row = await revealAllegroIp(page, 'Lab Allegro');
+    ip = (await row.locator('.label-name').innerText()).trim();
+    await contextMenu(page, row, 'Download pcap…');
+    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    await submitQuickInput(page);
+    await lastMinutes(page, '0.05');
+    await waitForQuickInput(page, /3\/3/);
+    sim.faults.resetMidBody = true;
+    sim.faults.pathPrefix = '/API/data/modules/capture';
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'try-again', async () => {
+    const toast = await waitForNotification(page, /Download from Lab Allegro: /, T.remote * 2);
+    await s.shot('download-failed');
+    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left');
+    sim.faults.clear();
+    await toast.locator('.monaco-button', { hasText: 'Try Again…' }).click();
+    const review = await waitForQuickInput(page, /Download pcap from Lab Allegro.*3\/3/);
+    const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}, last 0.05 min`), `the review holds what was asked: ${text}`);
+    await pickQuickItem(page, /Start capture/);
+  });
+  await step(s, 'saved-after-retry', async () => {
+    const made = await newCapture(capturesDir, before);
+    assert.ok(capinfosPackets(path.join(capturesDir, made)) > 0, 'the capture has packets');
+  });
+});
