@@ -1,5 +1,6 @@
 // Capture summaries from our own reader: packet count, time span, top talkers, protocols.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { CaptureScanner, type CaptureFormat, type PacketInfo } from './scanner';
 import { decodePacket } from './decode';
 import { formatBytes as formatSize, formatDuration } from '../shared/format';
@@ -130,7 +131,10 @@ export async function summarizeFile(path: string, options: { top?: number; signa
   } catch (err) {
     if ((err as Error).name !== 'CaptureFormatError') throw err;
   }
-  return summarizer.end();
+  const summary = summarizer.end();
+  // Reading stops where the framing fails: the file's size is the file's, not what was read of it.
+  summary.fileBytes = Math.max(summary.fileBytes, (await stat(path)).size);
+  return summary;
 }
 
 /** Capture files on disk in binary units (KiB, MiB), as file tools show them. */

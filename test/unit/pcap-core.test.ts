@@ -195,3 +195,24 @@ test('the one-line summary of a sidecar names device, packets, size, times and q
     'ar, 12 packets, 2.00 KiB, filter port 53, LIVE_STREAM',
   );
 });
+
+test('Summarize of a file that is not a capture, or corrupt midway, gives the file\'s own size, not the bytes read before the framing failed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pcap-size-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const text = join(dir, 'notes.pcap');
+  writeFileSync(text, 'hello this is not a pcap file at all\n');
+  const s = await summarizeFile(text);
+  assert.equal(s.complete, false);
+  assert.equal(s.fileBytes, 37, 'the 37-byte file, as the Captures view says (the reader stopped after 4)');
+  // A capture whose 3rd record claims more bytes than any packet has: corrupt there, the rest unread.
+  const good = pcapBytes(samplePackets(5));
+  const bad = Buffer.from(good);
+  let third = 24;
+  for (let i = 0; i < 2; i++) third += 16 + bad.readUInt32LE(third + 8);
+  bad.writeUInt32LE(0x7fffffff, third + 8);
+  const corrupt = join(dir, 'corrupt.pcap');
+  writeFileSync(corrupt, bad);
+  const c = await summarizeFile(corrupt);
+  assert.equal(c.complete, false);
+  assert.equal(c.fileBytes, bad.length);
+});
