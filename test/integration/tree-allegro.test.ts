@@ -3,6 +3,8 @@
 // cycle cut, Find with cancellation, API map. The simulator's request statistics are the proof.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { startAllegroSimulator, type AllegroSimulator } from '../../src/simulator/allegro';
 import { AllegroApiTree, allegroTreeTransport, httpTreeTransport, type AllegroTreeTransport, type ApiNode } from '../../src/allegro/apiTree';
 import { AllegroClient } from '../../src/allegro/client';
@@ -182,6 +184,29 @@ test('a 401 names the refused credential and marks the device', async () => {
   const kids = await device.children();
   assert.match(kids[0].item().label, /401 Unauthorized: mm-wrong refused the password of user "admin"/);
   assert.match(device.item().description!, /HTTP 401/);
+});
+
+test('an error node offers the command its message names: Edit Device… for a refused password, Trust Device Certificate… for an unknown certificate', async () => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string; group?: string }[]> } };
+  /** The Devices tree's context menu entries (inline or not) for a node's contextValue. */
+  const offered = (contextValue: string) => manifest.contributes.menus['view/item/context']
+    .filter((m) => m.when?.includes('view == probeExplorer.devices'))
+    .filter((m) => { const re = /viewItem =~ \/(.+?)\/(?:\s|$)/.exec(m.when!); return !!re && new RegExp(re[1]).test(contextValue); })
+    .map((m) => `${m.command}${m.group?.startsWith('inline') ? ' (inline)' : ''}`);
+
+  const refused = (await new AllegroDeviceNode({ ...basic, name: 'mm-wrong', username: 'admin' }, env).children())[0];
+  assert.match(refused.item().label, /Set it again with "Edit Device…"/);
+  assert.deepEqual(offered(refused.item().contextValue!).sort(), ['probeExplorer.editDevice', 'probeExplorer.editDevice (inline)', 'probeExplorer.retryNode']);
+
+  const otherCert = { ...basic, name: 'mm-other-cert', tls: { mode: 'pin' as const, fingerprint: '00'.repeat(32).replace(/(..)(?!$)/g, '$1:') } };
+  const tlsEnv = testEnv([{ profile: otherCert, secret: sim.password }]);
+  try {
+    const untrusted = (await new AllegroDeviceNode(otherCert, tlsEnv).children())[0];
+    assert.match(untrusted.item().label, /"Trust Device Certificate…"/);
+    assert.deepEqual(offered(untrusted.item().contextValue!).sort(), ['probeExplorer.retryNode', 'probeExplorer.trustCertificate', 'probeExplorer.trustCertificate (inline)']);
+  } finally {
+    await tlsEnv.close();
+  }
 });
 
 test('an API token device walks the same hierarchy', async () => {

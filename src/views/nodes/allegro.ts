@@ -10,7 +10,7 @@ import { placeholderOf } from '../../allegro/apiParams';
 import { formatBytes } from '../../shared/format';
 import type { ConnectionRef } from '../../pcap/target';
 import type { DeviceProfile } from '../../devices/profile';
-import { deferredHttp, DeviceNode, ErrorNode, failureAt, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
+import { deferredHttp, DeviceNode, ErrorNode, errorContextValue, failureAt, MessageNode, TreeNode, type ItemSpec, type NodeRequest, type TreeEnv } from './base';
 
 /**
  * One API tree of an Allegro device seen in one scope (its own live traffic, an analysis slot,
@@ -491,7 +491,7 @@ export class AllegroApiNodeView extends TreeNode {
           tooltip: `${c.failure?.message ?? c.name}\n\nClick to retry.`,
           icon: 'error',
           iconColor: 'errorForeground',
-          contextValue: 'error retry',
+          contextValue: errorContextValue(c.failure?.message ?? c.name),
           collapsible: 'none',
           command: { command: 'probeExplorer.retryNode', title: 'Retry', arguments: [this] },
         };

@@ -216,6 +216,18 @@ function shortReason(failure: LoadFailure): string {
 }
 
 /** A failed load: says what failed and retries its parent when clicked. */
+/**
+ * The contextValue of a node that shows a failure: Retry, and the command its message tells the
+ * user to run ("Edit Device…", "Trust Device Certificate…"), which package.json offers on the node.
+ */
+export function errorContextValue(message: string): string {
+  return [
+    'error retry',
+    /"Edit Device…"/.test(message) ? 'editDevice' : '',
+    /"Trust Device Certificate…"/.test(message) ? 'trustCertificate' : '',
+  ].filter(Boolean).join(' ');
+}
+
 export class ErrorNode extends TreeNode {
   constructor(parent: TreeNode, readonly failure: LoadFailure) {
     super(parent);
@@ -235,7 +247,7 @@ export class ErrorNode extends TreeNode {
       tooltip: `${this.failure.message}\n\nClick to retry.`,
       icon: 'error',
       iconColor: 'errorForeground',
-      contextValue: 'error retry',
+      contextValue: errorContextValue(this.failure.message),
       collapsible: 'none',
       command: { command: 'probeExplorer.retryNode', title: 'Retry', arguments: [this] },
     };
