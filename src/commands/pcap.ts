@@ -324,6 +324,8 @@ interface Prefilled<S> {
   step?: number;
   /** Why it opens there: the device's refusal of the filter. */
   note?: string;
+  /** Re-run Capture: the form is an earlier capture's ("the original" in the wizard's words). */
+  rerun?: boolean;
 }
 
 /** What a finished run asks of its wizard: open again at this step, the form as it was. */
@@ -345,7 +347,7 @@ async function formUntilDone<S>(title: string, first: Prefilled<S> | undefined, 
     if (!state) return;
     const redo = await run(state);
     if (!redo) return;
-    prefilled = { state, title, step: redo.step, ...(redo.note ? { note: redo.note } : {}) };
+    prefilled = { state, title, step: redo.step, ...(redo.note ? { note: redo.note } : {}), ...(first?.rerun ? { rerun: true } : {}) };
   }
 }
 
@@ -431,7 +433,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
     let active = current.kind === 'absolute' ? undefined : [...presets, livePreset].find((p) => p.label === windowLabel(current));
     if (!active) {
       const detail = current.kind !== 'absolute' ? 'the current choice'
-        : prefilled ? 'the window of the original capture' : 'the node\'s own time window, from the capture buffer';
+        : prefilled?.rerun ? 'the window of the original capture' : prefilled ? 'the window chosen before' : 'the node\'s own time window, from the capture buffer';
       active = { ...fixed(current, detail), label: `$(history) ${windowLabel(current)}` };
       items.push(active);
     }
@@ -489,7 +491,7 @@ async function allegroForm(target: CaptureTarget, dest: Destination | undefined,
       const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start capture', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.expression || 'all traffic'}, ${windowLabel(f.window)}` },
         { id: 'expression', label: `expression: ${f.expression || 'all traffic'}`, description: 'change the capture filter' },
-        { id: 'window', label: `time window: ${windowLabel(f.window)}`, detail: allegroWindowPlan(f.window, Date.now(), prefilled !== undefined).text },
+        { id: 'window', label: `time window: ${windowLabel(f.window)}`, detail: allegroWindowPlan(f.window, Date.now(), prefilled?.rerun === true).text },
         { id: 'buffer', label: `fromCaptureBuffer: ${fromBuffer}`, description: 'packet ring buffer (true) or live traffic (false)' },
         { id: 'slot', label: `captureBufferSlotId: ${f.captureBufferSlotId ?? 'default (0)'}` },
         { id: 'snap', label: `snapPacketLength: ${f.snapPacketLength ?? 'unlimited (65535)'}` },
@@ -720,7 +722,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
     form: { source, ...initial.range, mode: 'PREPARE', ...(target.filter ? { filters: [target.filter] } : target.ip ? { filters: [{ type: 'STEELFILTER', value: `ip.addr == '${target.ip}'` }] } : {}) },
     folder: dest?.folder ?? '',
   };
-  state.rangeLabel ??= prefilled ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
+  state.rangeLabel ??= prefilled?.rerun ? (state.form.lastSeconds !== undefined ? 'the original export\'s range, taken again from now' : 'the original export\'s time range') : initial.label;
   const title = prefilled?.title ?? `Export packets from ${target.deviceName}: ${source.name ?? source.id}`;
   const total = 4;
   const first = state.form.filters?.[0];
@@ -816,7 +818,7 @@ async function exportForm(target: CaptureTarget, source: PacketSourceRef, dest: 
       const sr = f.stopRule ?? {};
       const items: ReviewItem[] = [
         { id: 'start', label: problems.length ? '$(error) Cannot start' : '$(cloud-download) Start export', detail: problems.length ? problems.join('; ') : `${target.deviceName}: ${f.mode}, ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'no filter'}` },
-        { id: 'time', label: 'time range', detail: exportWindowPlan(f, Date.now(), prefilled !== undefined).text },
+        { id: 'time', label: 'time range', detail: exportWindowPlan(f, Date.now(), prefilled?.rerun === true).text },
         { id: 'filter', label: `filter: ${f.filters?.map((x) => `${x.type} ${x.value}`).join(' and ') || 'none'}`, description: 'STEELFILTER, WIRESHARK or BPF' },
         { id: 'mode', label: `mode: ${f.mode}`, description: MODE_DETAIL[f.mode] },
         { id: 'time_limit', label: `stop rule time_limit: ${sr.time_limit ?? 'none'}`, description: 'seconds' },
@@ -1058,7 +1060,7 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
   if (plan.kind === 'allegro') {
     await formUntilDone<AllegroState>(
       title,
-      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } },
+      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem }, rerun: true },
       (prefilled) => allegroForm({ deviceName: device.name }, dest, prefilled),
       (state) => runAllegro(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf),
     );
@@ -1082,7 +1084,7 @@ async function rerunCapture(deps: PcapDeps, provider: CapturesProvider, uri: vsc
     const schema = filterSchema(deps, device.name);
     await formUntilDone<ExportState>(
       title,
-      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem } },
+      { title, state: { form: plan.form, folder: plan.folder, stem: plan.stem }, rerun: true },
       (prefilled) => exportForm(target, plan.form.source, dest, schema, prefilled),
       (state) => runExport(deps, provider, device, state, plan.linkNote ? noteDestination(dest, state.folder) : undefined, plan.rerunOf),
     );

@@ -433,6 +433,7 @@ test('A download that fails midway (the connection reset) offers "Try Again…":
   const capturesDir = path.join(s.workspace, 'captures');
   const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
   let ip = '';
+  let start = '';
   await step(s, 'failing-download', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
     await openProbeExplorer(page);
@@ -441,7 +442,18 @@ test('A download that fails midway (the connection reset) offers "Try Again…":
     await contextMenu(page, row, 'Download pcap…');
     await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
     await submitQuickInput(page);
-    await lastMinutes(page, '0.05');
+    // An absolute window of 3 s a minute ago (in the ring buffer).
+    await waitForQuickInput(page, /2\/3/);
+    await pickQuickItem(page, /^absolute start and end…$/);
+    const box = quickInput(page).locator('input.input');
+    const t0 = Math.floor(Date.now() / 1000) - 60;
+    start = new Date(t0 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
+    const first = await box.inputValue();
+    await submitQuickInput(page, start);
+    const until = Date.now() + T.ui;
+    while ([first, start].includes(await box.inputValue()) && Date.now() < until) await sleep(100);
+    await submitQuickInput(page, new Date((t0 + 3) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
     await waitForQuickInput(page, /3\/3/);
     sim.faults.resetMidBody = true;
     sim.faults.pathPrefix = '/API/data/modules/capture';
@@ -456,7 +468,9 @@ test('A download that fails midway (the connection reset) offers "Try Again…":
     await toast.locator('.monaco-button', { hasText: 'Try Again…' }).click();
     const review = await waitForQuickInput(page, /Download pcap from Lab Allegro.*3\/3/);
     const text = (await review.locator('.quick-input-list .monaco-list-row').allInnerTexts()).join('\n');
-    assert.ok(text.includes(`Lab Allegro: ip==${ip}, last 0.05 min`), `the review holds what was asked: ${text}`);
+    assert.ok(text.includes(`Lab Allegro: ip==${ip}, ${start.replace('Z', '.000000Z')} → `), `the review holds what was asked: ${text}`);
+    // Not a Re-run: there is no "original capture" to speak of.
+    assert.doesNotMatch(text, /original/, `the review speaks of an original capture: ${text}`);
     await pickQuickItem(page, /Start capture/);
   });
   await step(s, 'saved-after-retry', async () => {
