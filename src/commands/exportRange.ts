@@ -52,6 +52,10 @@ export function initialExportRange(source: PacketSourceRef, rowRange: { start: n
   }
   const end = source.endTime;
   const start = Math.max(source.startTime ?? 0, end - DEFAULT_SECONDS);
+  // A source shorter than that (a 30 s clip, a 10 s file) is exported whole: say so.
+  if (source.startTime !== undefined && start === source.startTime) {
+    return { range: { startTime: start, endTime: end }, label: `all of its data (${formatMinutes(end - start)})` };
+  }
   return { range: { startTime: start, endTime: end }, label: `last ${DEFAULT_SECONDS / 60} minutes of its data` };
 }
 

@@ -56,3 +56,13 @@ test("a report row's range is the default, named as such", () => {
   const [first] = exportRangeChoices(range, label, running, now);
   assert.equal(first!.label, "$(history) the report row's time range");
 });
+
+test('a stopped source shorter than 5 minutes (a 30 s clip) is exported whole, and the first choice says so instead of "last 5 minutes"', () => {
+  const clip: PacketSourceRef = { type: 'clip', id: 'y', name: 'Slow page loads', startTime: now - 630, endTime: now - 600 };
+  const { range, label } = initialExportRange(clip, undefined);
+  assert.deepEqual(range, { startTime: now - 630, endTime: now - 600 });
+  const [first] = exportRangeChoices(range, label, clip, now);
+  assert.equal(first!.label, '$(history) all of its data (30 s)');
+  assert.equal(first!.description, '2026-11-22 10:20:30 → 10:21:00 UTC');
+  assert.equal(first!.active, true);
+});
