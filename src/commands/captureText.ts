@@ -108,3 +108,13 @@ export function allegroRefusalOf(err: unknown): CaptureRefusal | undefined {
   const text = (e.errorText ?? e.body ?? '').trim() || `HTTP ${e.status}`;
   return { text, step: /expression|filter/i.test(text) ? 'expression' : 'review' };
 }
+
+/**
+ * What to do when the Allegro refuses the capture URL to this user (HTTP 403): the document says
+ * the capture needs the pcap role (admins have it). Undefined for any other failure.
+ */
+export function allegroCaptureHint(err: unknown): string | undefined {
+  const e = err as { kind?: string; status?: number } | undefined;
+  if (e?.kind !== 'http' || e.status !== 403) return undefined;
+  return 'The capture URL needs a user with the pcap role (or admin): enable it for this user on the Allegro, or use another user for this device (Edit Device…).';
+}

@@ -33,7 +33,7 @@ import { BACK, endOfStep, inputStep, outcome, pickStep, runSteps, type StepResul
 import { allegroStem, allegroWindowPlan, exportFormAt, exportStem, exportWindowPlan, planRerun } from './rerun';
 import { LiveCaptures, type StoppableCapture } from './liveCaptures';
 import { exportRangeChoices, initialExportRange, type RangeChoice } from './exportRange';
-import { allegroRefusalOf, cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from './captureText';
+import { allegroCaptureHint, allegroRefusalOf, cancelText, checkTimeInput, exportPhaseText, failureText, MM_ID_PROMPT, mmIdLabel } from './captureText';
 import type { RerunSource } from '../pcap/sidecar';
 
 export interface PcapDeps {
@@ -281,7 +281,7 @@ const TRY_AGAIN = 'Try Again…';
  * mid-download) also offers "Try Again…", which resolves with a Redo at `retryStep` (the review
  * step, everything typed kept); a cancel or a stop resolves undefined at once.
  */
-async function reportFailureOrRetry(what: string, err: unknown, deps: PcapDeps, device: string, kind?: 'export' | 'download', retryStep?: number): Promise<Redo | undefined> {
+async function reportFailureOrRetry(what: string, err: unknown, deps: PcapDeps, device: string, kind?: 'export' | 'download', retryStep?: number, hint?: string): Promise<Redo | undefined> {
   if (err instanceof EmptyCaptureError) {
     deps.log.warn(failureText(what, device, err));
     return;
@@ -295,7 +295,7 @@ async function reportFailureOrRetry(what: string, err: unknown, deps: PcapDeps, 
   // Stopped by the user with nothing to keep: a warning, not an error.
   const stopped = err instanceof CaptureDownloadError && err.cancelled;
   const warnings = cleanupWarningsOf(err);
-  const text = `${failureText(what, device, err)}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
+  const text = `${failureText(what, device, err)}${hint ? ` ${hint}` : ''}${warnings.length ? ` Cleanup: ${warnings.join('; ')}` : ''}`;
   if (stopped) {
     deps.log.warn(text);
     void vscode.window.showWarningMessage(text);
@@ -575,7 +575,7 @@ async function runAllegro(deps: PcapDeps, provider: CapturesProvider, device: De
       deps.log.warn(`Download from ${device.name}: the device refused the capture: ${refusal.text}`);
       return { step: refusal.step === 'expression' ? 0 : 2, note: refusal.text };
     }
-    return reportFailureOrRetry(`Download from ${device.name}`, err, deps, device.name, 'download', 2);
+    return reportFailureOrRetry(`Download from ${device.name}`, err, deps, device.name, 'download', 2, allegroCaptureHint(err));
   }
   return undefined;
 }

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { openFileSink, type OpenSink } from '../../src/pcap/writer';
 import type { CaptureTarget } from '../../src/pcap/target';
 import { allegroStem, planRerun } from '../../src/commands/rerun';
-import { allegroRefusalOf } from '../../src/commands/captureText';
+import { allegroCaptureHint, allegroRefusalOf } from '../../src/commands/captureText';
 import { capinfosPackets, displayFilterForIp, files, tempFolder, tsharkCount } from './pcap-support';
 
 let sim: AllegroSimulator;
@@ -266,6 +266,19 @@ describe('Allegro capture faults', () => {
     t.after(() => stats.close());
     await assert.rejects(capture(dir, { expression: '', window: recent() }, { http: stats }), /HTTP 403.*lacks the role or permission/);
     assert.deepEqual(files(dir), []);
+  });
+
+  test('403 for a user without the pcap role: the message says which role the capture needs, and where to change the user', async (t) => {
+    const dir = tempFolder(t);
+    const stats = client(sim.users.stats.username, sim.users.stats.password);
+    t.after(() => stats.close());
+    const err = await capture(dir, { expression: '', window: recent() }, { http: stats }).then(() => undefined, (e: unknown) => e);
+    assert.match(allegroCaptureHint(err) ?? '', /needs a user with the pcap role \(or admin\).*Edit Device…/);
+    // Other failures get no such hint: a wrong password is not a missing role.
+    const wrong = client(sim.username, 'not-the-password');
+    t.after(() => wrong.close());
+    const err401 = await capture(dir, { expression: '', window: recent() }, { http: wrong }).then(() => undefined, (e: unknown) => e);
+    assert.equal(allegroCaptureHint(err401), undefined);
   });
 
   test('disk full while writing: the download fails with ENOSPC and leaves no file', async (t) => {
