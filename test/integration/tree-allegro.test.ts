@@ -224,6 +224,15 @@ test('a 403 says which role is missing', async () => {
   assert.match(kids[0].name, /^403 Forbidden: user "admin" lacks the role for \/API\/stats\/modules\/capture\b.*Capture needs the pcap role/);
 });
 
+test('the capture module offers Download pcap… for its device (no expression); its sibling modules do not', async () => {
+  const device = new AllegroDeviceNode(basic, env);
+  const modules = await child(device, 'modules');
+  const capture = (await child(modules, 'capture')) as AllegroApiNodeView;
+  assert.match(capture.item().contextValue!, /\bcapturable\b/);
+  assert.deepEqual(captureTargetOf(capture), { deviceName: 'mm' });
+  assert.doesNotMatch(((await child(modules, 'ip')) as AllegroApiNodeView).item().contextValue!, /\bcapturable\b/);
+});
+
 test('capture/buffers/:id lists the ids found in its parent\'s answer', async () => {
   const tree = newTree();
   const param = await at(tree, 'modules', 'capture', 'buffers', ':id');

@@ -441,9 +441,9 @@ export class AllegroApiNodeView extends TreeNode {
         }
         return {
           label: c.name,
-          tooltip: `${c.templatePath}\nOPTIONS lists what lies below; Open sends GET.`,
+          tooltip: `${c.templatePath}\nOPTIONS lists what lies below; Open sends GET.${this.isCaptureModule ? '\nDownload pcap… starts a capture of this device from here.' : ''}`,
           icon: 'symbol-namespace',
-          contextValue: 'refreshable openable api',
+          contextValue: this.isCaptureModule ? 'refreshable openable api capturable' : 'refreshable openable api',
           collapsible,
         };
       case 'parameter':
@@ -541,6 +541,12 @@ export class AllegroApiNodeView extends TreeNode {
   get isConnectionList(): boolean {
     const c = this.core;
     return c.kind === 'resource' && c.name === 'connections' && c.parent?.kind === 'value';
+  }
+
+  /** `…/modules/capture`: the capture module, where an analyst looks for Download pcap… too (no expression prefilled). */
+  get isCaptureModule(): boolean {
+    const c = this.core;
+    return c.kind === 'resource' && c.name === 'capture' && c.parent?.kind === 'resource' && c.parent.name === 'modules';
   }
 
   private connections: Promise<TreeNode[]> | undefined;
