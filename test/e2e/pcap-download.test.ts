@@ -24,6 +24,38 @@ async function lastMinutes(page: Page, minutes: string, beforeSubmit?: () => Pro
   await submitQuickInput(page);
 }
 
+/**
+ * The capture wizard's time window step (2/3): "absolute start and end…" with `start`, then `end`
+ * (the End input follows in the same step, its first value replaced once the start is taken).
+ */
+async function absoluteWindow(page: Page, start: string, end: string): Promise<void> {
+  await waitForQuickInput(page, /2\/3/);
+  await pickQuickItem(page, /^absolute start and end…$/);
+  await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
+  const box = quickInput(page).locator('input.input');
+  const first = await box.inputValue();
+  await submitQuickInput(page, start);
+  const until = Date.now() + T.ui;
+  while ([first, start].includes(await box.inputValue()) && Date.now() < until) await sleep(100);
+  await submitQuickInput(page, end);
+}
+
+/** From a clean slate (no notifications), Download pcap… on an IP of Lab Allegro, at the wizard's first step; the IP. */
+async function openIpCapture(page: Page): Promise<string> {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await openProbeExplorer(page);
+  const row = await revealAllegroIp(page, 'Lab Allegro');
+  const ip = (await row.locator('.label-name').innerText()).trim();
+  await contextMenu(page, row, 'Download pcap…');
+  await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+  return ip;
+}
+
+/** The files in a folder now (none if it does not exist yet). */
+function filesIn(folder: string): Set<string> {
+  return new Set(fs.existsSync(folder) ? fs.readdirSync(folder) : []);
+}
+
 const session = deviceSession('d-pcap-download', { name: 'Lab Allegro', kind: 'allegro', seed: 5 });
 
 test('Download pcap… on an IP saves a pcap and its sidecar into the workspace; capinfos reads it', async () => {
@@ -170,7 +202,7 @@ test('a live Allegro capture (30 s) stopped with "Stop Live Capture and Keep Pac
   const s = session();
   const { page } = s;
   const capturesDir = path.join(s.workspace, 'captures');
-  const existing = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const existing = filesIn(capturesDir);
   const ipRow = await step(s, 'live-tree-to-ip', async () => {
     await runCommand(page, 'Notifications: Clear All Notifications');
     await openProbeExplorer(page);
@@ -235,16 +267,11 @@ test('An expression no packet matches keeps no file; "Change Expression or Windo
   const s = session();
   const { page } = s;
   const capturesDir = path.join(s.workspace, 'captures');
-  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const before = filesIn(capturesDir);
   const nothing = 'ip==192.0.2.77'; // TEST-NET-1: the simulator's traffic never has it
   let ip = '';
   await step(s, 'empty-expression', async () => {
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await openProbeExplorer(page);
-    const row = await revealAllegroIp(page, 'Lab Allegro');
-    ip = (await row.locator('.label-name').innerText()).trim();
-    await contextMenu(page, row, 'Download pcap…');
-    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    ip = await openIpCapture(page);
     await quickInput(page).locator('input.input').fill(nothing);
     await submitQuickInput(page);
     await lastMinutes(page, '0.05');
@@ -281,17 +308,12 @@ test('An expression the device refuses opens the wizard again at the expression,
   const s = session();
   const { page } = s;
   const capturesDir = path.join(s.workspace, 'captures');
-  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const before = filesIn(capturesDir);
   // Well formed, so our check only warns ("the device decides"); the simulator refuses the field.
   const refused = 'ipp==10.1.2.3';
   let ip = '';
   await step(s, 'refused-expression', async () => {
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await openProbeExplorer(page);
-    const row = await revealAllegroIp(page, 'Lab Allegro');
-    ip = (await row.locator('.label-name').innerText()).trim();
-    await contextMenu(page, row, 'Download pcap…');
-    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    ip = await openIpCapture(page);
     await quickInput(page).locator('input.input').fill(refused);
     await submitQuickInput(page);
     await lastMinutes(page, '0.05');
@@ -380,22 +402,9 @@ test('Changing the time window from the review offers what was typed: the absolu
   const start = '2026-11-22T09:00:00.250000Z';
   const end = '2026-11-22T09:00:10.500000Z';
   await step(s, 'absolute-typed', async () => {
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await openProbeExplorer(page);
-    const row = await revealAllegroIp(page, 'Lab Allegro');
-    await contextMenu(page, row, 'Download pcap…');
-    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    await openIpCapture(page);
     await submitQuickInput(page);
-    await waitForQuickInput(page, /2\/3/);
-    await pickQuickItem(page, /^absolute start and end…$/);
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
-    await submitQuickInput(page, start);
-    // The End input follows in the same step (its first value is now, not the start).
-    const box = quickInput(page).locator('input.input');
-    const until = Date.now() + T.ui;
-    while ((await box.inputValue()) === start && Date.now() < until) await sleep(100);
-    await box.fill(end);
-    await submitQuickInput(page);
+    await absoluteWindow(page, start, end);
     await waitForQuickInput(page, /3\/3/);
   });
   await step(s, 'absolute-offered-again', async () => {
@@ -431,29 +440,16 @@ test('A download that fails midway (the connection reset) offers "Try Again…":
   const { page } = s;
   const sim = session.sim();
   const capturesDir = path.join(s.workspace, 'captures');
-  const before = new Set(fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : []);
+  const before = filesIn(capturesDir);
   let ip = '';
   let start = '';
   await step(s, 'failing-download', async () => {
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await openProbeExplorer(page);
-    const row = await revealAllegroIp(page, 'Lab Allegro');
-    ip = (await row.locator('.label-name').innerText()).trim();
-    await contextMenu(page, row, 'Download pcap…');
-    await waitForQuickInput(page, /Download pcap from Lab Allegro.*1\/3/);
+    ip = await openIpCapture(page);
     await submitQuickInput(page);
     // An absolute window of 3 s a minute ago (in the ring buffer).
-    await waitForQuickInput(page, /2\/3/);
-    await pickQuickItem(page, /^absolute start and end…$/);
-    const box = quickInput(page).locator('input.input');
     const t0 = Math.floor(Date.now() / 1000) - 60;
     start = new Date(t0 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    await page.locator('.quick-input-widget .quick-input-message', { hasText: 'µs since the epoch' }).waitFor({ state: 'visible' });
-    const first = await box.inputValue();
-    await submitQuickInput(page, start);
-    const until = Date.now() + T.ui;
-    while ([first, start].includes(await box.inputValue()) && Date.now() < until) await sleep(100);
-    await submitQuickInput(page, new Date((t0 + 3) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
+    await absoluteWindow(page, start, new Date((t0 + 3) * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
     await waitForQuickInput(page, /3\/3/);
     sim.faults.resetMidBody = true;
     sim.faults.pathPrefix = '/API/data/modules/capture';
