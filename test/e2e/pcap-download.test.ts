@@ -51,6 +51,17 @@ async function openIpCapture(page: Page): Promise<string> {
   return ip;
 }
 
+/** Download pcap… on an IP of Lab Allegro with `expression` over the last 3 s, started from the review; the IP. */
+async function startIpCapture(page: Page, expression: string): Promise<string> {
+  const ip = await openIpCapture(page);
+  await quickInput(page).locator('input.input').fill(expression);
+  await submitQuickInput(page);
+  await lastMinutes(page, '0.05');
+  await waitForQuickInput(page, /3\/3/);
+  await pickQuickItem(page, /Start capture/);
+  return ip;
+}
+
 /** The files in a folder now (none if it does not exist yet). */
 function filesIn(folder: string): Set<string> {
   return new Set(fs.existsSync(folder) ? fs.readdirSync(folder) : []);
@@ -89,7 +100,7 @@ test('Download pcap… on an IP saves a pcap and its sidecar into the workspace;
   const capturesDir = path.join(s.workspace, 'captures');
   const files = await step(s, 'downloaded', async () => {
     await waitForNotification(page, /Saved|saved|Downloaded|downloaded/, T.remote * 2);
-    const found = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    const found = [...filesIn(capturesDir)];
     return found;
   });
   const pcap = files.find((f) => f.endsWith('.pcap'));
@@ -271,17 +282,12 @@ test('An expression no packet matches keeps no file; "Change Expression or Windo
   const nothing = 'ip==192.0.2.77'; // TEST-NET-1: the simulator's traffic never has it
   let ip = '';
   await step(s, 'empty-expression', async () => {
-    ip = await openIpCapture(page);
-    await quickInput(page).locator('input.input').fill(nothing);
-    await submitQuickInput(page);
-    await lastMinutes(page, '0.05');
-    await waitForQuickInput(page, /3\/3/);
-    await pickQuickItem(page, /Start capture/);
+    ip = await startIpCapture(page, nothing);
   });
   await step(s, 'empty-warning-change', async () => {
     const toast = await waitForNotification(page, /No file was kept/, T.remote * 2);
     await s.shot('empty-capture-warning');
-    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    const files = [...filesIn(capturesDir)];
     assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left for a capture without packets');
     await toast.locator('.monaco-button', { hasText: 'Change Expression or Window…' }).click();
     // Back at the first step, with what was typed before.
@@ -313,12 +319,7 @@ test('An expression the device refuses opens the wizard again at the expression,
   const refused = 'ipp==10.1.2.3';
   let ip = '';
   await step(s, 'refused-expression', async () => {
-    ip = await openIpCapture(page);
-    await quickInput(page).locator('input.input').fill(refused);
-    await submitQuickInput(page);
-    await lastMinutes(page, '0.05');
-    await waitForQuickInput(page, /3\/3/);
-    await pickQuickItem(page, /Start capture/);
+    ip = await startIpCapture(page, refused);
   });
   await step(s, 'back-at-expression', async () => {
     // Not an error toast that drops the form: the wizard is back at step 1 with what was typed.
@@ -328,7 +329,7 @@ test('An expression the device refuses opens the wizard again at the expression,
     await message.waitFor({ state: 'visible' });
     assert.match(await message.innerText(), /unknown field "ipp"/, 'the device\'s own words');
     await s.shot('refused-expression');
-    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    const files = [...filesIn(capturesDir)];
     assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left');
     await widget.locator('input.input').fill(`ip==${ip}`);
     await submitQuickInput(page);
@@ -458,7 +459,7 @@ test('A download that fails midway (the connection reset) offers "Try Again…":
   await step(s, 'try-again', async () => {
     const toast = await waitForNotification(page, /Download from Lab Allegro: /, T.remote * 2);
     await s.shot('download-failed');
-    const files = fs.existsSync(capturesDir) ? fs.readdirSync(capturesDir) : [];
+    const files = [...filesIn(capturesDir)];
     assert.deepEqual(files.filter((f) => !before.has(f)), [], 'no file (and no .part) is left');
     sim.faults.clear();
     await toast.locator('.monaco-button', { hasText: 'Try Again…' }).click();
