@@ -228,10 +228,8 @@ export class VirtualTable {
    * values, dates, host names are read whole instead of cut at a fixed width).
    */
   private fitColumns(): void {
-    const ctx = document.createElement('canvas').getContext('2d');
+    const ctx = this.cellFontContext();
     if (!ctx) return;
-    const style = getComputedStyle(this.scroller);
-    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     const measure = (t: string): number => ctx.measureText(t).width;
     const n = Math.min(this.rows.length, FIT_SAMPLE);
     let changed = false;
@@ -692,11 +690,8 @@ export class VirtualTable {
    */
   private measureTextFit(): TextFit | null {
     if (!this.scroller.isConnected) return null;
-    const ctx = document.createElement('canvas').getContext('2d');
+    const ctx = this.cellFontContext();
     if (!ctx) return null;
-    const style = getComputedStyle(this.scroller);
-    if (!style.fontSize) return null;
-    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
     ctx.fontKerning = 'none';
     const probe = el('span', 'vt-digits', '0123456789');
     this.body.append(probe);
@@ -704,6 +699,15 @@ export class VirtualTable {
     probe.remove();
     if (!(digit > 0)) return null; // not laid out (a hidden tab): measured again when shown
     return new TextFit((t) => ctx.measureText(t).width, digit);
+  }
+
+  /** A canvas context in the cells' font (its text widths measure the cells' text); null without one. */
+  private cellFontContext(): CanvasRenderingContext2D | null {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const style = getComputedStyle(this.scroller);
+    if (!ctx || !style.fontSize) return null;
+    ctx.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    return ctx;
   }
 
   /** Re-decides which shown cells are clipped: the column widths changed, or (`font`) the font may have. */
